@@ -1,0 +1,44 @@
+"""mkdocs-macros module: wiring from MkDocs to the plan_ouvert core, nothing more.
+
+Pages call `plan_page(url)`; hand-written pages can call `liste_plans()`,
+`carte_enjeu(plan_id, enjeu_id)` and `resume_plan(plan_id)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from plan_ouvert.render import Renderer
+from plan_ouvert.site import Site, load_site
+
+
+def define_env(env: Any) -> None:
+    settings: dict[str, Any] = dict(env.conf["extra"].get("plan_ouvert", {}))
+    root = Path(env.project_dir)
+    renderer = Renderer(root / settings.get("templates", "overrides/plan"), env.conf["site_name"], settings)
+
+    def site() -> Site:
+        return load_site(root / settings.get("plans", "plans"))
+
+    def current_url() -> str:
+        return str(env.page.url) if env.page else ""
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def plan_page(url: str) -> str:
+        return renderer.page(site(), url)
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def liste_plans() -> str:
+        return renderer.render("_plans_table.html", site(), current_url())
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def resume_plan(plan_id: str) -> str:
+        entry = site().entry(plan_id)
+        return renderer.render("_plan_facts.html", site(), current_url(), plan=entry.plan,
+                               referentiel=entry.referentiel)
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def carte_enjeu(plan_id: str, enjeu_id: str) -> str:
+        return renderer.render("_carte_enjeu.html", site(), current_url(), plan=site().plan(plan_id),
+                               record=site().record(plan_id, "enjeu", enjeu_id))

@@ -1,0 +1,74 @@
+"""MkDocs hooks: one generated page per plan record, and plan findings in the build log.
+
+Wiring only: the page map, the checks and the exports all come from plan_ouvert.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from plan_ouvert.export import to_json, to_yaml
+from plan_ouvert.findings import Severity, count
+from plan_ouvert.pages import plan_label
+from plan_ouvert.site import Site, load_site
+
+# A WARNING or ERROR on a `mkdocs.*` logger fails a --strict build: that is how a plan
+# erreur stops publication.
+log = logging.getLogger("mkdocs.plugins.plan_ouvert")
+
+LUNR_FR = Path("assets") / "javascripts" / "lunr" / "min" / "lunr.fr.min.js"
+
+
+def _site(config: MkDocsConfig) -> Site:
+    settings = config.extra.get("plan_ouvert", {})
+    root = Path(config.config_file_path).parent
+    return load_site(root / settings.get("plans", "plans"))
+
+
+def _report(site: Site) -> None:
+    findings = site.catalogue.findings
+    for finding in findings:
+        if finding.severity is Severity.ERREUR:
+            log.error(finding.format())
+    for entry in site.catalogue.entries:
+        mine = [f for f in findings if f.plan == entry.plan.id]
+        log.info("%s : %d erreur(s), %d avertissement(s), %d info(s)", entry.plan.id,
+                 count(mine, Severity.ERREUR), count(mine, Severity.AVERTISSEMENT), count(mine, Severity.INFO))
+
+
+def _markdown(title: str, url: str) -> str:
+    # json.dumps gives a valid YAML string for any title.
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n{{{{ plan_page({json.dumps(url)}) }}}}\n"
+
+
+@event_priority(100)  # before plugins that take a snapshot of the files (search, macros)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    site = _site(config)
+    _report(site)
+    for page in site.pages:
+        title = page.title
+        if page.plan_id:
+            title = f"{page.title} — {plan_label(site.plan(page.plan_id))}"
+        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.src_uri, content=_markdown(title, page.url), inclusion=inclusion))
+    schema_url = config.site_url.rstrip("/") + "/schema/plan.schema.json" if config.site_url else None
+    for entry in site.catalogue.entries:
+        plan = entry.plan
+        files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.yml", content=to_yaml(plan, schema_url)))
+        files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.json", content=to_json(plan)))
+    return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # Accent-insensitive French search: extend Material's own lunr.fr in the built site,
+    # generated from the installed theme's file rather than a committed copy of it.
+    target = Path(config.site_dir) / LUNR_FR
+    if target.is_file():
+        addition = (Path(__file__).parent / "lunr_fold.js").read_text(encoding="utf-8")
+        target.write_text(target.read_text(encoding="utf-8") + "\n" + addition, encoding="utf-8")

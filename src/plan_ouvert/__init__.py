@@ -1,0 +1,1 @@
+"""Plan ouvert: plans d'action des MRC, du YAML au site Web."""

@@ -1,0 +1,162 @@
+"""`plan-ouvert`: check, describe and create plan files, in French."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+
+from . import schema as schema_module
+from .catalogue import load_catalogue
+from .findings import Severity, count, findings_json
+
+# argparse speaks English through gettext; these are the strings a user can meet.
+_FRENCH = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (choisir parmi %(choices)s)",
+    "expected one argument": "un argument attendu",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s (%(matches)s)",
+    "show program's version number and exit": "afficher la version et quitter",
+    "expected at least one argument": "au moins un argument attendu",
+}
+
+
+def _french(text: str) -> str:
+    return _FRENCH.get(text, text)
+
+
+argparse._ = _french  # type: ignore[attr-defined]
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _verifier(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.chemins] or [Path("plans")]
+    catalogue = load_catalogue(paths, Path(args.referentiels) if args.referentiels else None)
+    findings = [f for f in catalogue.findings if args.infos or f.severity is not Severity.INFO]
+    if args.format == "json":
+        print(findings_json(findings))
+    else:
+        for finding in findings:
+            print(finding.format_github() if args.format == "github" else finding.format())
+    errors, warnings = count(findings, Severity.ERREUR), count(findings, Severity.AVERTISSEMENT)
+    if args.format == "texte":
+        plans = len(catalogue.entries)
+        print(f"{plans} plan{'s' if plans > 1 else ''} vérifié{'s' if plans > 1 else ''} : "
+              f"{errors} erreur{'s' if errors > 1 else ''}, "
+              f"{warnings} avertissement{'s' if warnings > 1 else ''}.", file=sys.stderr)
+    if catalogue.unreadable:
+        return EXIT_UNREADABLE
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.sortie == "-":
+        sys.stdout.write(schema_module.render("plan"))
+        return EXIT_OK
+    for path in schema_module.write_all(Path(args.sortie)):
+        print(f"écrit : {path}")
+    return EXIT_OK
+
+
+def _nouveau(args: argparse.Namespace) -> int:
+    from .load import load_file
+    from .model import Referentiel
+
+    gabarit = args.programme if args.programme in ("piar", "pac") else None
+    ref_path = Path(args.dossier) / "referentiels" / f"{args.programme}.yml"
+    if gabarit is None and ref_path.is_file():
+        loaded = load_file(ref_path, "referentiel")
+        if isinstance(loaded.record, Referentiel):
+            gabarit = loaded.record.gabarit
+    if gabarit is None:
+        print(f"plan-ouvert : erreur : programme « {args.programme} » inconnu (ni « piar », ni « pac », ni un "
+              f"référentiel de {ref_path.parent}).", file=sys.stderr)
+        return EXIT_UNREADABLE
+    programme = args.programme if args.programme not in ("piar", "pac") else {
+        "piar": "acces-entreprise-quebec", "pac": "mifi-pac"}[gabarit]
+    target = Path(args.dossier) / f"{args.id}.yml"
+    if target.exists():
+        print(f"plan-ouvert : erreur : {target} existe déjà ; choisissez un autre identifiant.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    text = resources.files("plan_ouvert").joinpath("gabarits", f"{gabarit}.yml").read_text("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text.replace("__ID__", args.id).replace("__PROGRAMME__", programme), encoding="utf-8")
+    print(f"écrit : {target} (gabarit {gabarit}) ; remplissez-le puis lancez « plan-ouvert verifier {target} ».")
+    return EXIT_OK
+
+
+def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
+    # Heavier commands import their module only when called.
+    def run(args: argparse.Namespace) -> int:
+        from importlib import import_module
+
+        result: int = getattr(import_module(f"plan_ouvert.{module}"), function)(args)
+        return result
+
+    return run
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="plan-ouvert",
+        description="Vérifier, décrire et publier les plans d'action en YAML.",
+        epilog="Codes de sortie : 0 aucune erreur, 1 erreurs dans les plans, 2 fichier illisible ou appel incorrect.",
+    )
+    sub = main.add_subparsers(dest="commande", metavar="COMMANDE", title="commandes")
+    sub.required = True
+
+    verifier = sub.add_parser("verifier", help="vérifier des plans et afficher chaque problème",
+                              description="Vérifie la forme et les règles du programme de chaque plan.")
+    verifier.add_argument("chemins", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers (défaut : plans/)")
+    verifier.add_argument("--format", choices=["texte", "json", "github"], default="texte",
+                          help="texte (défaut), json, ou github (annotations GitHub Actions)")
+    verifier.add_argument("--infos", action="store_true", help="afficher aussi les simples informations")
+    verifier.add_argument("--referentiels", metavar="DOSSIER",
+                          help="dossier des référentiels (défaut : le dossier referentiels/ le plus proche)")
+    verifier.set_defaults(run=_verifier)
+
+    schema = sub.add_parser("schema", help="écrire le schéma JSON des fichiers de plan",
+                            description="Écrit le schéma JSON (pour la complétion dans VS Code).")
+    schema.add_argument("sortie", nargs="?", default=str(schema_module.SCHEMA_DIR), metavar="DOSSIER",
+                        help="dossier de sortie (défaut : docs/schema), ou « - » pour la sortie standard")
+    schema.set_defaults(run=_schema)
+
+    nouveau = sub.add_parser("nouveau", help="créer un plan à partir du gabarit d'un programme",
+                             description="Écrit un nouveau fichier de plan, chaque champ expliqué en commentaire.")
+    nouveau.add_argument("programme", metavar="PROGRAMME",
+                         help="référentiel (acces-entreprise-quebec, mifi-pac) ou gabarit (piar, pac)")
+    nouveau.add_argument("id", metavar="ID", help="identifiant du plan, ex. mrc-exemple-piar-2025")
+    nouveau.add_argument("--dossier", default="plans", help="dossier des plans (défaut : plans)")
+    nouveau.set_defaults(run=_nouveau)
+
+    construire = sub.add_parser("construire", help="construire le site dans site/ (sans écraser le dernier bon)",
+                                description="Vérifie les plans, construit le site dans un dossier temporaire, "
+                                "vérifie ses liens, puis remplace site/.")
+    construire.add_argument("--sortie", default="site", help="dossier du site (défaut : site)")
+    construire.set_defaults(run=_lazy("publish", "command"))
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        print("interrompu.", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Public forms of a plan: the data with every `prive` mapping removed, as JSON or YAML."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from .model import AnyPlan
+
+
+def _strip_private(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_private(v) for k, v in value.items() if k != "prive"}
+    if isinstance(value, list):
+        return [_strip_private(v) for v in value]
+    return value
+
+
+def public_data(plan: AnyPlan) -> dict[str, Any]:
+    """The plan as plain JSON-ready data, without `prive` and without empty defaults."""
+    data = plan.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data["gabarit"] = plan.gabarit  # a default-free dump would drop the discriminator
+    cleaned: dict[str, Any] = _strip_private(data)
+    return cleaned
+
+
+def to_json(plan: AnyPlan) -> str:
+    return json.dumps(public_data(plan), ensure_ascii=False, indent=2) + "\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def to_yaml(plan: AnyPlan, schema_url: str | None = None) -> str:
+    header = f"# yaml-language-server: $schema={schema_url}\n" if schema_url else ""
+    body = yaml.dump(public_data(plan), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return header + body

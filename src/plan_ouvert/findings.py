@@ -1,0 +1,58 @@
+"""Findings: what the checker tells an editor, with the exact place to fix."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERREUR = "erreur"  # blocks the build
+    AVERTISSEMENT = "avertissement"  # reported, listed publicly on « État du plan »
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.ERREUR: 0, Severity.AVERTISSEMENT: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+    plan: str | None = None  # plan id, when the file holds a valid plan
+    record: str | None = None  # dotted path of the record concerned, for reports
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}"
+
+    def format_github(self) -> str:
+        level = {Severity.ERREUR: "error", Severity.AVERTISSEMENT: "warning", Severity.INFO: "notice"}
+        # Workflow commands need %, CR and LF escaped in the message.
+        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        title = f"{self.code} ({self.severity})"
+        return (
+            f"::{level[self.severity]} file={self.file},line={self.line},col={self.column},"
+            f"title={title}::{text}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.file, f.line, f.column, SEVERITY_ORDER[f.severity], f.code))
+
+
+def findings_json(findings: list[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+
+
+def count(findings: list[Finding], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity is severity)

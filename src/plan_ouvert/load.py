@@ -1,0 +1,221 @@
+"""From YAML files to validated model objects, with French findings for what does not fit."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .findings import Finding, Severity
+from .model import AnyPlan, Plan, PlanPAC, PlanPIAR, Record, Referentiel
+from .yamlsource import ReadError, Source, YamlPath, read_yaml
+
+PLAN_ADAPTER: TypeAdapter[AnyPlan] = TypeAdapter(Plan)
+GABARITS: dict[str, type[BaseModel]] = {"piar": PlanPIAR, "pac": PlanPAC}
+
+
+@dataclass
+class Loaded:
+    """The outcome of loading one file: a record, or the findings that prevented it."""
+
+    source: Source | None
+    record: AnyPlan | Referentiel | None = None
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: bool = False
+
+
+# --- pydantic errors in French --------------------------------------------------------------
+
+_EXPECTED = {
+    "string_type": "un texte",
+    "list_type": "une liste (éléments commençant par « - »)",
+    "int_type": "un nombre entier",
+    "int_parsing": "un nombre entier",
+    "int_from_float": "un nombre entier",
+    "float_type": "un nombre",
+    "float_parsing": "un nombre",
+    "bool_type": "true ou false",
+    "bool_parsing": "true ou false",
+    "date_type": "une date AAAA-MM-JJ",
+    "date_parsing": "une date AAAA-MM-JJ",
+    "date_from_datetime_parsing": "une date AAAA-MM-JJ",
+    "date_from_datetime_inexact": "une date AAAA-MM-JJ sans heure",
+    "dict_type": "des clés et valeurs (« cle: valeur »)",
+    "model_type": "des clés et valeurs (« cle: valeur »)",
+    "model_attributes_type": "des clés et valeurs (« cle: valeur »)",
+}
+
+
+def _describe_input(value: Any) -> str:
+    if value is None:
+        return "rien"
+    if isinstance(value, dict):
+        return "des clés et valeurs"
+    if isinstance(value, list):
+        return "une liste"
+    text = str(value)
+    return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
+
+
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    """The record class reachable from a field annotation (through Optional, list, Annotated)."""
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if origin is typing.Annotated:
+        return _unwrap_model(typing.get_args(annotation)[0])
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _unwrap_model(arg)
+            if found:
+                return found
+    return None
+
+
+def _model_at(root: type[BaseModel] | None, path: YamlPath) -> type[BaseModel] | None:
+    current = root
+    for part in path:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        current = _unwrap_model(info.annotation) if info else None
+    return current
+
+
+def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> YamlPath:
+    """Keep the parts of a pydantic `loc` that index the data (drop union member names)."""
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(current, dict) and isinstance(part, str) and part in current:
+            current = current[part]
+            path.append(part)
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+            path.append(part)
+        elif missing and last and isinstance(part, str):
+            path.append(part)
+    return tuple(path)
+
+
+def _schema_findings(source: Source, exc: ValidationError, root: type[BaseModel] | None) -> list[Finding]:
+    # Union types report one error per member for the same value: gather them by path.
+    grouped: dict[YamlPath, list[Any]] = {}
+    for error in exc.errors(include_url=False):
+        path = _data_path(source.data, tuple(error["loc"]), error["type"] == "missing")
+        grouped.setdefault(path, []).append(error)
+    findings = []
+    for path, errors in grouped.items():
+        code, message = _french(path, errors, root, source.data)
+        line, column = source.locate(path)
+        findings.append(Finding(source.display, line, column, code, Severity.ERREUR, message))
+    return findings
+
+
+def _french(path: YamlPath, errors: list[Any], root: type[BaseModel] | None, data: Any) -> tuple[str, str]:
+    where = f"« {'.'.join(str(p) for p in path)} »" if path else "le fichier"
+    error = errors[0]
+    kind = error["type"]
+    name = str(path[-1]) if path else ""
+    if kind == "missing":
+        return "SCHEMA-E001", f"clé obligatoire « {name} » manquante ici : ajoutez-la."
+    if kind == "extra_forbidden":
+        model = _model_at(root, path[:-1])
+        allowed = sorted(model.model_fields) if model else []
+        hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        suggestion = f" Vouliez-vous dire « {hint[0]} » ?" if hint else ""
+        listed = f" Clés permises : {', '.join(allowed)}." if allowed and not hint else ""
+        return "SCHEMA-E002", f"clé inconnue « {name} ».{suggestion}{listed}"
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        found = data.get("gabarit") if isinstance(data, dict) else None
+        got = f" (trouvé {_describe_input(found)})" if found is not None else ""
+        return "SCHEMA-E003", f"clé « gabarit » attendue avec la valeur « piar » ou « pac »{got}."
+    if kind == "string_pattern_mismatch":
+        return "SCHEMA-E004", (
+            f"identifiant {_describe_input(error['input'])} invalide en {where} : seulement des "
+            "minuscules sans accents, des chiffres et des traits d'union (ex. « 1-1 », « cjee »)."
+        )
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return "SCHEMA-E005", (
+            f"valeur {_describe_input(error['input'])} non permise en {where} : attendu {expected.replace(' or ', ' ou ')}."
+        )
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        ctx = error.get("ctx", {})
+        bound = ", ".join(f"{'au moins' if k.startswith('g') else 'au plus'} {v}" for k, v in ctx.items())
+        return "SCHEMA-E006", f"nombre hors limites en {where} : {bound} (reçu {_describe_input(error['input'])})."
+    if kind in ("string_too_long", "too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        what = "texte" if kind == "string_too_long" else "liste"
+        return "SCHEMA-E007", f"{what} trop long en {where} : {limit} au plus."
+    expected = []
+    for err in errors:
+        label = _EXPECTED.get(err["type"])
+        if label and label not in expected:
+            expected.append(label)
+    if expected:
+        return "SCHEMA-E008", (
+            f"type inattendu en {where} : attendu {' ou '.join(expected)}, reçu {_describe_input(error['input'])}."
+        )
+    return "SCHEMA-E009", f"valeur invalide en {where} ({_describe_input(error['input'])})."
+
+
+# --- Records keep their path -----------------------------------------------------------------
+
+
+def assign_paths(record: BaseModel, path: YamlPath = ()) -> None:
+    if isinstance(record, Record):
+        record._path = path
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, BaseModel):
+            assign_paths(value, (*path, name))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    assign_paths(item, (*path, name, index))
+
+
+def _validate(source: Source, kind: str) -> Loaded:
+    data = source.data
+    if not isinstance(data, dict):
+        line, column = source.locate(())
+        what = "un plan" if kind == "plan" else "un référentiel"
+        return Loaded(source, findings=[Finding(
+            source.display, line, column, "SCHEMA-E010", Severity.ERREUR,
+            f"{what} commence par des clés (« id: … ») et non par {_describe_input(data)}.",
+        )])
+    root: type[BaseModel] | None
+    try:
+        if kind == "referentiel":
+            root = Referentiel
+            record: AnyPlan | Referentiel = Referentiel.model_validate(data)
+        else:
+            gabarit = data.get("gabarit")
+            root = GABARITS.get(gabarit) if isinstance(gabarit, str) else None
+            record = PLAN_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        return Loaded(source, findings=_schema_findings(source, exc, root))
+    assign_paths(record)
+    return Loaded(source, record=record)
+
+
+def load_file(path: Path, kind: str = "plan", display: str | None = None) -> Loaded:
+    """Load a plan (or référentiel) file; never raises for bad content."""
+    try:
+        source = read_yaml(path, display)
+    except ReadError as exc:
+        return Loaded(None, findings=[exc.finding], unreadable=exc.unreadable)
+    return _validate(source, kind)
+
+
+def plan_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())

@@ -1,0 +1,303 @@
+"""The plan schema: one source of truth for plan files, référentiels and their JSON Schema.
+
+Field descriptions are French on purpose: they become the hover help that editors show in
+VS Code through the generated JSON Schema.
+
+Records stay plain data. Derived facts (parsed échéances, numeric targets) are computed in
+their own modules so that the YAML never has to repeat what its wording already says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _int_to_str(value: Any) -> Any:
+    # `id: 1` is natural to type; it is the same id as "1".
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Id = Annotated[
+    str,
+    BeforeValidator(_int_to_str),
+    Field(
+        pattern=ID_PATTERN,
+        max_length=60,
+        description="Identifiant stable : minuscules sans accents, chiffres et traits d'union "
+        "(il fait l'adresse de la page).",
+    ),
+]
+Texte = Annotated[str, Field(max_length=5000)]
+Textes = Annotated[list[Texte], Field(max_length=200)]
+Prive = Annotated[
+    dict[str, Any] | None,
+    Field(
+        description="Renseignements réservés au ministère (entreprises accompagnées, noms de "
+        "personnes) : jamais publiés ni exportés publiquement.",
+    ),
+]
+Echeance = Annotated[
+    Texte | list[Texte] | None,
+    Field(
+        description="Échéance dans les mots de la source : « 31 janvier 2021 », « Juin 2021 », "
+        "« En continu », « Dès juin 2021 », « An 1 (2022-2023) » ; une liste pour plusieurs "
+        "années du plan.",
+    ),
+]
+
+
+class Record(BaseModel):
+    """Base of every record: unknown keys are refused, `prive` is allowed everywhere."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    prive: Prive = None
+    # Path of this record in its file (keys and list indexes), set by the loader so that
+    # findings can point at a line.
+    _path: tuple[str | int, ...] = PrivateAttr(default=())
+
+
+# --- Shared records --------------------------------------------------------------------------
+
+
+class Organisme(Record):
+    nom: Texte = Field(description="Nom de l'organisme municipal (la MRC).")
+    delegataire: Texte | None = Field(
+        default=None, description="Organisme délégataire, s'il y en a un (ex. CieNOV)."
+    )
+    site_web: Texte | None = Field(default=None, description="Adresse du site Web.")
+
+
+class AnneePlan(Record):
+    numero: int = Field(ge=1, le=20, description="Numéro de l'année du plan (1 pour « An 1 »).")
+    debut: int = Field(ge=1900, le=2200, description="Année civile de début (2022 pour 2022-2023).")
+    fin: int = Field(ge=1900, le=2200, description="Année civile de fin (2023 pour 2022-2023).")
+
+
+class Periode(Record):
+    debut: dt.date = Field(description="Premier jour couvert par le plan (AAAA-MM-JJ).")
+    fin: dt.date = Field(description="Dernier jour couvert par le plan (AAAA-MM-JJ).")
+
+
+class MiseAJour(Record):
+    date: dt.date = Field(description="Date de la mise à jour (AAAA-MM-JJ).")
+    resume: Texte | None = Field(default=None, description="Ce qui a changé.")
+    resolution: Texte | None = Field(default=None, description="Numéro de résolution, s'il y a lieu.")
+
+
+class Adoption(Record):
+    instance: Texte = Field(description="Instance qui a adopté le plan (ex. conseil de la MRC).")
+    date: dt.date = Field(description="Date d'adoption (AAAA-MM-JJ).")
+    resolution: Texte | None = Field(default=None, description="Numéro de résolution.")
+
+
+class Contact(Record):
+    nom: Texte | None = Field(default=None, description="Service ou personne à joindre.")
+    courriel: Texte | None = Field(default=None, description="Adresse courriel.")
+    telephone: Texte | None = Field(default=None, description="Numéro de téléphone.")
+    site_web: Texte | None = Field(default=None, description="Adresse du site Web.")
+
+
+class Partenaire(Record):
+    id: Id
+    sigle: Texte | None = Field(default=None, description="Sigle tel qu'écrit dans le plan (ex. TCIE).")
+    nom: Texte | None = Field(default=None, description="Nom complet du partenaire.")
+    site_web: Texte | None = Field(default=None, description="Adresse du site Web du partenaire.")
+
+
+class Suivi(Record):
+    statut: Literal["a_venir", "en_cours", "realise", "reporte", "abandonne"] = Field(
+        description="État d'avancement : a_venir, en_cours, realise, reporte ou abandonne."
+    )
+    date: dt.date | None = Field(default=None, description="Date de ce statut (AAAA-MM-JJ).")
+    commentaire: Texte | None = Field(default=None, description="Précision sur l'avancement.")
+
+
+class Cible(Record):
+    annee: int | list[int] | None = Field(
+        default=None,
+        description="Année(s) du plan visée(s) par la cible (1 pour An 1) ; une liste si la "
+        "cible vaut pour plusieurs années.",
+    )
+    texte: Texte = Field(description="La cible dans les mots de la source (ex. « 8 rencontres »).")
+    valeur: float | None = Field(
+        default=None,
+        description="Valeur numérique, seulement si le texte ne la donne pas déjà lisiblement.",
+    )
+    unite: Texte | None = Field(default=None, description="Unité de la valeur (ex. « entreprises / année »).")
+    echeance: Echeance = None
+    realise: Texte | None = Field(default=None, description="Résultat obtenu, dans les mots du suivi.")
+    valeur_realisee: float | None = Field(default=None, description="Résultat obtenu, en nombre.")
+
+
+class Indicateur(Record):
+    id: Id | None = Field(default=None, description="Identifiant stable de l'indicateur (facultatif).")
+    texte: Texte = Field(description="L'indicateur de performance dans les mots de la source.")
+    cibles: list[Cible] = Field(default_factory=list, description="Cibles, par année du plan s'il y a lieu.")
+
+
+class Allocation(Record):
+    ressource: Id = Field(description="Identifiant d'une ressource du registre `ressources`.")
+    part: float = Field(ge=0, le=1000, description="Part du temps de la ressource, en pour cent (50 pour 50 %).")
+
+
+class TempsImparti(Record):
+    texte: Texte | None = Field(default=None, description="Le temps imparti dans les mots de la source.")
+    allocations: list[Allocation] = Field(default_factory=list, description="Part de chaque ressource.")
+
+
+class PlanBase(Record):
+    id: Id
+    titre: Texte = Field(description="Titre du plan.")
+    programme: Id = Field(description="Identifiant du référentiel du programme (plans/referentiels/).")
+    organisme: Organisme
+    statut: Literal["projet", "adopte", "en_vigueur", "echu"] | None = Field(
+        default=None, description="Statut du plan : projet, adopte, en_vigueur ou echu."
+    )
+    date_plan: dt.date | None = Field(default=None, description="Date du plan (AAAA-MM-JJ).")
+    date_convention: dt.date | None = Field(
+        default=None, description="Date de signature de la convention d'aide financière (AAAA-MM-JJ)."
+    )
+    periode: Periode | None = Field(default=None, description="Période couverte par le plan.")
+    annees: list[AnneePlan] = Field(
+        default_factory=list, description="Années du plan (An 1, An 2, An 3) et leurs années civiles."
+    )
+    mises_a_jour: list[MiseAJour] = Field(default_factory=list, description="Mises à jour du plan.")
+    adoption: Adoption | None = None
+    contact: Contact | None = None
+    licence: Texte | None = Field(
+        default=None, description="Licence des données (ex. CC-BY-4.0)."
+    )
+    source: Texte | None = Field(
+        default=None, description="Document d'où le plan a été transcrit."
+    )
+    fictif: bool = Field(
+        default=False, description="Plan de démonstration : chaque page le dit fictif."
+    )
+    partenaires: list[Partenaire] = Field(
+        default_factory=list, description="Registre des partenaires cités dans le plan."
+    )
+
+
+# --- PIAR (Accès entreprise Québec) ----------------------------------------------------------
+
+
+class Ressource(Record):
+    id: Id
+    role: Texte = Field(description="Rôle de la ressource, dans les mots du plan.")
+    statut: Literal["nouvelle", "existante", "promotion_interne"] | None = Field(
+        default=None,
+        description="nouvelle (embauche), existante ou promotion_interne.",
+    )
+    temps: Literal["plein", "partiel"] | None = Field(
+        default=None, description="Temps plein ou temps partiel."
+    )
+
+
+class Action(Record):
+    id: Id
+    texte: Texte = Field(description="L'action ou l'intervention, dans les mots du plan.")
+    echeance: Echeance = None
+    temps_imparti: TempsImparti | None = None
+    suivi: Suivi | None = None
+
+
+class Enjeu(Record):
+    id: Id
+    enonce: Texte = Field(description="L'enjeu de développement économique, dans les mots du plan.")
+    objectifs_generaux: list[int] = Field(
+        default_factory=list, description="Numéros des objectifs généraux du programme (1 à 4 pour AEQ)."
+    )
+    axes: list[int] = Field(
+        default_factory=list, description="Numéros des axes d'intervention du programme (1 à 7 pour AEQ)."
+    )
+    objectifs: Textes = Field(default_factory=list, description="Objectifs à atteindre.")
+    actions: list[Action] = Field(default_factory=list, description="Actions mises en place.")
+    indicateurs: list[Indicateur] = Field(default_factory=list, description="Indicateurs de performance.")
+    temps_imparti: TempsImparti | None = None
+
+
+class PlanPIAR(PlanBase):
+    """Plan d'intervention et d'affectation des ressources (Accès entreprise Québec)."""
+
+    gabarit: Literal["piar"] = Field(description="Gabarit du plan : piar.")
+    ressources: list[Ressource] = Field(default_factory=list, description="Registre des ressources.")
+    enjeux: list[Enjeu] = Field(default_factory=list, description="Enjeux à travailler par la MRC.")
+
+
+# --- PAC programmation (MIFI) ----------------------------------------------------------------
+
+
+class Moyen(Record):
+    id: Id
+    texte: Texte = Field(description="Le moyen d'action (activité ou projet), dans les mots du plan.")
+    porteurs: list[Id] = Field(default_factory=list, description="Porteur(s) : identifiants du registre `partenaires`.")
+    collaborateurs: list[Id] = Field(
+        default_factory=list, description="Collaborateurs : identifiants du registre `partenaires`."
+    )
+    resultats_attendus: Textes = Field(default_factory=list, description="Résultats attendus.")
+    indicateurs: list[Indicateur] = Field(default_factory=list, description="Indicateurs de performance et leurs cibles.")
+    echeance: Echeance = None
+    clientele: Textes = Field(default_factory=list, description="Clientèle visée.")
+    commentaires: Texte | None = Field(default=None, description="Commentaires.")
+    suivi: Suivi | None = None
+
+
+class ObjectifSpecifique(Record):
+    id: Id
+    numero: int = Field(ge=0, le=999, description="Numéro de l'objectif spécifique.")
+    titre: Texte | None = Field(default=None, description="Libellé, seulement si la source en donne un.")
+    moyens: list[Moyen] = Field(default_factory=list, description="Moyens d'action.")
+
+
+class PlanPAC(PlanBase):
+    """Programmation d'un plan d'action du Programme d'appui aux collectivités (MIFI)."""
+
+    gabarit: Literal["pac"] = Field(description="Gabarit du plan : pac.")
+    objectifs_specifiques: list[ObjectifSpecifique] = Field(
+        default_factory=list, description="Objectifs spécifiques et leurs moyens d'action."
+    )
+
+
+Plan = Annotated[PlanPIAR | PlanPAC, Field(discriminator="gabarit")]
+
+
+# --- Référentiel of a programme --------------------------------------------------------------
+
+
+class ElementReferentiel(Record):
+    numero: int = Field(ge=1, le=99)
+    libelle: Texte = Field(description="Libellé officiel.")
+
+
+class Colonne(Record):
+    cle: Id = Field(description="Identifiant de la colonne.")
+    libelle: Texte = Field(description="Titre de la colonne dans le gabarit du ministère.")
+    aide: Textes = Field(default_factory=list, description="Consigne du gabarit pour cette colonne.")
+
+
+class Referentiel(Record):
+    id: Id
+    nom: Texte = Field(description="Nom du programme.")
+    ministere: Texte = Field(description="Ministère responsable.")
+    gabarit: Literal["piar", "pac"] = Field(description="Gabarit des plans de ce programme.")
+    titre_gabarit: Texte | None = Field(default=None, description="Titre du gabarit du ministère.")
+    consignes: Textes = Field(default_factory=list, description="Consignes générales du gabarit.")
+    colonnes: list[Colonne] = Field(default_factory=list, description="Colonnes du gabarit.")
+    objectifs_generaux: list[ElementReferentiel] = Field(default_factory=list)
+    axes: list[ElementReferentiel] = Field(default_factory=list)
+    enjeux_min: int | None = Field(default=None, description="Nombre d'enjeux généralement attendu, au moins.")
+    enjeux_max: int | None = Field(default=None, description="Nombre d'enjeux généralement attendu, au plus.")
+    delai_depot_mois: int | None = Field(
+        default=None, description="Délai de dépôt du plan après la signature de la convention, en mois."
+    )
+
+
+AnyPlan = PlanPIAR | PlanPAC

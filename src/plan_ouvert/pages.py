@@ -1,0 +1,155 @@
+"""The page map: which public pages exist, their URLs (from stable ids) and their titles.
+
+URLs never depend on wording, only on ids, so that a reworded action keeps its address.
+Every URL is relative to the site root and ends with "/" (a folder holding index.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .echeance import fold
+from .model import AnyPlan, Enjeu, Moyen, ObjectifSpecifique, PlanPAC, PlanPIAR
+
+GABARIT_SIGLES = {"piar": "PIAR", "pac": "Programmation PAC"}
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # "plans/mrc-etchemins-pac-2022/moyens/1-1/"
+    kind: str  # template name: "plan", "enjeu", "action", "objectif", "moyen", "partenaires", ...
+    title: str  # the h1, also the start of <title>
+    plan_id: str | None = None
+    record_id: str | None = None
+    parent: str | None = None  # url of the breadcrumb parent
+    in_nav: bool = False
+    crumb: str = ""  # shorter label for breadcrumbs, when the title is long
+
+    @property
+    def label(self) -> str:
+        return self.crumb or self.title
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.url}index.md"
+
+
+def plan_label(plan: AnyPlan) -> str:
+    """« PIAR, MRC de L'Assomption, 2021 »: what tells two plans apart in a title."""
+    year = plan.date_plan.year if plan.date_plan else (plan.annees[0].debut if plan.annees else None)
+    parts = [GABARIT_SIGLES[plan.gabarit], plan.organisme.nom]
+    if year:
+        parts.append(str(year))
+    return ", ".join(parts)
+
+
+def plan_title(plan: AnyPlan) -> str:
+    return f"{plan.titre} — {plan.organisme.nom}"
+
+
+def action_number(action_id: str) -> str:
+    return action_id.replace("-", ".")
+
+
+def enjeu_title(enjeu: Enjeu) -> str:
+    return f"Enjeu {enjeu.id}"
+
+
+def objectif_title(objectif: ObjectifSpecifique) -> str:
+    base = f"Objectif spécifique {objectif.numero}"
+    return f"{base} : {objectif.titre}" if objectif.titre else base
+
+
+def moyen_title(moyen: Moyen) -> str:
+    return f"Moyen d'action {action_number(moyen.id)}"
+
+
+def slug(text: str) -> str:
+    """Lowercase ASCII slug for values that have no id of their own (clientèles)."""
+    folded = fold(text)
+    out = []
+    for char in folded:
+        out.append(char if char.isascii() and char.isalnum() else "-")
+    return "-".join(part for part in "".join(out).split("-") if part)[:60] or "x"
+
+
+@dataclass
+class PageMap:
+    pages: list[Page] = field(default_factory=list)
+    by_url: dict[str, Page] = field(default_factory=dict)
+
+    def add(self, page: Page) -> None:
+        self.pages.append(page)
+        self.by_url[page.url] = page
+
+    def __iter__(self) -> Iterator[Page]:
+        return iter(self.pages)
+
+
+def plan_url(plan_id: str) -> str:
+    return f"plans/{plan_id}/"
+
+
+def record_url(plan_id: str, kind: str, record_id: str) -> str:
+    folder = {"enjeu": "enjeux", "action": "actions", "objectif": "objectifs", "moyen": "moyens",
+              "partenaire": "partenaires", "clientele": "clienteles"}[kind]
+    return f"plans/{plan_id}/{folder}/{record_id}/"
+
+
+BROWSE = {
+    # kind: (folder, title)
+    "partenaires": ("partenaires", "Partenaires"),
+    "programme": ("programme", "Objectifs et axes du programme"),
+    "clienteles": ("clienteles", "Clientèles visées"),
+    "echeances": ("echeances", "Échéances"),
+}
+
+
+def browse_url(plan_id: str, kind: str) -> str:
+    return f"plans/{plan_id}/{BROWSE[kind][0]}/"
+
+
+def clienteles(plan: AnyPlan) -> dict[str, str]:
+    """Slug → wording of every clientèle of a PAC plan, in order of first appearance."""
+    found: dict[str, str] = {}
+    if isinstance(plan, PlanPAC):
+        for objectif in plan.objectifs_specifiques:
+            for moyen in objectif.moyens:
+                for text in moyen.clientele:
+                    found.setdefault(slug(text), text)
+    return found
+
+
+def build_page_map(plans: list[AnyPlan]) -> PageMap:
+    pages = PageMap()
+    pages.add(Page("plans/", "plans", "Plans", in_nav=True))
+    for plan in plans:
+        base = plan_url(plan.id)
+        pages.add(Page(base, "plan", plan_title(plan), plan.id, parent="plans/", crumb=plan_label(plan)))
+        if isinstance(plan, PlanPIAR):
+            for enjeu in plan.enjeux:
+                url = record_url(plan.id, "enjeu", enjeu.id)
+                pages.add(Page(url, "enjeu", enjeu_title(enjeu), plan.id, enjeu.id, parent=base))
+                for action in enjeu.actions:
+                    pages.add(Page(record_url(plan.id, "action", action.id), "action",
+                                   f"Action {action_number(action.id)}", plan.id, action.id, parent=url))
+        else:
+            for objectif in plan.objectifs_specifiques:
+                url = record_url(plan.id, "objectif", objectif.id)
+                pages.add(Page(url, "objectif", objectif_title(objectif), plan.id, objectif.id, parent=base))
+                for moyen in objectif.moyens:
+                    pages.add(Page(record_url(plan.id, "moyen", moyen.id), "moyen", moyen_title(moyen),
+                                   plan.id, moyen.id, parent=url))
+        for kind, (_folder, title) in BROWSE.items():
+            if kind == "clienteles" and not isinstance(plan, PlanPAC):
+                continue
+            pages.add(Page(browse_url(plan.id, kind), kind, title, plan.id, parent=base))
+        for partenaire in plan.partenaires:
+            pages.add(Page(record_url(plan.id, "partenaire", partenaire.id), "partenaire",
+                           partenaire.nom or partenaire.sigle or partenaire.id, plan.id, partenaire.id,
+                           parent=browse_url(plan.id, "partenaires")))
+        for key, text in clienteles(plan).items():
+            pages.add(Page(record_url(plan.id, "clientele", key), "clientele", text, plan.id, key,
+                           parent=browse_url(plan.id, "clienteles")))
+    return pages

@@ -1,0 +1,91 @@
+"""`plan-ouvert construire`: the publication pipeline, one short step at a time.
+
+1. check the plans (an erreur stops here);
+2. build with MkDocs, strict, into a fresh folder beside `site/`;
+3. check the built site independently (links, anchors, titles);
+4. swap the new folder in place of `site/`.
+
+Any failure removes the new folder and leaves the last good `site/` untouched. MkDocs runs
+as a separate program, so this module does not import it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .catalogue import load_catalogue
+from .findings import Severity, count
+from .sitecheck import check_site
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _fail(message: str, staging: Path | None) -> int:
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    _say(f"construction annulée : {message}")
+    _say("Le site déjà publié (site/) reste inchangé.")
+    return 1
+
+
+def _mkdocs(staging: Path, config: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # Never -v or -q with --strict: -v skips anchor checks, -q exits 0 despite warnings.
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+               "--config-file", str(config), "--site-dir", str(staging)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def _swap(staging: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-ancien-{os.getpid()}")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(root: Path, target: Path) -> int:
+    catalogue = load_catalogue([root / "plans"])
+    errors = catalogue.errors()
+    for finding in errors:
+        _say(finding.format())
+    if errors:
+        return _fail(f"{len(errors)} erreur(s) dans les plans (voir ci-dessus).", None)
+    warnings = count(catalogue.findings, Severity.AVERTISSEMENT)
+    _say(f"plans vérifiés : {len(catalogue.entries)} plan(s), {warnings} avertissement(s).")
+
+    target = target if target.is_absolute() else root / target
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-", dir=target.parent))
+    result = _mkdocs(staging, root / "mkdocs.yml")
+    if result.returncode != 0:
+        lines = [line for line in (result.stdout + result.stderr).splitlines()
+                 if line.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value"))]
+        for line in lines or (result.stdout + result.stderr).splitlines()[-20:]:
+            _say(f"  {line}")
+        return _fail("MkDocs a signalé les problèmes ci-dessus (mode strict : tout avertissement "
+                     "bloque la publication).", staging)
+
+    problems = check_site(staging)
+    for problem in problems:
+        _say(f"  {problem}")
+    if problems:
+        return _fail(f"{len(problems)} problème(s) dans le site construit (liens, ancres ou titres).", staging)
+
+    _swap(staging, target)
+    pages = sum(1 for _ in target.rglob("index.html"))
+    _say(f"site construit dans {target.name}/ : {pages} pages.")
+    return 0
+
+
+def command(args: argparse.Namespace) -> int:
+    return build(Path.cwd(), Path(args.sortie))

@@ -1,0 +1,115 @@
+"""Render plan fragments from the Jinja templates in overrides/plan/.
+
+HTML is only ever written in templates, with autoescaping on: plan text is data, never
+markup. Links are made relative to the page being rendered, so that the site works under
+a sub-path (GitHub Pages project sites) as well as at a domain's root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import echeance, pages
+from .model import PlanPAC, PlanPIAR
+from .rules.pac import cible_years
+from .site import Site
+
+STATUTS_PLAN = {"projet": "Projet", "adopte": "Adopté", "en_vigueur": "En vigueur", "echu": "Échu"}
+STATUTS_RESSOURCE = {"nouvelle": "Nouvelle ressource", "existante": "Ressource existante",
+                     "promotion_interne": "Promotion interne"}
+STATUTS_SUIVI = {"a_venir": "À venir", "en_cours": "En cours", "realise": "Réalisé",
+                 "reporte": "Reporté", "abandonne": "Abandonné"}
+TEMPS = {"plein": "temps plein", "partiel": "temps partiel"}
+
+
+def relative(target: str, current: str) -> str:
+    """Href from the page at `current` (a site URL ending in "/") to `target`."""
+    if target.startswith(("http://", "https://", "mailto:")):
+        return target
+    base = posixpath.dirname(current.rstrip("/") + "/x") if current else ""
+    path = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") and not path.endswith("/"):
+        path += "/"
+    return "./" if path in (".", "./") else path
+
+
+def nombre(value: float | None) -> str:
+    """French number: « 1 000 », « 2,5 »; amounts in millions as « 2,5 M ». """
+    if value is None:
+        return ""
+    if value == int(value):
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", "\u202f").replace(".", ",")
+
+
+def montant(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value >= 1_000_000:
+        return f"{nombre(value / 1_000_000)}\u00a0M$"
+    return f"{nombre(value)}\u00a0$"
+
+
+def pourcent(value: float | None) -> str:
+    return "" if value is None else f"{nombre(value)}\u00a0%"
+
+
+def nbsp(text: str) -> Markup:
+    """French typography: a non-breaking space before « : ; ! ? » and inside « »."""
+    escaped = str(Markup.escape(text))
+    for mark in (" :", " ;", " !", " ?", " »"):
+        escaped = escaped.replace(mark, "\u00a0" + mark[1:])
+    return Markup(escaped.replace("« ", "«\u00a0"))
+
+
+class Renderer:
+    def __init__(self, templates: Path, site_name: str = "Plan ouvert", settings: dict[str, Any] | None = None):
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates)),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+            extensions=["jinja2.ext.do"],
+        )
+        self.settings = settings or {}
+        self.env.filters.update(
+            date_fr=lambda d: echeance.date_fr(d) if d else "",
+            nombre=nombre, montant=montant, pourcent=pourcent, nbsp=nbsp,
+            numero=pages.action_number,
+        )
+        self.env.globals.update(
+            STATUTS_PLAN=STATUTS_PLAN, STATUTS_RESSOURCE=STATUTS_RESSOURCE, STATUTS_SUIVI=STATUTS_SUIVI,
+            TEMPS=TEMPS, GABARIT_SIGLES=pages.GABARIT_SIGLES, site_name=site_name,
+            parse_echeance=echeance.parse, wording=echeance.wording, cible_years=cible_years,
+            plan_label=pages.plan_label, record_url=pages.record_url, plan_url=pages.plan_url,
+            browse_url=pages.browse_url, slug=pages.slug, is_piar=lambda p: isinstance(p, PlanPIAR),
+            is_pac=lambda p: isinstance(p, PlanPAC), settings=self.settings,
+        )
+
+    def render(self, template: str, site: Site, current_url: str, **context: Any) -> str:
+        def href(target: str) -> str:
+            return relative(target, current_url)
+
+        html = self.env.get_template(template).render(site=site, href=href, current_url=current_url, **context)
+        # Python-Markdown ends a raw HTML block at a blank line inside some elements: keep none.
+        return "\n".join(line for line in html.splitlines() if line.strip())
+
+    def page(self, site: Site, url: str) -> str:
+        page = site.page(url)
+        context: dict[str, Any] = {"page": page}
+        if page.plan_id:
+            entry = site.entry(page.plan_id)
+            context.update(plan=entry.plan, referentiel=entry.referentiel, entry=entry)
+        if page.record_id is not None:
+            context["record"] = site.records.get((page.plan_id or "", page.kind, page.record_id))
+            context["parent"] = site.parent(page.plan_id or "", page.kind, page.record_id)
+            context["previous"], context["next"] = site.neighbours(page)
+        context["breadcrumb"] = site.breadcrumb(page)
+        return self.render(f"{page.kind}.html", site, url, **context)

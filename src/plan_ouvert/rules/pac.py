@@ -1,0 +1,165 @@
+"""Rules of the PAC programmation (Programme d'appui aux collectivités, MIFI).
+
+The programmation's columns are all expected for every moyen; the gabarit asks for « la
+cible en fonction de l'indicateur », so each indicator needs a target in each year of the
+moyen's échéance. None of these are « doit » in the gabarit: avertissements, except an
+échéance in a year the plan does not have, which no reader can place.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from ..echeance import mistyped_number, parse
+from ..findings import Severity
+from ..model import Cible, Moyen, PlanPAC
+from . import Context, Hit, rule
+from .common import path_of
+
+
+def _moyens(ctx: Context) -> Iterator[Moyen]:
+    assert isinstance(ctx.plan, PlanPAC)  # rules are filtered by gabarit
+    for objectif in ctx.plan.objectifs_specifiques:
+        yield from objectif.moyens
+
+
+def numero(moyen: Moyen) -> str:
+    """« 2-1 » is shown as « 2.1 », as in the programmation."""
+    return moyen.id.replace("-", ".")
+
+
+def years_of(moyen: Moyen) -> list[int]:
+    return [t.annee_plan for t in parse(moyen.echeance) if t.annee_plan is not None]
+
+
+def cible_years(cible: Cible) -> list[int]:
+    if cible.annee is None:
+        return []
+    return cible.annee if isinstance(cible.annee, list) else [cible.annee]
+
+
+def _missing(ctx: Context, field: str, what: str, how: str) -> Iterator[Hit]:
+    for moyen in _moyens(ctx):
+        if not getattr(moyen, field):
+            yield Hit(path_of(moyen), f"le moyen {numero(moyen)} n'a pas {what} : {how}")
+
+
+@rule("PAC-W001", Severity.AVERTISSEMENT, "Moyen sans porteur", gabarit="pac")
+def moyen_porteur(ctx: Context) -> Iterator[Hit]:
+    yield from _missing(ctx, "porteurs", "de porteur", "ajoutez « porteurs: [mrc] ».")
+
+
+@rule("PAC-W002", Severity.AVERTISSEMENT, "Moyen sans résultat attendu", gabarit="pac")
+def moyen_resultat(ctx: Context) -> Iterator[Hit]:
+    yield from _missing(ctx, "resultats_attendus", "de résultat attendu", "ajoutez « resultats_attendus: ».")
+
+
+@rule("PAC-W003", Severity.AVERTISSEMENT, "Moyen sans indicateur", gabarit="pac")
+def moyen_indicateur(ctx: Context) -> Iterator[Hit]:
+    yield from _missing(ctx, "indicateurs", "d'indicateur de performance",
+                        "ajoutez « indicateurs: » avec leurs cibles par année.")
+
+
+@rule("PAC-W004", Severity.AVERTISSEMENT, "Indicateur sans cible pour une année", gabarit="pac")
+def indicateur_cibles(ctx: Context) -> Iterator[Hit]:
+    for moyen in _moyens(ctx):
+        years = years_of(moyen)
+        for indicateur in moyen.indicateurs:
+            covered = {y for c in indicateur.cibles for y in cible_years(c)}
+            missing = [y for y in years if y not in covered]
+            if missing:
+                labels = ", ".join(f"An {y}" for y in missing)
+                yield Hit(path_of(indicateur),
+                          f"l'indicateur « {indicateur.texte} » du moyen {numero(moyen)} n'a pas de cible pour "
+                          f"{labels} : ajoutez une cible (« annee: {missing[0]} ») pour chaque année de l'échéance.")
+
+
+@rule("PAC-W005", Severity.AVERTISSEMENT, "Moyen sans échéance", gabarit="pac")
+def moyen_echeance(ctx: Context) -> Iterator[Hit]:
+    yield from _missing(ctx, "echeance", "d'échéance", "ajoutez « echeance: [An 1 (2022-2023)] ».")
+
+
+@rule("PAC-E001", Severity.ERREUR, "Échéance hors des années du plan", gabarit="pac")
+def echeance_in_plan(ctx: Context) -> Iterator[Hit]:
+    assert isinstance(ctx.plan, PlanPAC)
+    known = {a.numero for a in ctx.plan.annees}
+    if not known:
+        return
+    for moyen in _moyens(ctx):
+        for terme in parse(moyen.echeance):
+            if terme.annee_plan is not None and terme.annee_plan not in known:
+                yield Hit((*path_of(moyen), "echeance"),
+                          f"« {terme.texte} » : le plan n'a pas d'An {terme.annee_plan} (années : "
+                          f"{', '.join(f'An {n}' for n in sorted(known))}).")
+
+
+@rule("PAC-W006", Severity.AVERTISSEMENT, "Année du plan mal datée", gabarit="pac")
+def year_label(ctx: Context) -> Iterator[Hit]:
+    assert isinstance(ctx.plan, PlanPAC)
+    years = {a.numero: (a.debut, a.fin) for a in ctx.plan.annees}
+    for moyen in _moyens(ctx):
+        for terme in parse(moyen.echeance):
+            expected = years.get(terme.annee_plan or 0)
+            if expected and terme.periode and terme.periode != expected:
+                yield Hit((*path_of(moyen), "echeance"),
+                          f"« {terme.texte} » (moyen {numero(moyen)}) : l'An {terme.annee_plan} du plan est "
+                          f"{expected[0]}-{expected[1]}, pas {terme.periode[0]}-{terme.periode[1]}. Corrigez "
+                          "l'année ou la période.")
+
+
+@rule("PAC-W007", Severity.AVERTISSEMENT, "Cible numérique mal saisie", gabarit="pac")
+def cible_number(ctx: Context) -> Iterator[Hit]:
+    for moyen in _moyens(ctx):
+        for indicateur in moyen.indicateurs:
+            for cible in indicateur.cibles:
+                typo = mistyped_number(cible.texte)
+                if typo:
+                    yield Hit((*path_of(cible), "texte"),
+                              f"cible « {cible.texte} » (moyen {numero(moyen)}) : « {typo} » mêle chiffres et "
+                              "lettres ; écrivez le nombre en chiffres seulement (ex. « 500 »).")
+
+
+@rule("PAC-W008", Severity.AVERTISSEMENT, "Partenaire absent du registre", gabarit="pac")
+def partner_known(ctx: Context) -> Iterator[Hit]:
+    registry = {p.id: p for p in ctx.plan.partenaires}
+    for moyen in _moyens(ctx):
+        for role in ("porteurs", "collaborateurs"):
+            for index, ref in enumerate(getattr(moyen, role)):
+                if ref in registry:
+                    continue
+                close = difflib.get_close_matches(ref, list(registry), n=1, cutoff=0.6)
+                hint = f" Vouliez-vous dire « {close[0]} »" if close else ""
+                if close and registry[close[0]].sigle:
+                    hint += f" ({registry[close[0]].sigle})"
+                hint = f"{hint} ?" if hint else " Ajoutez-le au registre « partenaires »."
+                yield Hit((*path_of(moyen), role, index),
+                          f"« {ref} » (moyen {numero(moyen)}) n'est pas dans le registre des partenaires.{hint}")
+
+
+@rule("PAC-W009", Severity.AVERTISSEMENT, "Cible hors de l'échéance", gabarit="pac")
+def cible_within(ctx: Context) -> Iterator[Hit]:
+    for moyen in _moyens(ctx):
+        years = set(years_of(moyen))
+        if not years:
+            continue
+        for indicateur in moyen.indicateurs:
+            for cible in indicateur.cibles:
+                outside = [y for y in cible_years(cible) if y not in years]
+                if outside:
+                    yield Hit(path_of(cible),
+                              f"cible « {cible.texte} » pour An {outside[0]}, hors de l'échéance du moyen "
+                              f"{numero(moyen)} : ajoutez l'année à l'échéance ou corrigez « annee ».")
+
+
+@rule("PAC-W010", Severity.AVERTISSEMENT, "Années du plan non définies", gabarit="pac")
+def plan_years(ctx: Context) -> Iterator[Hit]:
+    assert isinstance(ctx.plan, PlanPAC)
+    if not ctx.plan.annees:
+        yield Hit((), "le plan ne définit pas ses années : ajoutez « annees: » (An 1, An 2, An 3 et leurs "
+                      "années civiles) pour situer les échéances.")
+
+
+@rule("PAC-I001", Severity.INFO, "Moyen sans clientèle visée", gabarit="pac")
+def moyen_clientele(ctx: Context) -> Iterator[Hit]:
+    yield from _missing(ctx, "clientele", "de clientèle visée", "ajoutez « clientele: » si elle est connue.")

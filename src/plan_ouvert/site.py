@@ -1,0 +1,188 @@
+"""The site's view of a catalogue: page map plus the cross-references that pages show.
+
+Everything here is computed once per build (linear in the number of records), so that a
+page never scans the whole catalogue to find its neighbours or its partners.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalogue import Catalogue, Entry, load_catalogue
+from .echeance import Terme, parse
+from .findings import Finding
+from .model import AnyPlan, ElementReferentiel, Enjeu, Moyen, ObjectifSpecifique, PlanPAC, PlanPIAR
+from .pages import Page, PageMap, build_page_map, slug
+
+
+@dataclass
+class PartnerRoles:
+    porteur: list[Moyen] = field(default_factory=list)
+    collaborateur: list[Moyen] = field(default_factory=list)
+
+
+@dataclass
+class Coverage:
+    element: ElementReferentiel
+    enjeux: list[Enjeu]
+
+
+@dataclass
+class Site:
+    catalogue: Catalogue
+    pages: PageMap
+    records: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    parents: dict[tuple[str, str, str], Any] = field(default_factory=dict)
+    sequences: dict[tuple[str, str], list[Page]] = field(default_factory=dict)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def entry(self, plan_id: str) -> Entry:
+        return self.catalogue.entry(plan_id)
+
+    def plan(self, plan_id: str) -> AnyPlan:
+        return self.entry(plan_id).plan
+
+    def record(self, plan_id: str, kind: str, record_id: str) -> Any:
+        return self.records[(plan_id, kind, record_id)]
+
+    def parent(self, plan_id: str, kind: str, record_id: str) -> Any:
+        return self.parents.get((plan_id, kind, record_id))
+
+    def page(self, url: str) -> Page:
+        return self.pages.by_url[url]
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        sequence = self.sequences.get((page.plan_id or "", page.kind), [])
+        if page not in sequence:
+            return None, None
+        index = sequence.index(page)
+        before = sequence[index - 1] if index > 0 else None
+        after = sequence[index + 1] if index + 1 < len(sequence) else None
+        return before, after
+
+    def breadcrumb(self, page: Page) -> list[Page]:
+        trail = []
+        current = page.parent
+        while current:
+            parent = self.pages.by_url.get(current)
+            if parent is None:
+                break
+            trail.append(parent)
+            current = parent.parent
+        return list(reversed(trail))
+
+    def findings_of(self, plan_id: str) -> list[Finding]:
+        return [f for f in self.catalogue.findings if f.plan == plan_id]
+
+    # --- cross-references ----------------------------------------------------------------
+
+    def moyens(self, plan: AnyPlan) -> list[tuple[ObjectifSpecifique, Moyen]]:
+        if not isinstance(plan, PlanPAC):
+            return []
+        return [(o, m) for o in plan.objectifs_specifiques for m in o.moyens]
+
+    def partner_roles(self, plan: AnyPlan) -> dict[str, PartnerRoles]:
+        roles: dict[str, PartnerRoles] = defaultdict(PartnerRoles)
+        for _objectif, moyen in self.moyens(plan):
+            for ref in moyen.porteurs:
+                roles[ref].porteur.append(moyen)
+            for ref in moyen.collaborateurs:
+                roles[ref].collaborateur.append(moyen)
+        return roles
+
+    def coverage(self, plan: AnyPlan, kind: str) -> list[Coverage]:
+        """For each objectif général or axe of the référentiel, the enjeux that serve it."""
+        referentiel = self.entry(plan.id).referentiel
+        if referentiel is None or not isinstance(plan, PlanPIAR):
+            return []
+        return [
+            Coverage(element, [e for e in plan.enjeux if element.numero in getattr(e, kind)])
+            for element in getattr(referentiel, kind)
+        ]
+
+    def by_plan_year(self, plan: AnyPlan) -> dict[int, list[Moyen]]:
+        years: dict[int, list[Moyen]] = defaultdict(list)
+        for _objectif, moyen in self.moyens(plan):
+            for terme in parse(moyen.echeance):
+                if terme.annee_plan is not None and moyen not in years[terme.annee_plan]:
+                    years[terme.annee_plan].append(moyen)
+        return dict(sorted(years.items()))
+
+    def moyens_without_deadline(self, plan: AnyPlan) -> list[Moyen]:
+        return [m for _o, m in self.moyens(plan) if not parse(m.echeance)]
+
+    def actions_by_deadline(self, plan: AnyPlan) -> list[tuple[str, list[tuple[Terme, Any, Enjeu]]]]:
+        """PIAR actions grouped: « En continu » first, then by year of their échéance."""
+        if not isinstance(plan, PlanPIAR):
+            return []
+        groups: dict[str, list[tuple[Terme, Any, Enjeu]]] = defaultdict(list)
+        for enjeu in plan.enjeux:
+            for action in enjeu.actions:
+                termes = parse(action.echeance) or []
+                if not termes:
+                    groups["Sans échéance"].append((Terme("", "inconnu"), action, enjeu))
+                for terme in termes:
+                    if terme.genre == "continu":
+                        key = "En continu"
+                    elif terme.debut:
+                        key = str(terme.debut.year)
+                    else:
+                        key = "Autres"
+                    groups[key].append((terme, action, enjeu))
+        order = ["En continu", *sorted(k for k in groups if k.isdigit()), "Autres", "Sans échéance"]
+        for key in groups:
+            groups[key].sort(key=lambda item: (item[0].fin or item[0].debut or _FAR, item[1].id))
+        return [(key, groups[key]) for key in order if key in groups]
+
+    def clientele_moyens(self, plan: AnyPlan, key: str) -> list[Moyen]:
+        return [m for _o, m in self.moyens(plan) if any(slug(c) == key for c in m.clientele)]
+
+
+_FAR = __import__("datetime").date(9999, 12, 31)
+
+
+def build_site(catalogue: Catalogue) -> Site:
+    site = Site(catalogue, build_page_map(catalogue.plans))
+    for plan in catalogue.plans:
+        if isinstance(plan, PlanPIAR):
+            for enjeu in plan.enjeux:
+                site.records[(plan.id, "enjeu", enjeu.id)] = enjeu
+                for action in enjeu.actions:
+                    site.records[(plan.id, "action", action.id)] = action
+                    site.parents[(plan.id, "action", action.id)] = enjeu
+        else:
+            for objectif in plan.objectifs_specifiques:
+                site.records[(plan.id, "objectif", objectif.id)] = objectif
+                for moyen in objectif.moyens:
+                    site.records[(plan.id, "moyen", moyen.id)] = moyen
+                    site.parents[(plan.id, "moyen", moyen.id)] = objectif
+        for partenaire in plan.partenaires:
+            site.records[(plan.id, "partenaire", partenaire.id)] = partenaire
+    for page in site.pages:
+        if page.record_id is not None:
+            site.sequences.setdefault((page.plan_id or "", page.kind), []).append(page)
+    return site
+
+
+_CACHE: dict[str, tuple[tuple[tuple[str, float], ...], Site]] = {}
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
+    files = sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml"))
+    return tuple((str(p), p.stat().st_mtime) for p in files)
+
+
+def load_site(plans_dir: Path) -> Site:
+    """The site for `plans_dir`, loaded once and reloaded only when a YAML file changes."""
+    key = str(plans_dir.resolve())
+    stamp = _stamp(plans_dir)
+    cached = _CACHE.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    site = build_site(load_catalogue([plans_dir]))
+    _CACHE[key] = (stamp, site)
+    return site

@@ -1,0 +1,136 @@
+"""An independent check of a built site: every internal link and anchor resolves, every page
+has one h1 and a title that starts with it, and no two pages share a title.
+
+It reads the HTML files as a visitor's browser would see them, raw HTML and generated pages
+included, so it catches what MkDocs' own validation cannot see.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+SKIPPED_SCHEMES = ("http", "https", "mailto", "tel", "data", "javascript")
+
+
+@dataclass
+class ParsedPage:
+    ids: set[str] = field(default_factory=set)
+    links: list[tuple[str, int]] = field(default_factory=list)  # (href, line)
+    title: str = ""
+    h1: list[str] = field(default_factory=list)
+    duplicate_ids: set[str] = field(default_factory=set)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = ParsedPage()
+        self._in_title = False
+        self._h1_depth = 0
+        self._h1_text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        ident = values.get("id")
+        if ident:
+            if ident in self.page.ids:
+                self.page.duplicate_ids.add(ident)
+            self.page.ids.add(ident)
+        if tag == "a" and values.get("name"):
+            self.page.ids.add(values["name"] or "")
+        for attribute in ("href", "src"):
+            target = values.get(attribute)
+            if target is not None and tag in ("a", "link", "script", "img", "iframe", "source"):
+                self.page.links.append((target, self.getpos()[0]))
+        if tag == "title":
+            self._in_title = True
+        if tag == "h1":
+            self._h1_depth += 1
+            self._h1_text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag == "h1" and self._h1_depth:
+            self._h1_depth -= 1
+            self.page.h1.append(" ".join("".join(self._h1_text).split()))
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.page.title += data
+        if self._h1_depth:
+            self._h1_text.append(data)
+
+
+def parse_html(text: str) -> ParsedPage:
+    parser = _Parser()
+    parser.feed(text)
+    parser.close()
+    page = parser.page
+    page.title = " ".join(page.title.split())
+    return page
+
+
+def _target_file(site: Path, page_rel: str, href: str) -> tuple[str | None, str]:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None, ""
+    path = unquote(parts.path)
+    if not path:
+        return page_rel, parts.fragment
+    base = posixpath.dirname(page_rel)
+    resolved = posixpath.normpath(posixpath.join(base, path)) if not path.startswith("/") else path.lstrip("/")
+    if resolved.startswith(".."):
+        return "..", parts.fragment
+    candidate = site / resolved
+    if path.endswith("/") or candidate.is_dir():
+        resolved = posixpath.join(resolved, "index.html")
+    return resolved, parts.fragment
+
+
+def check_site(site: Path) -> list[str]:
+    """French messages, one per problem; empty when the site is sound."""
+    pages: dict[str, ParsedPage] = {}
+    for file in sorted(site.rglob("*.html")):
+        rel = file.relative_to(site).as_posix()
+        pages[rel] = parse_html(file.read_text(encoding="utf-8", errors="replace"))
+    problems: list[str] = []
+    titles: dict[str, list[str]] = defaultdict(list)
+    for rel, page in pages.items():
+        if rel == "404.html":
+            continue
+        if not page.title:
+            problems.append(f"{rel} : page sans titre (<title>).")
+        else:
+            titles[page.title].append(rel)
+        if len(page.h1) != 1:
+            problems.append(f"{rel} : {len(page.h1)} titres <h1> au lieu d'un seul.")
+        elif not page.title.startswith(page.h1[0]):
+            problems.append(f"{rel} : le titre « {page.title} » ne commence pas par le <h1> « {page.h1[0]} ».")
+        for ident in sorted(page.duplicate_ids):
+            problems.append(f"{rel} : identifiant id=« {ident} » en double dans la page.")
+        for href, line in page.links:
+            if urlsplit(href).scheme in SKIPPED_SCHEMES:
+                continue
+            target, fragment = _target_file(site, rel, href)
+            if target is None:
+                continue
+            if target == "..":
+                problems.append(f"{rel}:{line} : lien « {href} » qui sort du site.")
+                continue
+            if not (site / target).is_file():
+                problems.append(f"{rel}:{line} : lien brisé « {href} » (aucun fichier {target}).")
+                continue
+            if fragment and target.endswith(".html"):
+                ids = pages[target].ids if target in pages else set()
+                if fragment not in ids:
+                    problems.append(f"{rel}:{line} : ancre brisée « {href} » (aucun id « {fragment} » dans {target}).")
+    for title, where in titles.items():
+        if len(where) > 1:
+            problems.append(f"titre « {title} » partagé par {len(where)} pages : {', '.join(where[:5])}.")
+    return problems
