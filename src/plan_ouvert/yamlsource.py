@@ -70,8 +70,8 @@ def read_text(path: Path, display: str) -> str:
             raise ReadError(
                 _error(
                     display, 1, 1, "YAML-E010",
-                    f"fichier trop volumineux ({size / 1_000_000:.1f} Mo) : un plan ne doit pas "
-                    f"dépasser {MAX_BYTES / 1_000_000:.0f} Mo. Vérifiez qu'il s'agit bien d'un plan.",
+                    f"fichier trop volumineux ({size / 1_000_000:.1f} Mo) : un plan ne doit pas ".replace(".", ",")
+                    + f"dépasser {MAX_BYTES / 1_000_000:.0f} Mo. Vérifiez qu'il s'agit bien d'un plan.",
                 ),
                 unreadable=True,
             )

@@ -1,0 +1,155 @@
+"""Reading plan files: every bad input is a French finding with its place, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from plan_ouvert.load import load_file
+
+from .helpers import petit, position
+
+
+def _load(tmp_path: Path, content: str | bytes, name: str = "plan.yml"):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return load_file(path, "plan", name)
+
+
+def _only(loaded):
+    assert loaded.record is None
+    assert len(loaded.findings) == 1, loaded.findings
+    return loaded.findings[0]
+
+
+def test_valid_small_plans_load(tmp_path: Path) -> None:
+    for name in ("petit-piar", "petit-pac"):
+        loaded = _load(tmp_path, petit(name), f"{name}.yml")
+        assert loaded.findings == []
+        assert loaded.record is not None and loaded.record.id == name
+
+
+def test_duplicate_key(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("statut: adopte\n", "statut: adopte\nstatut: projet\n")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "YAML-E002"
+    assert "clé « statut » en double (déjà à la ligne" in finding.message
+    assert (finding.line, finding.column) == position(text, "statut: projet")
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("echeance: En continu", "echeanse: En continu")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "SCHEMA-E002"
+    assert finding.message == "clé inconnue « echeanse ». Vouliez-vous dire « echeance » ?"
+    assert (finding.line, finding.column) == position(text, "echeanse:")
+
+
+def test_wrong_type_says_what_was_expected(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("objectifs_generaux: [4]", "objectifs_generaux: quatre")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "SCHEMA-E008"
+    assert "attendu une liste" in finding.message and "reçu « quatre »" in finding.message
+    assert (finding.line, finding.column) == position(text, "objectifs_generaux: quatre")
+
+
+def test_wrong_item_type_points_at_the_item(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("axes: [1, 2]", "axes: [1, deux]")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "SCHEMA-E008"
+    assert "« enjeux.0.axes.1 »" in finding.message and "un nombre entier" in finding.message
+    assert (finding.line, finding.column) == position(text, "deux]")
+
+
+def test_missing_key(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("        texte: Publier un répertoire des services\n", "")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "SCHEMA-E001"
+    assert finding.message == "clé obligatoire « texte » manquante ici : ajoutez-la."
+    assert (finding.line, finding.column) == position(text, "id: 1-2")
+
+
+def test_invalid_id(tmp_path: Path) -> None:
+    text = petit("petit-pac").replace("id: 2-1", "id: Moyen 2.1")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "SCHEMA-E004"
+    assert "identifiant « Moyen 2.1 » invalide" in finding.message
+
+
+def test_value_outside_the_list(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("statut: adopte", "statut: adopté")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "SCHEMA-E005"
+    assert "valeur « adopté » non permise" in finding.message and "'adopte'" in finding.message
+
+
+def test_missing_gabarit(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("gabarit: piar\n", "")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "SCHEMA-E003"
+
+
+def test_tab_indentation(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("  nom: MRC de Petite-Rivière", "\tnom: MRC de Petite-Rivière")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "YAML-E001"
+    assert "tabulation interdite" in finding.message
+    assert finding.line == position(text, "\tnom:")[0]
+
+
+def test_colon_in_unquoted_text(tmp_path: Path) -> None:
+    text = petit("petit-piar").replace("texte: Visiter les entreprises du territoire",
+                                       "texte: Visiter : les entreprises: du territoire")
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "YAML-E001"
+    assert "guillemets" in finding.message
+    assert finding.line == position(text, "Visiter : les")[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "fragment"),
+    [
+        ("", "YAML-E009", "fichier vide"),
+        ("# seulement un commentaire\n", "YAML-E009", "fichier vide"),
+        (b"%PDF-1.4\x00\x01\x02", "YAML-E012", "fichier binaire"),
+        ("id: x\ntitre: Plan de l'\xe9t\xe9\n".encode("latin-1"), "YAML-E013", "enregistrez le fichier en UTF-8"),
+        ("- a\n- b\n", "SCHEMA-E010", "un plan commence par des clés"),
+        ("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+         "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+         "YAML-E003", "trop complexe"),
+        ("a: " + "[" * 60 + "]" * 60 + "\n", "YAML-E004", "imbrication trop profonde"),
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", "YAML-E004", "imbrication trop profonde"),
+        ("id: !!python/object:os.system x\n", "YAML-E005", "étiquette YAML"),
+        ("base: &b {a: 1}\nautre:\n  <<: *b\n", "YAML-E007", "fusion"),
+    ],
+    ids=["vide", "commentaire", "binaire", "latin-1", "liste", "bombe-alias", "profond", "tres-profond",
+         "etiquette", "fusion"],
+)
+def test_malformed_files_give_one_french_finding(tmp_path: Path, content: str | bytes, code: str,
+                                                 fragment: str) -> None:
+    finding = _only(_load(tmp_path, content))
+    assert finding.code == code
+    assert fragment in finding.message
+
+
+def test_latin1_points_at_the_byte(tmp_path: Path) -> None:
+    finding = _only(_load(tmp_path, "id: x\ntitre: Plan de l'\xe9t\xe9\n".encode("latin-1")))
+    assert (finding.line, finding.column) == (2, 18)
+
+
+def test_huge_file_is_refused_before_parsing(tmp_path: Path) -> None:
+    finding = _only(_load(tmp_path, "id: x\n" + "# remplissage\n" * 800_000))
+    assert finding.code == "YAML-E010"
+    assert "fichier trop volumineux (11,2 Mo)" in finding.message
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    text = petit("petit-pac").replace("\n", "\r\n")
+    loaded = _load(tmp_path, b"\xef\xbb\xbf" + text.encode("utf-8"), "petit-pac.yml")
+    assert loaded.findings == []
+    assert loaded.record is not None and loaded.record.organisme.nom == "MRC de Petite-Rivière"

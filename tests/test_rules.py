@@ -1,0 +1,146 @@
+"""One test per rule: a small valid plan, one mutation, the exact finding at the exact place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from plan_ouvert.findings import Severity
+from plan_ouvert.rules import REGISTRY
+
+from .helpers import check_text, petit, position
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str
+    plan: str  # petit-piar or petit-pac
+    old: str
+    new: str
+    anchor: str  # text whose start is where the finding must point (in the mutated text)
+    message: str  # a fragment of the French message
+    occurrence: int = 1
+    offset: int = 0
+
+
+CASES = [
+    # PIAR
+    Case("PIAR-E001", "petit-piar", "objectifs_generaux: [4]", "objectifs_generaux: []",
+         "objectifs_generaux: []", "l'enjeu 2 n'est associé à aucun objectif général"),
+    Case("PIAR-E002", "petit-piar", "axes: [6]", "axes: []", "axes: []", "aucun axe d'intervention"),
+    Case("PIAR-E003", "petit-piar", "axes: [6]", "axes: [6, 8]", "axes: [6, 8]",
+         "axe 8 inexistant dans Accès entreprise Québec : choisissez parmi 1, 2, 3, 4, 5, 6, 7", offset=10),
+    Case("PIAR-E004", "petit-piar", "        echeance: 30 juin 2022\n", "", "id: 1-2",
+         "l'action 1-2 n'a pas d'échéance"),
+    Case("PIAR-E005", "petit-piar", "part: 40", "part: 70", "id: conseillere",
+         "affectée à 130 % de son temps : 60 % (enjeu 1) + 70 % (enjeu 2)"),
+    Case("PIAR-W001", "petit-piar", "", "", "enjeux:", "le plan compte 3 enjeux"),
+    Case("PIAR-W002", "petit-piar", "    objectifs:\n      - Relancer le mentorat\n", "", 'id: "4"',
+         "l'enjeu 4 n'a pas d'objectif à atteindre"),
+    Case("PIAR-W003", "petit-piar", "    indicateurs:\n      - texte: Nombre de jumelages\n", "", 'id: "4"',
+         "l'enjeu 4 n'a pas d'indicateur"),
+    Case("PIAR-W004", "petit-piar", "    statut: existante\n", "", "id: agent", "nouvelle ou existante"),
+    Case("PIAR-W005", "petit-piar", "date_convention: 2022-01-15", "date_convention: 2021-10-01", "date_plan:",
+         "plan daté du 1er mars 2022, plus de 3 mois après la convention du 1er octobre 2021"),
+    Case("PIAR-W006", "petit-piar", "echeance: 30 juin 2022", "echeance: 31 janvier 2022",
+         "echeance: 31 janvier 2022", "l'échéance « 31 janvier 2022 » de l'action 1-2 précède la date du plan"),
+    Case("PIAR-W007", "petit-piar", "echeance: Juin 2023", "echeance: Juin 2025", "echeance: Juin 2025",
+         "tombe après la fin du plan (31 décembre 2024)"),
+    Case("PIAR-W008", "petit-piar",
+         "    actions:\n      - id: 4-1\n        texte: Recruter des mentors\n        echeance: Juin 2023\n", "",
+         'id: "4"', "l'enjeu 4 n'a aucune action"),
+    Case("PIAR-I001", "petit-piar", "date_convention: 2022-01-15\n", "", "id: petit-piar",
+         "date de la convention absente"),
+    # Common
+    Case("COM-E001", "petit-piar", "id: 1-2", "id: 1-1", "id: 1-1", "identifiant « 1-1 » déjà utilisé à la ligne",
+         occurrence=2),
+    Case("COM-E002", "petit-piar", "texte: Visiter les entreprises du territoire", 'texte: ""', 'texte: ""',
+         "« texte » est vide"),
+    Case("COM-E003", "petit-piar", "ressource: agent", "ressource: agente", "ressource: agente",
+         "ressource « agente » absente du registre"),
+    Case("COM-E004", "petit-piar", "programme: acces-entreprise-quebec", "programme: mifi-pac", "gabarit: piar",
+         "utilise le gabarit « pac », pas « piar »"),
+    Case("COM-E005", "petit-piar", "programme: acces-entreprise-quebec", "programme: aeq", "programme: aeq",
+         "programme « aeq » inconnu"),
+    Case("COM-I001", "petit-piar", "statut: adopte\n", "", "id: petit-piar", "statut du plan non précisé"),
+    Case("COM-I002", "petit-piar", "licence: CC-BY-4.0\n", "", "id: petit-piar", "licence des données non précisée"),
+    Case("COM-I003", "petit-pac", "    nom: Carrefour jeunesse-emploi de Petite-Rivière\n", "", "id: cjee",
+         "partenaire « CJEE » sans nom complet"),
+    Case("COM-I004", "petit-piar", "echeance: automne 2022", "echeance: T3 2022", "echeance: T3 2022",
+         "échéance « T3 2022 » non reconnue"),
+    # PAC
+    Case("PAC-E001", "petit-pac", "echeance: [An 1 (2022-2023)]", "echeance: [An 1 (2022-2023), An 4]",
+         "echeance: [An 1 (2022-2023), An 4]", "« An 4 » : le plan n'a pas d'An 4"),
+    Case("PAC-W001", "petit-pac", "porteurs: [mrc]\n        resultats_attendus:\n          - Des employeurs",
+         "resultats_attendus:\n          - Des employeurs", "id: 2-1", "le moyen 2.1 n'a pas de porteur"),
+    Case("PAC-W002", "petit-pac", "        resultats_attendus:\n          - Des employeurs informés\n", "",
+         "id: 2-1", "le moyen 2.1 n'a pas de résultat attendu"),
+    Case("PAC-W003", "petit-pac",
+         "        indicateurs:\n          - texte: Nombre de rencontres\n            cibles:\n"
+         "              - annee: 1\n                texte: 2 rencontres\n", "",
+         "id: 2-1", "le moyen 2.1 n'a pas d'indicateur de performance"),
+    Case("PAC-W004", "petit-pac", "              - annee: 2\n                texte: 8 activités\n", "",
+         "texte: Nombre d'activités", "l'indicateur « Nombre d'activités » du moyen 1.1 n'a pas de cible pour An 2"),
+    Case("PAC-W005", "petit-pac", "        echeance: [An 1 (2022-2023)]\n", "", "id: 2-1",
+         "le moyen 2.1 n'a pas d'échéance"),
+    Case("PAC-W006", "petit-pac", "echeance: [An 1 (2022-2023)]", "echeance: [An 1 (2023-2024)]",
+         "echeance: [An 1 (2023-2024)]", "l'An 1 du plan est 2022-2023, pas 2023-2024"),
+    Case("PAC-W007", "petit-pac", "texte: 5 activités", "texte: 5oo activités", "texte: 5oo activités",
+         "« 5oo » mêle chiffres et lettres"),
+    Case("PAC-W008", "petit-pac", "collaborateurs: [cjee]", "collaborateurs: [cje]", "collaborateurs: [cje]",
+         "« cje » (moyen 1.1) n'est pas dans le registre des partenaires. Vouliez-vous dire « cjee » (CJEE) ?",
+         offset=17),
+    Case("PAC-W009", "petit-pac", "              - annee: 1\n                texte: 2 rencontres",
+         "              - annee: 2\n                texte: 2 rencontres", "annee: 2\n                texte: 2 rencontres",
+         "cible « 2 rencontres » pour An 2, hors de l'échéance du moyen 2.1"),
+    Case("PAC-W010", "petit-pac",
+         "annees:\n  - {numero: 1, debut: 2022, fin: 2023}\n  - {numero: 2, debut: 2023, fin: 2024}\n", "",
+         "id: petit-pac", "le plan ne définit pas ses années"),
+    Case("PAC-I001", "petit-pac", "        clientele:\n          - Entreprises de la MRC\n", "", "id: 2-1",
+         "le moyen 2.1 n'a pas de clientèle visée"),
+]
+
+
+def _mutate(case: Case) -> str:
+    text = petit(case.plan)
+    if case.code == "PIAR-W001":
+        return text[: text.index('  - id: "4"')]
+    assert case.old in text, f"the mutation of {case.code} no longer applies to {case.plan}.yml"
+    return text.replace(case.old, case.new, 1)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.code for c in CASES])
+def test_rule_reports_exact_finding(case: Case, tmp_path: Path) -> None:
+    text = _mutate(case)
+    findings = [f for f in check_text(tmp_path, case.plan, text) if f.code == case.code]
+    assert len(findings) == 1, findings
+    finding = findings[0]
+    assert case.message in finding.message
+    assert (finding.line, finding.column) == position(text, case.anchor, case.occurrence, case.offset)
+    assert finding.file.endswith(f"{case.plan}.yml")
+
+
+def test_small_plans_have_no_finding_above_info(tmp_path: Path) -> None:
+    for name in ("petit-piar", "petit-pac"):
+        findings = check_text(tmp_path / name, name, petit(name))
+        assert [f for f in findings if f.severity is not Severity.INFO] == []
+
+
+def test_every_rule_has_a_case() -> None:
+    tested = {c.code for c in CASES}
+    assert set(REGISTRY) - tested == set()
+
+
+def test_plan_level_cross_file_rules(tmp_path: Path) -> None:
+    from plan_ouvert.catalogue import load_catalogue
+
+    from .helpers import plans_folder
+
+    text = petit("petit-piar")
+    folder = plans_folder(tmp_path, {"petit-piar.yml": text, "copie.yml": text})
+    findings = load_catalogue([folder]).findings
+    codes = {(f.code, Path(f.file).name) for f in findings}
+    assert ("COM-E006", "petit-piar.yml") in codes or ("COM-E006", "copie.yml") in codes
+    assert ("COM-W001", "copie.yml") in codes
