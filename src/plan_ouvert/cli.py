@@ -145,6 +145,13 @@ def parser() -> argparse.ArgumentParser:
                                 "vérifie ses liens, puis remplace site/.")
     construire.add_argument("--sortie", default="site", help="dossier du site (défaut : site)")
     construire.set_defaults(run=_lazy("publish", "command"))
+
+    comparer = sub.add_parser("comparer", help="résumer en français ce qu'un changement fait aux plans",
+                              description="Compare deux versions des plans (révisions git, fichiers ou "
+                              "dossiers) et écrit un résumé Markdown pour la révision.")
+    comparer.add_argument("base", metavar="BASE", help="version de départ : révision git, fichier ou dossier")
+    comparer.add_argument("head", metavar="HEAD", help="version proposée : révision git, fichier ou dossier")
+    comparer.set_defaults(run=_lazy("diff", "command"))
     return main
 
 

@@ -1,0 +1,172 @@
+"""End-to-end: the seed plans built by MkDocs, checked on the HTML a visitor receives."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from plan_ouvert.sitecheck import check_site
+
+PIAR = "plans/mrc-lassomption-piar-2021/"
+PAC = "plans/mrc-etchemins-pac-2022/"
+
+
+def text_of(node: Any) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def test_built_site_passes_the_independent_check(site: Path) -> None:
+    assert check_site(site) == []
+
+
+def test_every_record_has_its_page_with_all_its_source_content(site: Path, soup: Any) -> None:
+    piar = yaml.safe_load((site.parent / "plans" / "mrc-lassomption-piar-2021.yml").read_text(encoding="utf-8"))
+    for enjeu in piar["enjeux"]:
+        page = text_of(soup(f"{PIAR}enjeux/{enjeu['id']}/").select_one("article"))
+        assert " ".join(enjeu["enonce"].split()) in page
+        for value in [*enjeu["objectifs"], *(i["texte"] for i in enjeu["indicateurs"])]:
+            assert " ".join(value.split()) in page
+        if enjeu.get("temps_imparti", {}).get("texte"):
+            assert enjeu["temps_imparti"]["texte"] in page
+        for action in enjeu["actions"]:
+            action_page = text_of(soup(f"{PIAR}actions/{action['id']}/").select_one("article"))
+            assert " ".join(action["texte"].split()) in action_page
+            assert action["echeance"] in action_page
+
+
+def test_every_moyen_page_carries_every_field(site: Path, soup: Any) -> None:
+    pac = yaml.safe_load((site.parent / "plans" / "mrc-etchemins-pac-2022.yml").read_text(encoding="utf-8"))
+    moyens = [m for o in pac["objectifs_specifiques"] for m in o["moyens"]]
+    assert [m["id"] for m in moyens][:2] == ["1-1", "1-2"] and moyens[-1]["id"] == "7-4"
+    for moyen in moyens:
+        article = soup(f"{PAC}moyens/{moyen['id']}/").select_one("article")
+        page = text_of(article)
+        expected = [moyen["texte"], *moyen.get("resultats_attendus", []), *moyen.get("clientele", [])]
+        for indicateur in moyen.get("indicateurs", []):
+            expected += [indicateur["texte"], *(c["texte"] for c in indicateur.get("cibles", []))]
+        echeance = moyen.get("echeance") or []
+        expected += echeance if isinstance(echeance, list) else [echeance]
+        if moyen.get("commentaires"):
+            expected.append(moyen["commentaires"])
+        for value in expected:
+            assert " ".join(value.split()) in page, (moyen["id"], value)
+        assert article.select_one("h1").get_text() == f"Moyen d'action {moyen['id'].replace('-', '.')}"
+
+
+def test_moyen_page_links_partners_and_shows_targets_per_year(soup: Any) -> None:
+    page = soup(f"{PAC}moyens/1-3/")
+    table = page.select_one("table.po-cibles-table")
+    headers = [text_of(th) for th in table.select("thead th")]
+    assert headers == ["Indicateur", "An 1 (2022-2023)", "An 2 (2023-2024)", "An 3 (2024-2025)"]
+    first = [text_of(td) for td in table.select("tbody tr")[0].select("td")]
+    assert first == ["8 rencontres", "6 rencontres", "4 rencontres"]
+    partners = {a.get_text(): a["href"] for a in page.select(".po-fields a[href*='partenaires/']")}
+    assert partners["TCIE"] == "../../partenaires/tcie/"
+    crumbs = [text_of(li) for li in page.select(".po-breadcrumb li")]
+    assert crumbs[:2] == ["Accueil", "Plans"] and crumbs[-1] == "Moyen d'action 1.3"
+    assert page.select_one("a[rel=prev]")["href"] == "../1-2/"
+    assert page.select_one("a[rel=next]")["href"] == "../1-4/"
+
+
+def test_unknown_collaborator_is_shown_not_hidden(soup: Any) -> None:
+    page = text_of(soup(f"{PAC}moyens/2-1/").select_one("article"))
+    assert "CJE (absent du registre des partenaires)" in page
+
+
+def test_pac_overview_mirrors_the_programmation(soup: Any) -> None:
+    table = soup(PAC).select_one("table.po-apercu-pac")
+    assert [text_of(th) for th in table.select("thead th")] == [
+        "Activité(s) et projets", "Partenaires", "Résultats attendus", "Indicateur(s) de performance",
+        "Cible(s)", "Échéance", "Clientèle visée", "Commentaires"]
+    groups = [text_of(th) for th in table.select("tr.po-group th")]
+    assert groups[5] == "Objectif spécifique 6 : AXE ENTREPRISE" and groups[0] == "Objectif spécifique 1"
+    assert len(table.select("tbody tr:not(.po-group)")) == 25
+
+
+def test_piar_overview_has_the_eight_columns(soup: Any) -> None:
+    table = soup(PIAR).select_one("table.po-apercu-piar")
+    assert len(table.select("thead th")) == 8
+    rows = table.select("tbody tr")
+    assert len(rows) == 6
+    cells = rows[0].select("td")
+    assert [text_of(c) for c in cells[:2]] == ["4", "1, 7"]
+    assert all(cell.has_attr("data-label") for cell in cells)
+
+
+def test_programme_page_shows_covered_and_uncovered(soup: Any) -> None:
+    page = soup(f"{PIAR}programme/")
+    uncovered = {li["id"] for li in page.select("li.po-uncovered")}
+    assert uncovered == {"objectifs-generaux-3", "axes-2", "axes-3"}
+    axe1 = text_of(page.select_one("#axes-1"))
+    assert "Enjeu 1" in axe1 and "Enjeu 5" in axe1 and "Enjeu 6" in axe1
+
+
+def test_browse_by_partner_year_and_clientele(soup: Any) -> None:
+    cjee = text_of(soup(f"{PAC}partenaires/cjee/").select_one("article"))
+    for moyen in ("1.1", "1.2", "1.3", "1.4", "2.2"):
+        assert f"Moyen d'action {moyen}" in cjee
+    years = soup(f"{PAC}echeances/")
+    an3 = text_of(years.select_one("#an-3").find_next("ul"))
+    assert "Moyen d'action 3.2" in an3 and "Moyen d'action 1.1" not in an3
+    assert "Moyen d'action 1.5" in text_of(years.select_one("#sans-echeance").find_next("ul"))
+    clienteles = soup(f"{PAC}clienteles/")
+    assert "Entreprises de la MRC" in text_of(clienteles)
+    piar_years = [text_of(h) for h in soup(f"{PIAR}echeances/").select("article h2")]
+    assert piar_years[0] == "En continu" and "2020" in piar_years and "2021" in piar_years
+
+
+def test_home_lists_every_plan(soup: Any) -> None:
+    rows = soup("").select("table.po-plans-table tbody tr")
+    cells = {text_of(r.select_one("td[data-label=Organisme]")): r for r in rows}
+    piar = cells["MRC de L'Assomption"]
+    assert text_of(piar.select_one("td[data-label=Programme]")) == "Accès entreprise Québec"
+    assert text_of(piar.select_one("[data-label='Dernière mise à jour']")) == "27 août 2021"
+    pac = cells["MRC des Etchemins"]
+    assert text_of(pac.select_one("td[data-label=Période]")) == "2022-2025"
+
+
+@pytest.mark.parametrize("url", ["", PIAR, f"{PIAR}enjeux/1/", f"{PIAR}actions/1-1/", f"{PAC}moyens/1-1/",
+                                 f"{PAC}objectifs/6/", f"{PAC}partenaires/", "guide/codes/"])
+def test_pages_are_french_private_and_titled(soup: Any, url: str) -> None:
+    page = soup(url)
+    assert page.html["lang"] == "fr"
+    html = str(page)
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    assert "Made with" not in html and "Material for MkDocs" not in html
+    assert page.select_one("link[rel=canonical]")["href"].endswith(url)
+    assert len(page.select("h1")) == 1
+    assert page.title.get_text().startswith(page.h1.get_text(" ").strip())
+
+
+def test_edit_and_report_links(soup: Any) -> None:
+    links = {a.get_text(): a["href"] for a in soup(f"{PAC}moyens/3-3/").select(".po-edit a")}
+    assert links["Proposer une modification"].endswith("/edit/main/plans/mrc-etchemins-pac-2022.yml")
+    assert "/issues/new?title=" in links["Signaler une erreur"]
+
+
+def test_open_data_downloads(site: Path, soup: Any) -> None:
+    hrefs = [a["href"] for a in soup(PAC).select(".po-downloads a")]
+    assert hrefs == ["mrc-etchemins-pac-2022.yml", "mrc-etchemins-pac-2022.json"]
+    data = json.loads((site / PAC / "mrc-etchemins-pac-2022.json").read_text(encoding="utf-8"))
+    assert data["id"] == "mrc-etchemins-pac-2022" and data["gabarit"] == "pac"
+    again = yaml.safe_load((site / PAC / "mrc-etchemins-pac-2022.yml").read_text(encoding="utf-8"))
+    assert again == data
+
+
+def test_sitemap_lists_record_pages(site: Path) -> None:
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert re.search(r"<loc>[^<]*/plans/mrc-etchemins-pac-2022/moyens/1-1/</loc>", sitemap)
+
+
+def test_search_index_has_record_pages_and_folding_is_installed(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    assert "plans/mrc-etchemins-pac-2022/moyens/1-1/" in locations
+    assert index["config"]["lang"] == ["fr"]
+    lunr_fr = (site / "assets/javascripts/lunr/min/lunr.fr.min.js").read_text(encoding="utf-8")
+    assert lunr_fr.count("planOuvertFold") == 1
