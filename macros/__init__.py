@@ -35,10 +35,16 @@ def define_env(env: Any) -> None:
     @env.macro  # type: ignore[untyped-decorator]
     def resume_plan(plan_id: str) -> str:
         entry = site().entry(plan_id)
-        return renderer.render("_plan_facts.html", site(), current_url(), plan=entry.plan,
-                               referentiel=entry.referentiel)
+        return renderer.render(
+            "_plan_facts.html", site(), current_url(), plan=entry.plan, referentiel=entry.referentiel
+        )
 
     @env.macro  # type: ignore[untyped-decorator]
     def carte_enjeu(plan_id: str, enjeu_id: str) -> str:
-        return renderer.render("_carte_enjeu.html", site(), current_url(), plan=site().plan(plan_id),
-                               record=site().record(plan_id, "enjeu", enjeu_id))
+        return renderer.render(
+            "_carte_enjeu.html",
+            site(),
+            current_url(),
+            plan=site().plan(plan_id),
+            record=site().record(plan_id, "enjeu", enjeu_id),
+        )

@@ -38,8 +38,13 @@ def _report(site: Site) -> None:
             log.error(finding.format())
     for entry in site.catalogue.entries:
         mine = [f for f in findings if f.plan == entry.plan.id]
-        log.info("%s : %d erreur(s), %d avertissement(s), %d info(s)", entry.plan.id,
-                 count(mine, Severity.ERREUR), count(mine, Severity.AVERTISSEMENT), count(mine, Severity.INFO))
+        log.info(
+            "%s : %d erreur(s), %d avertissement(s), %d info(s)",
+            entry.plan.id,
+            count(mine, Severity.ERREUR),
+            count(mine, Severity.AVERTISSEMENT),
+            count(mine, Severity.INFO),
+        )
 
 
 def _markdown(title: str, url: str) -> str:

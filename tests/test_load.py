@@ -102,8 +102,9 @@ def test_tab_indentation(tmp_path: Path) -> None:
 
 
 def test_colon_in_unquoted_text(tmp_path: Path) -> None:
-    text = petit("petit-piar").replace("texte: Visiter les entreprises du territoire",
-                                       "texte: Visiter : les entreprises: du territoire")
+    text = petit("petit-piar").replace(
+        "texte: Visiter les entreprises du territoire", "texte: Visiter : les entreprises: du territoire"
+    )
     finding = _only(_load(tmp_path, text))
     assert finding.code == "YAML-E001"
     assert "guillemets" in finding.message
@@ -118,20 +119,34 @@ def test_colon_in_unquoted_text(tmp_path: Path) -> None:
         (b"%PDF-1.4\x00\x01\x02", "YAML-E012", "fichier binaire"),
         ("id: x\ntitre: Plan de l'\xe9t\xe9\n".encode("latin-1"), "YAML-E013", "enregistrez le fichier en UTF-8"),
         ("- a\n- b\n", "SCHEMA-E010", "un plan commence par des clés"),
-        ("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-         "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
-         "YAML-E003", "trop complexe"),
+        (
+            "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n",
+            "YAML-E003",
+            "trop complexe",
+        ),
         ("a: " + "[" * 60 + "]" * 60 + "\n", "YAML-E004", "imbrication trop profonde"),
         ("a: " + "[" * 5000 + "]" * 5000 + "\n", "YAML-E004", "imbrication trop profonde"),
         ("id: !!python/object:os.system x\n", "YAML-E005", "étiquette YAML"),
         ("base: &b {a: 1}\nautre:\n  <<: *b\n", "YAML-E007", "fusion"),
     ],
-    ids=["vide", "commentaire", "binaire", "latin-1", "liste", "bombe-alias", "profond", "tres-profond",
-         "etiquette", "fusion"],
+    ids=[
+        "vide",
+        "commentaire",
+        "binaire",
+        "latin-1",
+        "liste",
+        "bombe-alias",
+        "profond",
+        "tres-profond",
+        "etiquette",
+        "fusion",
+    ],
 )
-def test_malformed_files_give_one_french_finding(tmp_path: Path, content: str | bytes, code: str,
-                                                 fragment: str) -> None:
+def test_malformed_files_give_one_french_finding(
+    tmp_path: Path, content: str | bytes, code: str, fragment: str
+) -> None:
     finding = _only(_load(tmp_path, content))
     assert finding.code == code
     assert fragment in finding.message

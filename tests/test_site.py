@@ -81,8 +81,15 @@ def test_unknown_collaborator_is_shown_not_hidden(soup: Any) -> None:
 def test_pac_overview_mirrors_the_programmation(soup: Any) -> None:
     table = soup(PAC).select_one("table.po-apercu-pac")
     assert [text_of(th) for th in table.select("thead th")] == [
-        "Activité(s) et projets", "Partenaires", "Résultats attendus", "Indicateur(s) de performance",
-        "Cible(s)", "Échéance", "Clientèle visée", "Commentaires"]
+        "Activité(s) et projets",
+        "Partenaires",
+        "Résultats attendus",
+        "Indicateur(s) de performance",
+        "Cible(s)",
+        "Échéance",
+        "Clientèle visée",
+        "Commentaires",
+    ]
     groups = [text_of(th) for th in table.select("tr.po-group th")]
     assert groups[5] == "Objectif spécifique 6 : AXE ENTREPRISE" and groups[0] == "Objectif spécifique 1"
     assert len(table.select("tbody tr:not(.po-group)")) == 25
@@ -130,8 +137,19 @@ def test_home_lists_every_plan(soup: Any) -> None:
     assert text_of(pac.select_one("td[data-label=Période]")) == "2022-2025"
 
 
-@pytest.mark.parametrize("url", ["", PIAR, f"{PIAR}enjeux/1/", f"{PIAR}actions/1-1/", f"{PAC}moyens/1-1/",
-                                 f"{PAC}objectifs/6/", f"{PAC}partenaires/", "guide/codes/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        PIAR,
+        f"{PIAR}enjeux/1/",
+        f"{PIAR}actions/1-1/",
+        f"{PAC}moyens/1-1/",
+        f"{PAC}objectifs/6/",
+        f"{PAC}partenaires/",
+        "guide/codes/",
+    ],
+)
 def test_pages_are_french_private_and_titled(soup: Any, url: str) -> None:
     page = soup(url)
     assert page.html["lang"] == "fr"

@@ -72,8 +72,9 @@ def _inputs(paths: list[Path]) -> tuple[list[Path], list[Path], list[Finding]]:
         elif path.is_file():
             plans.append(path)
         else:
-            problems.append(Finding(display_path(path), 1, 1, "YAML-E011", Severity.ERREUR,
-                                    "fichier ou dossier introuvable."))
+            problems.append(
+                Finding(display_path(path), 1, 1, "YAML-E011", Severity.ERREUR, "fichier ou dossier introuvable.")
+            )
             continue
         found = _referentiels_dir(path)
         if found and found not in ref_dirs:
@@ -102,25 +103,49 @@ def load_catalogue(paths: list[Path], referentiels_dir: Path | None = None) -> C
         plan, source = loaded.record, loaded.source
         line, column = source.locate(("id",))
         if plan.id in seen:
-            catalogue.findings.append(Finding(
-                source.display, line, column, "COM-E006", Severity.ERREUR,
-                f"plan « {plan.id} » déjà défini dans {seen[plan.id].display} : chaque plan a son propre "
-                "identifiant (il fait l'adresse de ses pages).", plan=plan.id))
+            catalogue.findings.append(
+                Finding(
+                    source.display,
+                    line,
+                    column,
+                    "COM-E006",
+                    Severity.ERREUR,
+                    f"plan « {plan.id} » déjà défini dans {seen[plan.id].display} : chaque plan a son propre "
+                    "identifiant (il fait l'adresse de ses pages).",
+                    plan=plan.id,
+                )
+            )
             continue
         seen[plan.id] = source
         if path.stem != plan.id:
-            catalogue.findings.append(Finding(
-                source.display, line, column, "COM-W001", Severity.AVERTISSEMENT,
-                f"le fichier s'appelle « {path.name} » mais le plan a l'identifiant « {plan.id} » : "
-                f"renommez le fichier « {plan.id}{path.suffix} » pour qu'on le retrouve.", plan=plan.id))
+            catalogue.findings.append(
+                Finding(
+                    source.display,
+                    line,
+                    column,
+                    "COM-W001",
+                    Severity.AVERTISSEMENT,
+                    f"le fichier s'appelle « {path.name} » mais le plan a l'identifiant « {plan.id} » : "
+                    f"renommez le fichier « {plan.id}{path.suffix} » pour qu'on le retrouve.",
+                    plan=plan.id,
+                )
+            )
         referentiel = catalogue.referentiels.get(plan.programme)
         if referentiel is None:
             line, column = source.locate(("programme",))
             known = ", ".join(sorted(catalogue.referentiels)) or "aucun référentiel trouvé"
-            catalogue.findings.append(Finding(
-                source.display, line, column, "COM-E005", Severity.ERREUR,
-                f"programme « {plan.programme} » inconnu : il faut son référentiel dans "
-                f"plans/{REFERENTIELS_DIR}/ (connus : {known}).", plan=plan.id))
+            catalogue.findings.append(
+                Finding(
+                    source.display,
+                    line,
+                    column,
+                    "COM-E005",
+                    Severity.ERREUR,
+                    f"programme « {plan.programme} » inconnu : il faut son référentiel dans "
+                    f"plans/{REFERENTIELS_DIR}/ (connus : {known}).",
+                    plan=plan.id,
+                )
+            )
         catalogue.findings.extend(check_plan(plan, referentiel, source))
         catalogue.entries.append(Entry(plan, source, referentiel))
     catalogue.findings = sort_findings(catalogue.findings)

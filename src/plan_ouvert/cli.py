@@ -52,9 +52,12 @@ def _verifier(args: argparse.Namespace) -> int:
     errors, warnings = count(findings, Severity.ERREUR), count(findings, Severity.AVERTISSEMENT)
     if args.format == "texte":
         plans = len(catalogue.entries)
-        print(f"{plans} plan{'s' if plans > 1 else ''} vérifié{'s' if plans > 1 else ''} : "
-              f"{errors} erreur{'s' if errors > 1 else ''}, "
-              f"{warnings} avertissement{'s' if warnings > 1 else ''}.", file=sys.stderr)
+        print(
+            f"{plans} plan{'s' if plans > 1 else ''} vérifié{'s' if plans > 1 else ''} : "
+            f"{errors} erreur{'s' if errors > 1 else ''}, "
+            f"{warnings} avertissement{'s' if warnings > 1 else ''}.",
+            file=sys.stderr,
+        )
     if catalogue.unreadable:
         return EXIT_UNREADABLE
     return EXIT_ERRORS if errors else EXIT_OK
@@ -80,11 +83,17 @@ def _nouveau(args: argparse.Namespace) -> int:
         if isinstance(loaded.record, Referentiel):
             gabarit = loaded.record.gabarit
     if gabarit is None:
-        print(f"plan-ouvert : erreur : programme « {args.programme} » inconnu (ni « piar », ni « pac », ni un "
-              f"référentiel de {ref_path.parent}).", file=sys.stderr)
+        print(
+            f"plan-ouvert : erreur : programme « {args.programme} » inconnu (ni « piar », ni « pac », ni un "
+            f"référentiel de {ref_path.parent}).",
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
-    programme = args.programme if args.programme not in ("piar", "pac") else {
-        "piar": "acces-entreprise-quebec", "pac": "mifi-pac"}[gabarit]
+    programme = (
+        args.programme
+        if args.programme not in ("piar", "pac")
+        else {"piar": "acces-entreprise-quebec", "pac": "mifi-pac"}[gabarit]
+    )
     target = Path(args.dossier) / f"{args.id}.yml"
     if target.exists():
         print(f"plan-ouvert : erreur : {target} existe déjà ; choisissez un autre identifiant.", file=sys.stderr)
@@ -116,39 +125,67 @@ def parser() -> argparse.ArgumentParser:
     sub = main.add_subparsers(dest="commande", metavar="COMMANDE", title="commandes")
     sub.required = True
 
-    verifier = sub.add_parser("verifier", help="vérifier des plans et afficher chaque problème",
-                              description="Vérifie la forme et les règles du programme de chaque plan.")
+    verifier = sub.add_parser(
+        "verifier",
+        help="vérifier des plans et afficher chaque problème",
+        description="Vérifie la forme et les règles du programme de chaque plan.",
+    )
     verifier.add_argument("chemins", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers (défaut : plans/)")
-    verifier.add_argument("--format", choices=["texte", "json", "github"], default="texte",
-                          help="texte (défaut), json, ou github (annotations GitHub Actions)")
+    verifier.add_argument(
+        "--format",
+        choices=["texte", "json", "github"],
+        default="texte",
+        help="texte (défaut), json, ou github (annotations GitHub Actions)",
+    )
     verifier.add_argument("--infos", action="store_true", help="afficher aussi les simples informations")
-    verifier.add_argument("--referentiels", metavar="DOSSIER",
-                          help="dossier des référentiels (défaut : le dossier referentiels/ le plus proche)")
+    verifier.add_argument(
+        "--referentiels",
+        metavar="DOSSIER",
+        help="dossier des référentiels (défaut : le dossier referentiels/ le plus proche)",
+    )
     verifier.set_defaults(run=_verifier)
 
-    schema = sub.add_parser("schema", help="écrire le schéma JSON des fichiers de plan",
-                            description="Écrit le schéma JSON (pour la complétion dans VS Code).")
-    schema.add_argument("sortie", nargs="?", default=str(schema_module.SCHEMA_DIR), metavar="DOSSIER",
-                        help="dossier de sortie (défaut : docs/schema), ou « - » pour la sortie standard")
+    schema = sub.add_parser(
+        "schema",
+        help="écrire le schéma JSON des fichiers de plan",
+        description="Écrit le schéma JSON (pour la complétion dans VS Code).",
+    )
+    schema.add_argument(
+        "sortie",
+        nargs="?",
+        default=str(schema_module.SCHEMA_DIR),
+        metavar="DOSSIER",
+        help="dossier de sortie (défaut : docs/schema), ou « - » pour la sortie standard",
+    )
     schema.set_defaults(run=_schema)
 
-    nouveau = sub.add_parser("nouveau", help="créer un plan à partir du gabarit d'un programme",
-                             description="Écrit un nouveau fichier de plan, chaque champ expliqué en commentaire.")
-    nouveau.add_argument("programme", metavar="PROGRAMME",
-                         help="référentiel (acces-entreprise-quebec, mifi-pac) ou gabarit (piar, pac)")
+    nouveau = sub.add_parser(
+        "nouveau",
+        help="créer un plan à partir du gabarit d'un programme",
+        description="Écrit un nouveau fichier de plan, chaque champ expliqué en commentaire.",
+    )
+    nouveau.add_argument(
+        "programme", metavar="PROGRAMME", help="référentiel (acces-entreprise-quebec, mifi-pac) ou gabarit (piar, pac)"
+    )
     nouveau.add_argument("id", metavar="ID", help="identifiant du plan, ex. mrc-exemple-piar-2025")
     nouveau.add_argument("--dossier", default="plans", help="dossier des plans (défaut : plans)")
     nouveau.set_defaults(run=_nouveau)
 
-    construire = sub.add_parser("construire", help="construire le site dans site/ (sans écraser le dernier bon)",
-                                description="Vérifie les plans, construit le site dans un dossier temporaire, "
-                                "vérifie ses liens, puis remplace site/.")
+    construire = sub.add_parser(
+        "construire",
+        help="construire le site dans site/ (sans écraser le dernier bon)",
+        description="Vérifie les plans, construit le site dans un dossier temporaire, "
+        "vérifie ses liens, puis remplace site/.",
+    )
     construire.add_argument("--sortie", default="site", help="dossier du site (défaut : site)")
     construire.set_defaults(run=_lazy("publish", "command"))
 
-    comparer = sub.add_parser("comparer", help="résumer en français ce qu'un changement fait aux plans",
-                              description="Compare deux versions des plans (révisions git, fichiers ou "
-                              "dossiers) et écrit un résumé Markdown pour la révision.")
+    comparer = sub.add_parser(
+        "comparer",
+        help="résumer en français ce qu'un changement fait aux plans",
+        description="Compare deux versions des plans (révisions git, fichiers ou "
+        "dossiers) et écrit un résumé Markdown pour la révision.",
+    )
     comparer.add_argument("base", metavar="BASE", help="version de départ : révision git, fichier ou dossier")
     comparer.add_argument("head", metavar="HEAD", help="version proposée : révision git, fichier ou dossier")
     comparer.set_defaults(run=_lazy("diff", "command"))

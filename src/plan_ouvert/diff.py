@@ -45,14 +45,16 @@ def _items(plan: AnyPlan) -> dict[tuple[str, str], Item]:
     if isinstance(plan, PlanPAC):
         for objectif in plan.objectifs_specifiques:
             items[("objectif", objectif.id)] = Item(
-                f"Objectif spécifique {objectif.numero}", objectif.titre or "", objectif)
+                f"Objectif spécifique {objectif.numero}", objectif.titre or "", objectif
+            )
             for moyen in objectif.moyens:
                 label = f"Moyen d'action {action_number(moyen.id)}"
                 items[("moyen", moyen.id)] = Item(label, moyen.texte, moyen)
                 _indicators(items, label, f"moyen-{moyen.id}", moyen.indicateurs)
     for partenaire in plan.partenaires:
         items[("partenaire", partenaire.id)] = Item(
-            f"Partenaire « {partenaire.sigle or partenaire.nom or partenaire.id} »", partenaire.nom or "", partenaire)
+            f"Partenaire « {partenaire.sigle or partenaire.nom or partenaire.id} »", partenaire.nom or "", partenaire
+        )
     return items
 
 
@@ -60,12 +62,18 @@ def _indicators(items: dict[tuple[str, str], Item], owner: str, key: str, indica
     for index, indicateur in enumerate(indicateurs):
         ident = indicateur.id or str(index + 1)
         items[("indicateur", f"{key}/{ident}")] = Item(
-            f"{owner}, indicateur « {indicateur.texte} »", indicateur.texte, indicateur)
+            f"{owner}, indicateur « {indicateur.texte} »", indicateur.texte, indicateur
+        )
 
 
 KIND_TITLES = {
-    "enjeu": "Enjeux", "action": "Actions", "objectif": "Objectifs spécifiques", "moyen": "Moyens d'action",
-    "indicateur": "Indicateurs", "ressource": "Ressources", "partenaire": "Partenaires",
+    "enjeu": "Enjeux",
+    "action": "Actions",
+    "objectif": "Objectifs spécifiques",
+    "moyen": "Moyens d'action",
+    "indicateur": "Indicateurs",
+    "ressource": "Ressources",
+    "partenaire": "Partenaires",
 }
 
 
@@ -98,10 +106,19 @@ def _allocations(plan: AnyPlan) -> dict[tuple[str, str], float]:
 
 
 _COMPARED_FIELDS = {
-    "objectifs_generaux": "objectifs généraux", "axes": "axes d'intervention", "objectifs": "objectifs à atteindre",
-    "porteurs": "porteurs", "collaborateurs": "collaborateurs", "resultats_attendus": "résultats attendus",
-    "clientele": "clientèle visée", "commentaires": "commentaires", "statut": "statut", "temps": "temps",
-    "site_web": "site Web", "sigle": "sigle", "suivi": "suivi",
+    "objectifs_generaux": "objectifs généraux",
+    "axes": "axes d'intervention",
+    "objectifs": "objectifs à atteindre",
+    "porteurs": "porteurs",
+    "collaborateurs": "collaborateurs",
+    "resultats_attendus": "résultats attendus",
+    "clientele": "clientèle visée",
+    "commentaires": "commentaires",
+    "statut": "statut",
+    "temps": "temps",
+    "site_web": "site Web",
+    "sigle": "sigle",
+    "suivi": "suivi",
 }
 
 
@@ -130,8 +147,9 @@ def _record_changes(old: Item, new: Item) -> Iterator[str]:
         before, after = _cibles(old.record), _cibles(new.record)
         for key in [*before, *(k for k in after if k not in before)]:
             if before.get(key) != after.get(key):
-                yield (f"{new.label}, {key} : cible {_q(before.get(key, '(aucune)'))} → "
-                       f"{_q(after.get(key, '(aucune)'))}")
+                yield (
+                    f"{new.label}, {key} : cible {_q(before.get(key, '(aucune)'))} → {_q(after.get(key, '(aucune)'))}"
+                )
     for name, label in _COMPARED_FIELDS.items():
         if name in type(old.record).model_fields and getattr(old.record, name) != getattr(new.record, name):
             yield f"{new.label} : {label} : {_value(getattr(old.record, name))} → {_value(getattr(new.record, name))}"
@@ -146,15 +164,20 @@ class PlanChanges:
         self.lines.setdefault(kind, []).append(line)
 
 
+def _agree(participle: str, kind: str) -> str:
+    """French agreement: « Action 1.2 ajoutée », « Moyen d'action 1.2 ajouté »."""
+    return participle + ("e" if kind in ("action", "ressource") else "")
+
+
 def compare_plans(old: AnyPlan, new: AnyPlan) -> PlanChanges:
     changes = PlanChanges(f"{plan_label(new)} (`{new.id}`)")
     before, after = _items(old), _items(new)
     for key, item in after.items():
         if key not in before:
-            changes.add(key[0], f"{item.label} ajouté{'e' if key[0] in ('action', 'ressource') else ''} : {_q(item.text)}")
+            changes.add(key[0], f"{item.label} {_agree('ajouté', key[0])} : {_q(item.text)}")
     for key, item in before.items():
         if key not in after:
-            changes.add(key[0], f"{item.label} retiré{'e' if key[0] in ('action', 'ressource') else ''} : {_q(item.text)}")
+            changes.add(key[0], f"{item.label} {_agree('retiré', key[0])} : {_q(item.text)}")
     for key, item in after.items():
         if key in before:
             for line in _record_changes(before[key], item):
@@ -163,12 +186,25 @@ def compare_plans(old: AnyPlan, new: AnyPlan) -> PlanChanges:
     for key in sorted(set(old_shares) | set(new_shares)):
         if old_shares.get(key) != new_shares.get(key):
             ressource, where = key
-            changes.add("allocation", f"Ressource « {ressource} », {where} : "
-                                      f"{old_shares.get(key, 0):g} % → {new_shares.get(key, 0):g} %")
-    for name in ("titre", "statut", "date_plan", "date_convention", "periode", "annees", "mises_a_jour",
-                 "adoption", "licence", "organisme"):
+            changes.add(
+                "allocation",
+                f"Ressource « {ressource} », {where} : {old_shares.get(key, 0):g} % → {new_shares.get(key, 0):g} %",
+            )
+    for name in (
+        "titre",
+        "statut",
+        "date_plan",
+        "date_convention",
+        "periode",
+        "annees",
+        "mises_a_jour",
+        "adoption",
+        "licence",
+        "organisme",
+    ):
         if getattr(old, name) != getattr(new, name):
-            changes.add("plan", f"{name.replace('_', ' ')} : {_value(getattr(old, name))} → {_value(getattr(new, name))}")
+            was, now = _value(getattr(old, name)), _value(getattr(new, name))
+            changes.add("plan", f"{name.replace('_', ' ')} : {was} → {now}")
     return changes
 
 
@@ -203,20 +239,28 @@ def render(base: Catalogue, head: Catalogue) -> str:
             if kind in changes.lines:
                 out += [f"**{SECTION_TITLES[kind]}**", ""] + [f"- {line}" for line in changes.lines[kind]] + [""]
     if not touched:
-        out += ["Aucun changement de contenu dans les plans (les changements de forme, comme l'ordre des "
-                "clés, les commentaires ou les guillemets, ne comptent pas).", ""]
+        out += [
+            "Aucun changement de contenu dans les plans (les changements de forme, comme l'ordre des "
+            "clés, les commentaires ou les guillemets, ne comptent pas).",
+            "",
+        ]
     before = {_finding_key(f): f for f in base.findings if f.severity is not Severity.INFO}
     after = {_finding_key(f): f for f in head.findings if f.severity is not Severity.INFO}
     introduced = [f for k, f in after.items() if k not in before]
     fixed = [f for k, f in before.items() if k not in after]
     out += ["## Vérification", ""]
     errors = sum(1 for f in head.findings if f.severity is Severity.ERREUR)
-    out.append(f"Après ce changement : {errors} erreur(s), "
-               f"{sum(1 for f in head.findings if f.severity is Severity.AVERTISSEMENT)} avertissement(s).")
+    out.append(
+        f"Après ce changement : {errors} erreur(s), "
+        f"{sum(1 for f in head.findings if f.severity is Severity.AVERTISSEMENT)} avertissement(s)."
+    )
     out.append("")
     if introduced:
-        out += ["**Nouveaux problèmes**", ""] + [
-            f"- {f.severity} {f.code} ({Path(f.file).name}, ligne {f.line}) : {f.message}" for f in introduced] + [""]
+        out += (
+            ["**Nouveaux problèmes**", ""]
+            + [f"- {f.severity} {f.code} ({Path(f.file).name}, ligne {f.line}) : {f.message}" for f in introduced]
+            + [""]
+        )
     if fixed:
         out += ["**Problèmes corrigés**", ""] + [f"- {f.code} : {f.message}" for f in fixed] + [""]
     if not introduced and not fixed:
@@ -258,9 +302,12 @@ def command(args: argparse.Namespace) -> int:
         head = _side(args.head, Path(scratch) / "head")
         for spec, side in ((args.base, base), (args.head, head)):
             if side is None:
-                print(f"plan-ouvert : erreur : « {spec} » n'est ni un fichier, ni un dossier, ni une "
-                      "révision git connue.", file=sys.stderr)
+                print(
+                    f"plan-ouvert : erreur : « {spec} » n'est ni un fichier, ni un dossier, ni une "
+                    "révision git connue.",
+                    file=sys.stderr,
+                )
                 return 2
-        assert base is not None and head is not None
-        sys.stdout.write(render(base, head))
+        if base is not None and head is not None:
+            sys.stdout.write(render(base, head))
     return 0

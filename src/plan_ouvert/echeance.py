@@ -14,12 +14,32 @@ from dataclasses import dataclass
 from typing import Literal
 
 MOIS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
 }
 MOIS_AFFICHES = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-    "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ]
 # Calendar seasons by month span: approximate on purpose, the wording stays authoritative.
 SAISONS = {"printemps": (3, 6), "ete": (6, 9), "automne": (9, 12), "hiver": (12, 3)}
@@ -60,7 +80,7 @@ def _parse_one(original: str) -> Terme:
     prefix = _PREFIX.match(text)
     if prefix:
         depuis = prefix.group(1) in ("des", "a partir de", "a compter de")
-        text = text[prefix.end():]
+        text = text[prefix.end() :]
     if m := _AN.match(text):
         periode = (int(m.group(3)), int(m.group(4))) if m.group(3) else None
         return Terme(original, "annee_plan", annee_plan=int(m.group(2)), periode=periode, depuis=depuis)

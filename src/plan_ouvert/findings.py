@@ -35,10 +35,7 @@ class Finding:
         # Workflow commands need %, CR and LF escaped in the message.
         text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         title = f"{self.code} ({self.severity})"
-        return (
-            f"::{level[self.severity]} file={self.file},line={self.line},col={self.column},"
-            f"title={title}::{text}"
-        )
+        return f"::{level[self.severity]} file={self.file},line={self.line},col={self.column},title={title}::{text}"
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)

@@ -146,7 +146,8 @@ def _french(path: YamlPath, errors: list[Any], root: type[BaseModel] | None, dat
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return "SCHEMA-E005", (
-            f"valeur {_describe_input(error['input'])} non permise en {where} : attendu {expected.replace(' or ', ' ou ')}."
+            f"valeur {_describe_input(error['input'])} non permise en {where} : "
+            f"attendu {expected.replace(' or ', ' ou ')}."
         )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         ctx = error.get("ctx", {})
@@ -189,10 +190,19 @@ def _validate(source: Source, kind: str) -> Loaded:
     if not isinstance(data, dict):
         line, column = source.locate(())
         what = "un plan" if kind == "plan" else "un référentiel"
-        return Loaded(source, findings=[Finding(
-            source.display, line, column, "SCHEMA-E010", Severity.ERREUR,
-            f"{what} commence par des clés (« id: … ») et non par {_describe_input(data)}.",
-        )])
+        return Loaded(
+            source,
+            findings=[
+                Finding(
+                    source.display,
+                    line,
+                    column,
+                    "SCHEMA-E010",
+                    Severity.ERREUR,
+                    f"{what} commence par des clés (« id: … ») et non par {_describe_input(data)}.",
+                )
+            ],
+        )
     root: type[BaseModel] | None
     try:
         if kind == "referentiel":

@@ -69,9 +69,7 @@ class Record(BaseModel):
 
 class Organisme(Record):
     nom: Texte = Field(description="Nom de l'organisme municipal (la MRC).")
-    delegataire: Texte | None = Field(
-        default=None, description="Organisme délégataire, s'il y en a un (ex. CieNOV)."
-    )
+    delegataire: Texte | None = Field(default=None, description="Organisme délégataire, s'il y en a un (ex. CieNOV).")
     site_web: Texte | None = Field(default=None, description="Adresse du site Web.")
 
 
@@ -172,15 +170,9 @@ class PlanBase(Record):
     mises_a_jour: list[MiseAJour] = Field(default_factory=list, description="Mises à jour du plan.")
     adoption: Adoption | None = None
     contact: Contact | None = None
-    licence: Texte | None = Field(
-        default=None, description="Licence des données (ex. CC-BY-4.0)."
-    )
-    source: Texte | None = Field(
-        default=None, description="Document d'où le plan a été transcrit."
-    )
-    fictif: bool = Field(
-        default=False, description="Plan de démonstration : chaque page le dit fictif."
-    )
+    licence: Texte | None = Field(default=None, description="Licence des données (ex. CC-BY-4.0).")
+    source: Texte | None = Field(default=None, description="Document d'où le plan a été transcrit.")
+    fictif: bool = Field(default=False, description="Plan de démonstration : chaque page le dit fictif.")
     partenaires: list[Partenaire] = Field(
         default_factory=list, description="Registre des partenaires cités dans le plan."
     )
@@ -196,9 +188,7 @@ class Ressource(Record):
         default=None,
         description="nouvelle (embauche), existante ou promotion_interne.",
     )
-    temps: Literal["plein", "partiel"] | None = Field(
-        default=None, description="Temps plein ou temps partiel."
-    )
+    temps: Literal["plein", "partiel"] | None = Field(default=None, description="Temps plein ou temps partiel.")
 
 
 class Action(Record):
@@ -243,7 +233,9 @@ class Moyen(Record):
         default_factory=list, description="Collaborateurs : identifiants du registre `partenaires`."
     )
     resultats_attendus: Textes = Field(default_factory=list, description="Résultats attendus.")
-    indicateurs: list[Indicateur] = Field(default_factory=list, description="Indicateurs de performance et leurs cibles.")
+    indicateurs: list[Indicateur] = Field(
+        default_factory=list, description="Indicateurs de performance et leurs cibles."
+    )
     echeance: Echeance = None
     clientele: Textes = Field(default_factory=list, description="Clientèle visée.")
     commentaires: Texte | None = Field(default=None, description="Commentaires.")

@@ -92,8 +92,14 @@ def plan_url(plan_id: str) -> str:
 
 
 def record_url(plan_id: str, kind: str, record_id: str) -> str:
-    folder = {"enjeu": "enjeux", "action": "actions", "objectif": "objectifs", "moyen": "moyens",
-              "partenaire": "partenaires", "clientele": "clienteles"}[kind]
+    folder = {
+        "enjeu": "enjeux",
+        "action": "actions",
+        "objectif": "objectifs",
+        "moyen": "moyens",
+        "partenaire": "partenaires",
+        "clientele": "clienteles",
+    }[kind]
     return f"plans/{plan_id}/{folder}/{record_id}/"
 
 
@@ -132,24 +138,55 @@ def build_page_map(plans: list[AnyPlan]) -> PageMap:
                 url = record_url(plan.id, "enjeu", enjeu.id)
                 pages.add(Page(url, "enjeu", enjeu_title(enjeu), plan.id, enjeu.id, parent=base))
                 for action in enjeu.actions:
-                    pages.add(Page(record_url(plan.id, "action", action.id), "action",
-                                   f"Action {action_number(action.id)}", plan.id, action.id, parent=url))
+                    pages.add(
+                        Page(
+                            record_url(plan.id, "action", action.id),
+                            "action",
+                            f"Action {action_number(action.id)}",
+                            plan.id,
+                            action.id,
+                            parent=url,
+                        )
+                    )
         else:
             for objectif in plan.objectifs_specifiques:
                 url = record_url(plan.id, "objectif", objectif.id)
                 pages.add(Page(url, "objectif", objectif_title(objectif), plan.id, objectif.id, parent=base))
                 for moyen in objectif.moyens:
-                    pages.add(Page(record_url(plan.id, "moyen", moyen.id), "moyen", moyen_title(moyen),
-                                   plan.id, moyen.id, parent=url))
+                    pages.add(
+                        Page(
+                            record_url(plan.id, "moyen", moyen.id),
+                            "moyen",
+                            moyen_title(moyen),
+                            plan.id,
+                            moyen.id,
+                            parent=url,
+                        )
+                    )
         for kind, (_folder, title) in BROWSE.items():
             if kind == "clienteles" and not isinstance(plan, PlanPAC):
                 continue
             pages.add(Page(browse_url(plan.id, kind), kind, title, plan.id, parent=base))
         for partenaire in plan.partenaires:
-            pages.add(Page(record_url(plan.id, "partenaire", partenaire.id), "partenaire",
-                           partenaire.nom or partenaire.sigle or partenaire.id, plan.id, partenaire.id,
-                           parent=browse_url(plan.id, "partenaires")))
+            pages.add(
+                Page(
+                    record_url(plan.id, "partenaire", partenaire.id),
+                    "partenaire",
+                    partenaire.nom or partenaire.sigle or partenaire.id,
+                    plan.id,
+                    partenaire.id,
+                    parent=browse_url(plan.id, "partenaires"),
+                )
+            )
         for key, text in clienteles(plan).items():
-            pages.add(Page(record_url(plan.id, "clientele", key), "clientele", text, plan.id, key,
-                           parent=browse_url(plan.id, "clienteles")))
+            pages.add(
+                Page(
+                    record_url(plan.id, "clientele", key),
+                    "clientele",
+                    text,
+                    plan.id,
+                    key,
+                    parent=browse_url(plan.id, "clienteles"),
+                )
+            )
     return pages

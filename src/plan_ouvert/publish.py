@@ -39,8 +39,18 @@ def _fail(message: str, staging: Path | None) -> int:
 def _mkdocs(staging: Path, config: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # Never -v or -q with --strict: -v skips anchor checks, -q exits 0 despite warnings.
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-               "--config-file", str(config), "--site-dir", str(staging)]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--clean",
+        "--config-file",
+        str(config),
+        "--site-dir",
+        str(staging),
+    ]
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
@@ -68,12 +78,17 @@ def build(root: Path, target: Path) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-", dir=target.parent))
     result = _mkdocs(staging, root / "mkdocs.yml")
     if result.returncode != 0:
-        lines = [line for line in (result.stdout + result.stderr).splitlines()
-                 if line.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value"))]
+        lines = [
+            line
+            for line in (result.stdout + result.stderr).splitlines()
+            if line.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value"))
+        ]
         for line in lines or (result.stdout + result.stderr).splitlines()[-20:]:
             _say(f"  {line}")
-        return _fail("MkDocs a signalé les problèmes ci-dessus (mode strict : tout avertissement "
-                     "bloque la publication).", staging)
+        return _fail(
+            "MkDocs a signalé les problèmes ci-dessus (mode strict : tout avertissement bloque la publication).",
+            staging,
+        )
 
     problems = check_site(staging)
     for problem in problems:

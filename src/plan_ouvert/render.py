@@ -20,10 +20,18 @@ from .rules.pac import cible_years
 from .site import Site
 
 STATUTS_PLAN = {"projet": "Projet", "adopte": "Adopté", "en_vigueur": "En vigueur", "echu": "Échu"}
-STATUTS_RESSOURCE = {"nouvelle": "Nouvelle ressource", "existante": "Ressource existante",
-                     "promotion_interne": "Promotion interne"}
-STATUTS_SUIVI = {"a_venir": "À venir", "en_cours": "En cours", "realise": "Réalisé",
-                 "reporte": "Reporté", "abandonne": "Abandonné"}
+STATUTS_RESSOURCE = {
+    "nouvelle": "Nouvelle ressource",
+    "existante": "Ressource existante",
+    "promotion_interne": "Promotion interne",
+}
+STATUTS_SUIVI = {
+    "a_venir": "À venir",
+    "en_cours": "En cours",
+    "realise": "Réalisé",
+    "reporte": "Reporté",
+    "abandonne": "Abandonné",
+}
 TEMPS = {"plein": "temps plein", "partiel": "temps partiel"}
 
 
@@ -39,7 +47,7 @@ def relative(target: str, current: str) -> str:
 
 
 def nombre(value: float | None) -> str:
-    """French number: « 1 000 », « 2,5 »; amounts in millions as « 2,5 M ». """
+    """French number: « 1 000 », « 2,5 »; amounts in millions as « 2,5 M »."""
     if value is None:
         return ""
     if value == int(value):
@@ -64,7 +72,7 @@ def nbsp(text: str) -> Markup:
     escaped = str(Markup.escape(text))
     for mark in (" :", " ;", " !", " ?", " »"):
         escaped = escaped.replace(mark, "\u00a0" + mark[1:])
-    return Markup(escaped.replace("« ", "«\u00a0"))
+    return Markup(escaped.replace("« ", "«\u00a0"))  # noqa: S704 (escaped above)
 
 
 class Renderer:
@@ -81,16 +89,30 @@ class Renderer:
         self.settings = settings or {}
         self.env.filters.update(
             date_fr=lambda d: echeance.date_fr(d) if d else "",
-            nombre=nombre, montant=montant, pourcent=pourcent, nbsp=nbsp,
+            nombre=nombre,
+            montant=montant,
+            pourcent=pourcent,
+            nbsp=nbsp,
             numero=pages.action_number,
         )
         self.env.globals.update(
-            STATUTS_PLAN=STATUTS_PLAN, STATUTS_RESSOURCE=STATUTS_RESSOURCE, STATUTS_SUIVI=STATUTS_SUIVI,
-            TEMPS=TEMPS, GABARIT_SIGLES=pages.GABARIT_SIGLES, site_name=site_name,
-            parse_echeance=echeance.parse, wording=echeance.wording, cible_years=cible_years,
-            plan_label=pages.plan_label, record_url=pages.record_url, plan_url=pages.plan_url,
-            browse_url=pages.browse_url, slug=pages.slug, is_piar=lambda p: isinstance(p, PlanPIAR),
-            is_pac=lambda p: isinstance(p, PlanPAC), settings=self.settings,
+            STATUTS_PLAN=STATUTS_PLAN,
+            STATUTS_RESSOURCE=STATUTS_RESSOURCE,
+            STATUTS_SUIVI=STATUTS_SUIVI,
+            TEMPS=TEMPS,
+            GABARIT_SIGLES=pages.GABARIT_SIGLES,
+            site_name=site_name,
+            parse_echeance=echeance.parse,
+            wording=echeance.wording,
+            cible_years=cible_years,
+            plan_label=pages.plan_label,
+            record_url=pages.record_url,
+            plan_url=pages.plan_url,
+            browse_url=pages.browse_url,
+            slug=pages.slug,
+            is_piar=lambda p: isinstance(p, PlanPIAR),
+            is_pac=lambda p: isinstance(p, PlanPAC),
+            settings=self.settings,
         )
 
     def render(self, template: str, site: Site, current_url: str, **context: Any) -> str:

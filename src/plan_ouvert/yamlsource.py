@@ -69,7 +69,10 @@ def read_text(path: Path, display: str) -> str:
         if size > MAX_BYTES:
             raise ReadError(
                 _error(
-                    display, 1, 1, "YAML-E010",
+                    display,
+                    1,
+                    1,
+                    "YAML-E010",
                     f"fichier trop volumineux ({size / 1_000_000:.1f} Mo) : un plan ne doit pas ".replace(".", ",")
                     + f"dépasser {MAX_BYTES / 1_000_000:.0f} Mo. Vérifiez qu'il s'agit bien d'un plan.",
                 ),
@@ -78,14 +81,13 @@ def read_text(path: Path, display: str) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or "erreur de lecture"
-        raise ReadError(
-            _error(display, 1, 1, "YAML-E011", f"fichier illisible ({reason})."), unreadable=True
-        ) from None
+        raise ReadError(_error(display, 1, 1, "YAML-E011", f"fichier illisible ({reason})."), unreadable=True) from None
     if b"\x00" in raw:
         line, column = _position_of_offset(raw, raw.index(b"\x00"))
         raise ReadError(
-            _error(display, line, column, "YAML-E012",
-                   "fichier binaire (octet nul) : un plan est un fichier texte YAML."),
+            _error(
+                display, line, column, "YAML-E012", "fichier binaire (octet nul) : un plan est un fichier texte YAML."
+            ),
             unreadable=True,
         )
     try:
@@ -94,7 +96,10 @@ def read_text(path: Path, display: str) -> str:
         line, column = _position_of_offset(raw, exc.start)
         raise ReadError(
             _error(
-                display, line, column, "YAML-E013",
+                display,
+                line,
+                column,
+                "YAML-E013",
                 f"caractère non UTF-8 (octet 0x{raw[exc.start]:02X}) : enregistrez le fichier en "
                 "UTF-8 (dans VS Code : « Enregistrer avec l'encodage » → UTF-8).",
             ),
@@ -105,16 +110,22 @@ def read_text(path: Path, display: str) -> str:
 # PyYAML's problems, in French. Keys are fragments of its English `problem` text.
 _SYNTAX_MESSAGES = [
     ("found character '\\t'", "tabulation interdite : en YAML, on indente avec des espaces."),
-    ("mapping values are not allowed", "deux-points inattendu : mettez le texte entre guillemets "
-     "s'il contient « : », ou vérifiez l'indentation."),
+    (
+        "mapping values are not allowed",
+        "deux-points inattendu : mettez le texte entre guillemets s'il contient « : », ou vérifiez l'indentation.",
+    ),
     ("could not find expected ':'", "deux-points attendu après la clé (forme « cle: valeur »)."),
     ("did not find expected key", "indentation incohérente : alignez cette ligne sur les clés voisines."),
-    ("did not find expected '-' indicator", "élément de liste mal aligné : chaque élément commence "
-     "par « - » au même retrait."),
-    ("found unexpected end of stream", "fin de fichier inattendue : un guillemet ou un crochet n'est "
-     "pas fermé."),
-    ("found unknown escape character", "séquence d'échappement inconnue dans un texte entre "
-     "guillemets doubles : doublez la barre oblique inverse ou utilisez des guillemets simples."),
+    (
+        "did not find expected '-' indicator",
+        "élément de liste mal aligné : chaque élément commence par « - » au même retrait.",
+    ),
+    ("found unexpected end of stream", "fin de fichier inattendue : un guillemet ou un crochet n'est pas fermé."),
+    (
+        "found unknown escape character",
+        "séquence d'échappement inconnue dans un texte entre "
+        "guillemets doubles : doublez la barre oblique inverse ou utilisez des guillemets simples.",
+    ),
     ("expected alphabetic or numeric character", "ancre ou alias mal formé après « & » ou « * »."),
     ("found undefined alias", "alias inconnu : aucune ancre « & » de ce nom plus haut dans le fichier."),
     ("found unacceptable character", "caractère de contrôle interdit dans un fichier YAML."),
@@ -132,8 +143,13 @@ def _syntax_finding(display: str, exc: yaml.MarkedYAMLError) -> Finding:
     for fragment, message in _SYNTAX_MESSAGES:
         if fragment in text:
             return _error(display, line, column, "YAML-E001", f"syntaxe YAML : {message}")
-    return _error(display, line, column, "YAML-E001",
-                  "syntaxe YAML invalide à cet endroit : vérifiez l'indentation, les guillemets et les « : ».")
+    return _error(
+        display,
+        line,
+        column,
+        "YAML-E001",
+        "syntaxe YAML invalide à cet endroit : vérifiez l'indentation, les guillemets et les « : ».",
+    )
 
 
 class _Reader:
@@ -150,12 +166,14 @@ class _Reader:
     def convert(self, node: Node, path: YamlPath, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.fail(node, "YAML-E003",
-                            f"fichier trop complexe (plus de {MAX_NODES} valeurs une fois les alias "
-                            "développés) : retirez les ancres « & » et alias « * » répétés.")
+            raise self.fail(
+                node,
+                "YAML-E003",
+                f"fichier trop complexe (plus de {MAX_NODES} valeurs une fois les alias "
+                "développés) : retirez les ancres « & » et alias « * » répétés.",
+            )
         if depth > MAX_DEPTH:
-            raise self.fail(node, "YAML-E004",
-                            f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")
+            raise self.fail(node, "YAML-E004", f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")
         if isinstance(node, ScalarNode):
             if node.tag.startswith("tag:yaml.org,2002:") and node.tag.rsplit(":", 1)[1] in _SCALAR_TAGS:
                 try:
@@ -177,15 +195,17 @@ class _Reader:
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self.fail(key_node, "YAML-E007",
-                                    "la fusion « << » n'est pas permise : écrivez chaque clé.")
+                    raise self.fail(key_node, "YAML-E007", "la fusion « << » n'est pas permise : écrivez chaque clé.")
                 if not isinstance(key_node, ScalarNode):
                     raise self.fail(key_node, "YAML-E008", "une clé doit être un simple mot, pas une liste.")
                 key = str(key_node.value)
                 if key in result:
                     first = self.positions.get((*path, key), (0, 0))[0]
-                    raise self.fail(key_node, "YAML-E002",
-                                    f"clé « {key} » en double (déjà à la ligne {first}) : gardez-en une seule.")
+                    raise self.fail(
+                        key_node,
+                        "YAML-E002",
+                        f"clé « {key} » en double (déjà à la ligne {first}) : gardez-en une seule.",
+                    )
                 self.positions.setdefault((*path, key), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
                 result[key] = self.convert(value_node, (*path, key), depth + 1)
             return result
@@ -202,8 +222,15 @@ def _check_indentation(display: str, text: str) -> None:
     if match:
         line = text.count("\n", 0, match.start()) + 1
         column = match.end() - match.start()
-        raise ReadError(_error(display, line, column, "YAML-E001",
-                               "syntaxe YAML : tabulation interdite : en YAML, on indente avec des espaces."))
+        raise ReadError(
+            _error(
+                display,
+                line,
+                column,
+                "YAML-E001",
+                "syntaxe YAML : tabulation interdite : en YAML, on indente avec des espaces.",
+            )
+        )
 
 
 def read_yaml(path: Path, display: str | None = None) -> Source:

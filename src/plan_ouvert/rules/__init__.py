@@ -63,10 +63,18 @@ def check_plan(plan: AnyPlan, referentiel: Referentiel | None, source: Source) -
             continue
         for hit in current.check(context):
             line, column = source.locate(hit.path)
-            findings.append(Finding(
-                source.display, line, column, current.code, current.severity, hit.message,
-                plan=plan.id, record=".".join(str(p) for p in hit.path) or None,
-            ))
+            findings.append(
+                Finding(
+                    source.display,
+                    line,
+                    column,
+                    current.code,
+                    current.severity,
+                    hit.message,
+                    plan=plan.id,
+                    record=".".join(str(p) for p in hit.path) or None,
+                )
+            )
     return findings
 
 

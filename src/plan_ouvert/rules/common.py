@@ -44,9 +44,10 @@ def duplicate_ids(ctx: Context) -> Iterator[Hit]:
         key = (type(record).__name__, record_id)
         if key in seen:
             line = ctx.source.locate(seen[key])[0]
-            yield Hit((*path_of(record), "id"),
-                      f"identifiant « {record_id} » déjà utilisé à la ligne {line} : "
-                      "chaque élément doit avoir le sien.")
+            yield Hit(
+                (*path_of(record), "id"),
+                f"identifiant « {record_id} » déjà utilisé à la ligne {line} : chaque élément doit avoir le sien.",
+            )
         else:
             seen[key] = path_of(record)
 
@@ -69,16 +70,20 @@ def unknown_resource(ctx: Context) -> Iterator[Hit]:
         ressource = getattr(record, "ressource", None)
         if isinstance(ressource, str) and ressource not in known:
             choices = ", ".join(sorted(known)) or "aucune"
-            yield Hit((*path_of(record), "ressource"),
-                      f"ressource « {ressource} » absente du registre « ressources » (connues : {choices}).")
+            yield Hit(
+                (*path_of(record), "ressource"),
+                f"ressource « {ressource} » absente du registre « ressources » (connues : {choices}).",
+            )
 
 
 @rule("COM-E004", Severity.ERREUR, "Gabarit différent de celui du programme")
 def gabarit_matches(ctx: Context) -> Iterator[Hit]:
     if ctx.referentiel and ctx.referentiel.gabarit != ctx.plan.gabarit:
-        yield Hit(("gabarit",),
-                  f"le programme « {ctx.referentiel.nom} » utilise le gabarit « {ctx.referentiel.gabarit} », "
-                  f"pas « {ctx.plan.gabarit} ».")
+        yield Hit(
+            ("gabarit",),
+            f"le programme « {ctx.referentiel.nom} » utilise le gabarit « {ctx.referentiel.gabarit} », "
+            f"pas « {ctx.plan.gabarit} ».",
+        )
 
 
 @rule("COM-I001", Severity.INFO, "Statut du plan non précisé")
@@ -90,17 +95,22 @@ def plan_status(ctx: Context) -> Iterator[Hit]:
 @rule("COM-I002", Severity.INFO, "Licence des données non précisée")
 def plan_licence(ctx: Context) -> Iterator[Hit]:
     if ctx.plan.licence is None:
-        yield Hit((), "licence des données non précisée : ajoutez « licence: » (ex. CC-BY-4.0) pour "
-                      "que les données ouvertes puissent être réutilisées.")
+        yield Hit(
+            (),
+            "licence des données non précisée : ajoutez « licence: » (ex. CC-BY-4.0) pour "
+            "que les données ouvertes puissent être réutilisées.",
+        )
 
 
 @rule("COM-I003", Severity.INFO, "Partenaire sans nom complet")
 def partner_name(ctx: Context) -> Iterator[Hit]:
     for partenaire in ctx.plan.partenaires:
         if not partenaire.nom:
-            yield Hit(path_of(partenaire),
-                      f"partenaire « {partenaire.sigle or partenaire.id} » sans nom complet : ajoutez "
-                      "« nom: » pour que les citoyens sachent de qui il s'agit.")
+            yield Hit(
+                path_of(partenaire),
+                f"partenaire « {partenaire.sigle or partenaire.id} » sans nom complet : ajoutez "
+                "« nom: » pour que les citoyens sachent de qui il s'agit.",
+            )
 
 
 @rule("COM-I004", Severity.INFO, "Échéance non reconnue")
@@ -111,7 +121,9 @@ def unparsed_deadline(ctx: Context) -> Iterator[Hit]:
         value = getattr(record, "echeance", None)
         for terme in parse(value):
             if terme.genre == "inconnu":
-                yield Hit((*path_of(record), "echeance"),
-                          f"échéance « {terme.texte} » non reconnue : elle sera affichée telle quelle mais "
-                          "n'entre pas dans le calendrier (formes reconnues : « 31 janvier 2021 », "
-                          "« juin 2021 », « automne 2021 », « En continu », « Dès juin 2021 », « An 1 (2022-2023) »).")
+                yield Hit(
+                    (*path_of(record), "echeance"),
+                    f"échéance « {terme.texte} » non reconnue : elle sera affichée telle quelle mais "
+                    "n'entre pas dans le calendrier (formes reconnues : « 31 janvier 2021 », "
+                    "« juin 2021 », « automne 2021 », « En continu », « Dès juin 2021 », « An 1 (2022-2023) »).",
+                )

@@ -18,9 +18,14 @@ from . import Context, Hit, rule
 from .common import path_of
 
 
+def _plan(ctx: Context) -> PlanPAC:
+    if not isinstance(ctx.plan, PlanPAC):  # rules are filtered by gabarit: never happens
+        raise TypeError(ctx.plan.gabarit)
+    return ctx.plan
+
+
 def _moyens(ctx: Context) -> Iterator[Moyen]:
-    assert isinstance(ctx.plan, PlanPAC)  # rules are filtered by gabarit
-    for objectif in ctx.plan.objectifs_specifiques:
+    for objectif in _plan(ctx).objectifs_specifiques:
         yield from objectif.moyens
 
 
@@ -57,8 +62,9 @@ def moyen_resultat(ctx: Context) -> Iterator[Hit]:
 
 @rule("PAC-W003", Severity.AVERTISSEMENT, "Moyen sans indicateur", gabarit="pac")
 def moyen_indicateur(ctx: Context) -> Iterator[Hit]:
-    yield from _missing(ctx, "indicateurs", "d'indicateur de performance",
-                        "ajoutez « indicateurs: » avec leurs cibles par année.")
+    yield from _missing(
+        ctx, "indicateurs", "d'indicateur de performance", "ajoutez « indicateurs: » avec leurs cibles par année."
+    )
 
 
 @rule("PAC-W004", Severity.AVERTISSEMENT, "Indicateur sans cible pour une année", gabarit="pac")
@@ -70,9 +76,11 @@ def indicateur_cibles(ctx: Context) -> Iterator[Hit]:
             missing = [y for y in years if y not in covered]
             if missing:
                 labels = ", ".join(f"An {y}" for y in missing)
-                yield Hit(path_of(indicateur),
-                          f"l'indicateur « {indicateur.texte} » du moyen {numero(moyen)} n'a pas de cible pour "
-                          f"{labels} : ajoutez une cible (« annee: {missing[0]} ») pour chaque année de l'échéance.")
+                yield Hit(
+                    path_of(indicateur),
+                    f"l'indicateur « {indicateur.texte} » du moyen {numero(moyen)} n'a pas de cible pour "
+                    f"{labels} : ajoutez une cible (« annee: {missing[0]} ») pour chaque année de l'échéance.",
+                )
 
 
 @rule("PAC-W005", Severity.AVERTISSEMENT, "Moyen sans échéance", gabarit="pac")
@@ -82,30 +90,32 @@ def moyen_echeance(ctx: Context) -> Iterator[Hit]:
 
 @rule("PAC-E001", Severity.ERREUR, "Échéance hors des années du plan", gabarit="pac")
 def echeance_in_plan(ctx: Context) -> Iterator[Hit]:
-    assert isinstance(ctx.plan, PlanPAC)
-    known = {a.numero for a in ctx.plan.annees}
+    known = {a.numero for a in _plan(ctx).annees}
     if not known:
         return
     for moyen in _moyens(ctx):
         for terme in parse(moyen.echeance):
             if terme.annee_plan is not None and terme.annee_plan not in known:
-                yield Hit((*path_of(moyen), "echeance"),
-                          f"« {terme.texte} » : le plan n'a pas d'An {terme.annee_plan} (années : "
-                          f"{', '.join(f'An {n}' for n in sorted(known))}).")
+                yield Hit(
+                    (*path_of(moyen), "echeance"),
+                    f"« {terme.texte} » : le plan n'a pas d'An {terme.annee_plan} (années : "
+                    f"{', '.join(f'An {n}' for n in sorted(known))}).",
+                )
 
 
 @rule("PAC-W006", Severity.AVERTISSEMENT, "Année du plan mal datée", gabarit="pac")
 def year_label(ctx: Context) -> Iterator[Hit]:
-    assert isinstance(ctx.plan, PlanPAC)
-    years = {a.numero: (a.debut, a.fin) for a in ctx.plan.annees}
+    years = {a.numero: (a.debut, a.fin) for a in _plan(ctx).annees}
     for moyen in _moyens(ctx):
         for terme in parse(moyen.echeance):
             expected = years.get(terme.annee_plan or 0)
             if expected and terme.periode and terme.periode != expected:
-                yield Hit((*path_of(moyen), "echeance"),
-                          f"« {terme.texte} » (moyen {numero(moyen)}) : l'An {terme.annee_plan} du plan est "
-                          f"{expected[0]}-{expected[1]}, pas {terme.periode[0]}-{terme.periode[1]}. Corrigez "
-                          "l'année ou la période.")
+                yield Hit(
+                    (*path_of(moyen), "echeance"),
+                    f"« {terme.texte} » (moyen {numero(moyen)}) : l'An {terme.annee_plan} du plan est "
+                    f"{expected[0]}-{expected[1]}, pas {terme.periode[0]}-{terme.periode[1]}. Corrigez "
+                    "l'année ou la période.",
+                )
 
 
 @rule("PAC-W007", Severity.AVERTISSEMENT, "Cible numérique mal saisie", gabarit="pac")
@@ -115,9 +125,11 @@ def cible_number(ctx: Context) -> Iterator[Hit]:
             for cible in indicateur.cibles:
                 typo = mistyped_number(cible.texte)
                 if typo:
-                    yield Hit((*path_of(cible), "texte"),
-                              f"cible « {cible.texte} » (moyen {numero(moyen)}) : « {typo} » mêle chiffres et "
-                              "lettres ; écrivez le nombre en chiffres seulement (ex. « 500 »).")
+                    yield Hit(
+                        (*path_of(cible), "texte"),
+                        f"cible « {cible.texte} » (moyen {numero(moyen)}) : « {typo} » mêle chiffres et "
+                        "lettres ; écrivez le nombre en chiffres seulement (ex. « 500 »).",
+                    )
 
 
 @rule("PAC-W008", Severity.AVERTISSEMENT, "Partenaire absent du registre", gabarit="pac")
@@ -133,8 +145,10 @@ def partner_known(ctx: Context) -> Iterator[Hit]:
                 if close and registry[close[0]].sigle:
                     hint += f" ({registry[close[0]].sigle})"
                 hint = f"{hint} ?" if hint else " Ajoutez-le au registre « partenaires »."
-                yield Hit((*path_of(moyen), role, index),
-                          f"« {ref} » (moyen {numero(moyen)}) n'est pas dans le registre des partenaires.{hint}")
+                yield Hit(
+                    (*path_of(moyen), role, index),
+                    f"« {ref} » (moyen {numero(moyen)}) n'est pas dans le registre des partenaires.{hint}",
+                )
 
 
 @rule("PAC-W009", Severity.AVERTISSEMENT, "Cible hors de l'échéance", gabarit="pac")
@@ -147,17 +161,21 @@ def cible_within(ctx: Context) -> Iterator[Hit]:
             for cible in indicateur.cibles:
                 outside = [y for y in cible_years(cible) if y not in years]
                 if outside:
-                    yield Hit(path_of(cible),
-                              f"cible « {cible.texte} » pour An {outside[0]}, hors de l'échéance du moyen "
-                              f"{numero(moyen)} : ajoutez l'année à l'échéance ou corrigez « annee ».")
+                    yield Hit(
+                        path_of(cible),
+                        f"cible « {cible.texte} » pour An {outside[0]}, hors de l'échéance du moyen "
+                        f"{numero(moyen)} : ajoutez l'année à l'échéance ou corrigez « annee ».",
+                    )
 
 
 @rule("PAC-W010", Severity.AVERTISSEMENT, "Années du plan non définies", gabarit="pac")
 def plan_years(ctx: Context) -> Iterator[Hit]:
-    assert isinstance(ctx.plan, PlanPAC)
-    if not ctx.plan.annees:
-        yield Hit((), "le plan ne définit pas ses années : ajoutez « annees: » (An 1, An 2, An 3 et leurs "
-                      "années civiles) pour situer les échéances.")
+    if not _plan(ctx).annees:
+        yield Hit(
+            (),
+            "le plan ne définit pas ses années : ajoutez « annees: » (An 1, An 2, An 3 et leurs "
+            "années civiles) pour situer les échéances.",
+        )
 
 
 @rule("PAC-I001", Severity.INFO, "Moyen sans clientèle visée", gabarit="pac")

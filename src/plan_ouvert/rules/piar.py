@@ -18,21 +18,22 @@ from .common import path_of
 
 
 def _plan(ctx: Context) -> PlanPIAR:
-    assert isinstance(ctx.plan, PlanPIAR)  # rules are filtered by gabarit
+    if not isinstance(ctx.plan, PlanPIAR):  # rules are filtered by gabarit: never happens
+        raise TypeError(ctx.plan.gabarit)
     return ctx.plan
 
 
 def _referenced(ctx: Context, kind: str) -> Iterator[Hit]:
     plan = _plan(ctx)
-    elements = getattr(ctx.referentiel, kind, []) if ctx.referentiel else []
-    allowed = sorted(e.numero for e in elements)
     label = "objectif général" if kind == "objectifs_generaux" else "axe d'intervention"
     for enjeu in plan.enjeux:
         numbers = getattr(enjeu, kind)
         if not numbers:
-            yield Hit((*path_of(enjeu), kind) if kind in enjeu.model_fields_set else path_of(enjeu),
-                      f"l'enjeu {enjeu.id} n'est associé à aucun {label} : le gabarit exige d'en associer "
-                      f"au moins un (« {kind}: [1] »).")
+            yield Hit(
+                (*path_of(enjeu), kind) if kind in enjeu.model_fields_set else path_of(enjeu),
+                f"l'enjeu {enjeu.id} n'est associé à aucun {label} : le gabarit exige d'en associer "
+                f"au moins un (« {kind}: [1] »).",
+            )
 
 
 @rule("PIAR-E001", Severity.ERREUR, "Enjeu sans objectif général", gabarit="piar")
@@ -54,9 +55,11 @@ def numbers_in_referentiel(ctx: Context) -> Iterator[Hit]:
         for enjeu in _plan(ctx).enjeux:
             for index, number in enumerate(getattr(enjeu, kind)):
                 if number not in allowed:
-                    yield Hit((*path_of(enjeu), kind, index),
-                              f"{label} {number} inexistant dans {ctx.referentiel.nom} : choisissez parmi "
-                              f"{', '.join(map(str, allowed))}.")
+                    yield Hit(
+                        (*path_of(enjeu), kind, index),
+                        f"{label} {number} inexistant dans {ctx.referentiel.nom} : choisissez parmi "
+                        f"{', '.join(map(str, allowed))}.",
+                    )
 
 
 @rule("PIAR-E004", Severity.ERREUR, "Action sans échéance", gabarit="piar")
@@ -64,9 +67,11 @@ def action_echeance(ctx: Context) -> Iterator[Hit]:
     for enjeu in _plan(ctx).enjeux:
         for action in enjeu.actions:
             if not parse(action.echeance):
-                yield Hit(path_of(action),
-                          f"l'action {action.id} n'a pas d'échéance : le gabarit exige une échéance pour "
-                          "chaque action (ex. « echeance: 31 décembre 2021 » ou « echeance: En continu »).")
+                yield Hit(
+                    path_of(action),
+                    f"l'action {action.id} n'a pas d'échéance : le gabarit exige une échéance pour "
+                    "chaque action (ex. « echeance: 31 décembre 2021 » ou « echeance: En continu »).",
+                )
 
 
 def _allocations(plan: PlanPIAR) -> Iterator[tuple[TempsImparti, str]]:
@@ -89,9 +94,11 @@ def resource_total(ctx: Context) -> Iterator[Hit]:
             places[allocation.ressource].append(f"{allocation.part:g} % ({where})")
     for ressource in plan.ressources:
         if totals[ressource.id] > 100:
-            yield Hit(path_of(ressource),
-                      f"la ressource « {ressource.id} » est affectée à {totals[ressource.id]:g} % de son temps : "
-                      f"{' + '.join(places[ressource.id])}. Le total ne peut dépasser 100 %.")
+            yield Hit(
+                path_of(ressource),
+                f"la ressource « {ressource.id} » est affectée à {totals[ressource.id]:g} % de son temps : "
+                f"{' + '.join(places[ressource.id])}. Le total ne peut dépasser 100 %.",
+            )
 
 
 @rule("PIAR-W001", Severity.AVERTISSEMENT, "Nombre d'enjeux inhabituel", gabarit="piar")
@@ -101,34 +108,44 @@ def enjeux_count(ctx: Context) -> Iterator[Hit]:
         return
     count = len(_plan(ctx).enjeux)
     if not ref.enjeux_min <= count <= ref.enjeux_max:
-        yield Hit(("enjeux",),
-                  f"le plan compte {count} enjeu{'x' if count > 1 else ''} : le gabarit indique que "
-                  f"« généralement de {ref.enjeux_min} à {ref.enjeux_max} enjeux sont raisonnables ».")
+        yield Hit(
+            ("enjeux",),
+            f"le plan compte {count} enjeu{'x' if count > 1 else ''} : le gabarit indique que "
+            f"« généralement de {ref.enjeux_min} à {ref.enjeux_max} enjeux sont raisonnables ».",
+        )
 
 
 @rule("PIAR-W002", Severity.AVERTISSEMENT, "Enjeu sans objectif à atteindre", gabarit="piar")
 def enjeu_objectifs(ctx: Context) -> Iterator[Hit]:
     for enjeu in _plan(ctx).enjeux:
         if not enjeu.objectifs:
-            yield Hit(path_of(enjeu), f"l'enjeu {enjeu.id} n'a pas d'objectif à atteindre : ajoutez "
-                                      "« objectifs: » (le gabarit demande des objectifs SMART).")
+            yield Hit(
+                path_of(enjeu),
+                f"l'enjeu {enjeu.id} n'a pas d'objectif à atteindre : ajoutez "
+                "« objectifs: » (le gabarit demande des objectifs SMART).",
+            )
 
 
 @rule("PIAR-W003", Severity.AVERTISSEMENT, "Enjeu sans indicateur", gabarit="piar")
 def enjeu_indicateurs(ctx: Context) -> Iterator[Hit]:
     for enjeu in _plan(ctx).enjeux:
         if not enjeu.indicateurs:
-            yield Hit(path_of(enjeu), f"l'enjeu {enjeu.id} n'a pas d'indicateur de performance : ajoutez "
-                                      "« indicateurs: » pour pouvoir rendre compte des résultats.")
+            yield Hit(
+                path_of(enjeu),
+                f"l'enjeu {enjeu.id} n'a pas d'indicateur de performance : ajoutez "
+                "« indicateurs: » pour pouvoir rendre compte des résultats.",
+            )
 
 
 @rule("PIAR-W004", Severity.AVERTISSEMENT, "Ressource sans statut", gabarit="piar")
 def resource_status(ctx: Context) -> Iterator[Hit]:
     for ressource in _plan(ctx).ressources:
         if ressource.statut is None:
-            yield Hit(path_of(ressource),
-                      f"la ressource « {ressource.id} » ne dit pas si elle est nouvelle ou existante : ajoutez "
-                      "« statut: nouvelle », « existante » ou « promotion_interne ».")
+            yield Hit(
+                path_of(ressource),
+                f"la ressource « {ressource.id} » ne dit pas si elle est nouvelle ou existante : ajoutez "
+                "« statut: nouvelle », « existante » ou « promotion_interne ».",
+            )
 
 
 @rule("PIAR-W005", Severity.AVERTISSEMENT, "Plan déposé plus de trois mois après la convention", gabarit="piar")
@@ -143,10 +160,12 @@ def filing_delay(ctx: Context) -> Iterator[Hit]:
         months == ref.delai_depot_mois and plan.date_plan.day > plan.date_convention.day
     )
     if late:
-        yield Hit(("date_plan",),
-                  f"plan daté du {date_fr(plan.date_plan)}, plus de {ref.delai_depot_mois} mois après la "
-                  f"convention du {date_fr(plan.date_convention)} : le gabarit demande le dépôt dans les "
-                  f"{ref.delai_depot_mois} mois suivant la signature.")
+        yield Hit(
+            ("date_plan",),
+            f"plan daté du {date_fr(plan.date_plan)}, plus de {ref.delai_depot_mois} mois après la "
+            f"convention du {date_fr(plan.date_convention)} : le gabarit demande le dépôt dans les "
+            f"{ref.delai_depot_mois} mois suivant la signature.",
+        )
 
 
 @rule("PIAR-W006", Severity.AVERTISSEMENT, "Échéance antérieure à la date du plan", gabarit="piar")
@@ -158,9 +177,11 @@ def deadline_before_plan(ctx: Context) -> Iterator[Hit]:
         for action in enjeu.actions:
             for terme in parse(action.echeance):
                 if terme.fin and not terme.depuis and terme.fin < plan.date_plan:
-                    yield Hit((*path_of(action), "echeance"),
-                              f"l'échéance « {terme.texte} » de l'action {action.id} précède la date du plan "
-                              f"({date_fr(plan.date_plan)}) : corrigez-la, ou indiquez que l'action est réalisée.")
+                    yield Hit(
+                        (*path_of(action), "echeance"),
+                        f"l'échéance « {terme.texte} » de l'action {action.id} précède la date du plan "
+                        f"({date_fr(plan.date_plan)}) : corrigez-la, ou indiquez que l'action est réalisée.",
+                    )
 
 
 @rule("PIAR-W007", Severity.AVERTISSEMENT, "Échéance après la fin de la période", gabarit="piar")
@@ -172,21 +193,29 @@ def deadline_after_period(ctx: Context) -> Iterator[Hit]:
         for action in enjeu.actions:
             for terme in parse(action.echeance):
                 if terme.debut and terme.debut > plan.periode.fin:
-                    yield Hit((*path_of(action), "echeance"),
-                              f"l'échéance « {terme.texte} » de l'action {action.id} tombe après la fin du plan "
-                              f"({date_fr(plan.periode.fin)}).")
+                    yield Hit(
+                        (*path_of(action), "echeance"),
+                        f"l'échéance « {terme.texte} » de l'action {action.id} tombe après la fin du plan "
+                        f"({date_fr(plan.periode.fin)}).",
+                    )
 
 
 @rule("PIAR-W008", Severity.AVERTISSEMENT, "Enjeu sans action", gabarit="piar")
 def enjeu_actions(ctx: Context) -> Iterator[Hit]:
     for enjeu in _plan(ctx).enjeux:
         if not enjeu.actions:
-            yield Hit(path_of(enjeu), f"l'enjeu {enjeu.id} n'a aucune action : le gabarit demande des actions "
-                                      "pour atteindre chaque objectif.")
+            yield Hit(
+                path_of(enjeu),
+                f"l'enjeu {enjeu.id} n'a aucune action : le gabarit demande des actions "
+                "pour atteindre chaque objectif.",
+            )
 
 
 @rule("PIAR-I001", Severity.INFO, "Date de la convention absente", gabarit="piar")
 def convention_date(ctx: Context) -> Iterator[Hit]:
     if _plan(ctx).date_convention is None:
-        yield Hit((), "date de la convention absente : ajoutez « date_convention: » pour vérifier le délai "
-                      "de dépôt de trois mois.")
+        yield Hit(
+            (),
+            "date de la convention absente : ajoutez « date_convention: » pour vérifier le délai "
+            "de dépôt de trois mois.",
+        )
