@@ -172,10 +172,11 @@ def build_page_map(plans: list[AnyPlan]) -> PageMap:
                 Page(
                     record_url(plan.id, "partenaire", partenaire.id),
                     "partenaire",
-                    partenaire.nom or partenaire.sigle or partenaire.id,
+                    f"Partenaire : {partenaire.nom or partenaire.sigle or partenaire.id}",
                     plan.id,
                     partenaire.id,
                     parent=browse_url(plan.id, "partenaires"),
+                    crumb=partenaire.nom or partenaire.sigle or partenaire.id,
                 )
             )
         for key, text in clienteles(plan).items():
@@ -183,10 +184,11 @@ def build_page_map(plans: list[AnyPlan]) -> PageMap:
                 Page(
                     record_url(plan.id, "clientele", key),
                     "clientele",
-                    text,
+                    f"Clientèle : {text}",
                     plan.id,
                     key,
                     parent=browse_url(plan.id, "clienteles"),
+                    crumb=text,
                 )
             )
     return pages
