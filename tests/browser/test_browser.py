@@ -1,0 +1,146 @@
+"""What only a browser shows: search as people type, accessibility, privacy, keyboard, phone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import PREFIX, Served, Visit
+
+pytestmark = pytest.mark.browser
+
+PIAR = "plans/mrc-lassomption-piar-2021/"
+PAC = "plans/mrc-etchemins-pac-2022/"
+LAYOUTS = {
+    "accueil": "",
+    "liste": "plans/",
+    "plan-piar": PIAR,
+    "plan-pac": PAC,
+    "enjeu": f"{PIAR}enjeux/3/",
+    "action": f"{PIAR}actions/3-1/",
+    "objectif": f"{PAC}objectifs/6/",
+    "moyen": f"{PAC}moyens/3-3/",
+    "partenaires": f"{PAC}partenaires/",
+    "partenaire": f"{PAC}partenaires/cjee/",
+    "programme": f"{PIAR}programme/",
+    "echeances": f"{PAC}echeances/",
+    "clienteles": f"{PAC}clienteles/",
+    "clientele": f"{PAC}clienteles/municipalites/",
+    "guide": "guide/codes/",
+}
+
+
+def search(visit: Callable[..., Visit], served: Served, query: str) -> list[str]:
+    """Type a query in Material's search box; return result links, relative to the site."""
+    page = visit(served.base).page
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially(query, delay=20)
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && /trouvé/.test(m.innerText); }",
+        timeout=15000,
+    )
+    hrefs: list[str] = page.locator(".md-search-result__item > a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    pages = [h.split(PREFIX, 1)[1].split("?")[0] for h in hrefs]
+    return list(dict.fromkeys(pages))  # one entry per page, in rank order
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "rank"),
+    [
+        ("strategie", f"{PAC}moyens/1-1/", 1),  # « stratégie »: accents folded
+        ("STRATEGIE", f"{PAC}moyens/1-1/", 1),
+        ("benevoles", f"{PAC}moyens/2-3/", 2),  # « bénévoles »: after the clientèle « Bénévoles »
+        ("trousse", f"{PAC}moyens/2-2/", 1),
+        ("5oo", f"{PAC}moyens/3-3/", 2),  # after the guide, which cites it as an example
+        ("PAUPME", f"{PIAR}enjeux/3/", 1),
+    ],
+)
+def test_search_lands_on_the_record_page(visit: Callable[..., Visit], served: Served, query: str,
+                                         expected: str, rank: int) -> None:
+    results = search(visit, served, query)
+    assert expected in results[:rank], results[:5]
+
+
+def test_search_folds_accents_of_the_query_and_the_text(visit: Callable[..., Visit], served: Served) -> None:
+    results = search(visit, served, "echeance")
+    assert f"{PAC}echeances/" in results
+    assert any(r.startswith(f"{PAC}clienteles/elus") for r in search(visit, served, "elus"))  # « Élus »
+
+
+def test_search_handles_elisions(visit: Callable[..., Visit], served: Served) -> None:
+    # « d'accueil » is indexed as « accueil »: the welcome committees and kit are found.
+    results = set(search(visit, served, "accueil"))
+    assert {f"{PAC}moyens/2-1/", f"{PAC}moyens/2-2/", f"{PAC}moyens/2-3/"} <= results
+    # With the straight apostrophe too: « investissement » appears only as « d'investissement ».
+    results = set(search(visit, served, "investissement"))
+    assert {f"{PIAR}enjeux/1/", f"{PIAR}actions/2-1/"} <= results
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_no_third_party_request_and_no_script_error(visit: Callable[..., Visit], served: Served,
+                                                     layout: str) -> None:
+    record = visit(served.base + LAYOUTS[layout])
+    assert record.page.locator("h1").count() == 1
+    assert record.blocked == []
+    assert record.errors == []
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_axe_finds_no_violation(visit: Callable[..., Visit], served: Served, layout: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = visit(served.base + LAYOUTS[layout]).page
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
+                                                                              "wcag21aa"]}})
+    violations = results.response["violations"]
+    assert violations == [], results.generate_report()
+
+
+def test_two_taps_from_a_plan_to_any_action(visit: Callable[..., Visit], served: Served) -> None:
+    page = visit(served.base).page
+    page.get_by_role("link", name="Programmation des activités ou projets").first.click()
+    page.get_by_role("link", name="Moyen d'action 3.3").first.click()
+    assert page.url == served.base + f"{PAC}moyens/3-3/"
+    assert page.locator("h1").inner_text() == "Moyen d'action 3.3"
+
+
+def test_keyboard_reaches_content_and_follows_links(visit: Callable[..., Visit], served: Served) -> None:
+    page = visit(served.base + f"{PAC}moyens/1-1/").page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('rel')") == "next":
+            break
+    else:
+        pytest.fail("le lien « Suivant » n'est pas atteignable au clavier")
+    page.keyboard.press("Enter")
+    page.wait_for_url(served.base + f"{PAC}moyens/1-2/")
+
+
+def test_screenshots_phone_and_desktop(visit: Callable[..., Visit], served: Served, artifacts: Path) -> None:
+    for name, width in (("telephone", 390), ("bureau", 1280)):
+        record = visit(served.base + f"{PIAR}actions/3-1/", width=width)
+        # On a phone, nothing is wider than the screen: no sideways scrolling.
+        assert record.page.evaluate("document.documentElement.scrollWidth") <= width
+        record.page.screenshot(path=str(artifacts / "screenshots" / f"action-{name}.png"), full_page=True)
+    overview = visit(served.base + PAC, width=390).page
+    assert overview.evaluate("document.documentElement.scrollWidth") <= 390
+    label = overview.locator("table.po-apercu-pac td[data-label='Échéance']").first
+    assert "Échéance" in label.evaluate("e => getComputedStyle(e, '::before').content")
+
+
+def test_print_stylesheet_hides_navigation(visit: Callable[..., Visit], served: Served, artifacts: Path) -> None:
+    page: Any = visit(served.base + PIAR).page
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").is_hidden()
+    assert page.locator(".po-edit").is_hidden()
+    assert page.locator("table.po-apercu-piar").is_visible()
+    page.pdf(path=str(artifacts / "plan-piar.pdf"))
+    assert (artifacts / "plan-piar.pdf").stat().st_size > 10_000
