@@ -6,6 +6,7 @@ Pages call `plan_page(url)`; hand-written pages can call `liste_plans()`,
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,24 @@ from plan_ouvert.site import Site, load_site
 def define_env(env: Any) -> None:
     settings: dict[str, Any] = dict(env.conf["extra"].get("plan_ouvert", {}))
     root = Path(env.project_dir)
-    renderer = Renderer(root / settings.get("templates", "overrides/plan"), env.conf["site_name"], settings)
+    renderer = Renderer(
+        root / settings.get("templates", "overrides/plan"),
+        env.conf["site_name"],
+        settings,
+        directory_urls=bool(env.conf["use_directory_urls"]),
+    )
 
     def site() -> Site:
         return load_site(root / settings.get("plans", "plans"))
 
     def current_url() -> str:
-        return str(env.page.url) if env.page else ""
+        # The folder of the page, as the page map writes URLs ("a/b/"), whatever
+        # use_directory_urls says: "a/b/index.html" and "a/b/" both give "a/b/".
+        url = str(env.page.url) if env.page else ""
+        if url.endswith(".html"):
+            folder = posixpath.dirname(url)
+            return f"{folder}/" if folder else ""
+        return url
 
     @env.macro  # type: ignore[untyped-decorator]
     def plan_page(url: str) -> str:

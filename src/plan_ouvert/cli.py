@@ -178,6 +178,11 @@ def parser() -> argparse.ArgumentParser:
         "vérifie ses liens, puis remplace site/.",
     )
     construire.add_argument("--sortie", default="site", help="dossier du site (défaut : site)")
+    construire.add_argument(
+        "--hors-ligne",
+        action="store_true",
+        help="variante à ouvrir depuis le disque (liens vers index.html, recherche hors ligne)",
+    )
     construire.set_defaults(run=_lazy("publish", "command"))
 
     comparer = sub.add_parser(

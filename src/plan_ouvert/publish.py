@@ -36,8 +36,10 @@ def _fail(message: str, staging: Path | None) -> int:
     return 1
 
 
-def _mkdocs(staging: Path, config: Path) -> subprocess.CompletedProcess[str]:
+def _mkdocs(staging: Path, config: Path, offline: bool) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if offline:
+        env.update(PLAN_OUVERT_HORS_LIGNE="true", PLAN_OUVERT_URLS_REPERTOIRES="false")
     # Never -v or -q with --strict: -v skips anchor checks, -q exits 0 despite warnings.
     command = [
         sys.executable,
@@ -64,7 +66,7 @@ def _swap(staging: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(root: Path, target: Path) -> int:
+def build(root: Path, target: Path, offline: bool = False) -> int:
     catalogue = load_catalogue([root / "plans"])
     errors = catalogue.errors()
     for finding in errors:
@@ -76,7 +78,7 @@ def build(root: Path, target: Path) -> int:
 
     target = target if target.is_absolute() else root / target
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-", dir=target.parent))
-    result = _mkdocs(staging, root / "mkdocs.yml")
+    result = _mkdocs(staging, root / "mkdocs.yml", offline)
     if result.returncode != 0:
         lines = [
             line
@@ -103,4 +105,4 @@ def build(root: Path, target: Path) -> int:
 
 
 def command(args: argparse.Namespace) -> int:
-    return build(Path.cwd(), Path(args.sortie))
+    return build(Path.cwd(), Path(args.sortie), args.hors_ligne)

@@ -35,15 +35,23 @@ STATUTS_SUIVI = {
 TEMPS = {"plein": "temps plein", "partiel": "temps partiel"}
 
 
-def relative(target: str, current: str) -> str:
-    """Href from the page at `current` (a site URL ending in "/") to `target`."""
+def relative(target: str, current: str, directory_urls: bool = True) -> str:
+    """Href from the page at `current` (a site URL ending in "/") to `target`.
+
+    Without directory URLs (a site opened from disk), folder targets get their index.html.
+    """
     if target.startswith(("http://", "https://", "mailto:")):
         return target
     base = posixpath.dirname(current.rstrip("/") + "/x") if current else ""
     path = posixpath.relpath(target or ".", base or ".")
-    if target.endswith("/") and not path.endswith("/"):
+    folder = target.endswith("/") or not target
+    if folder and not path.endswith("/"):
         path += "/"
-    return "./" if path in (".", "./") else path
+    if path in (".", "./"):
+        path = "./"
+    if folder and not directory_urls:
+        return "index.html" if path == "./" else path + "index.html"
+    return path
 
 
 def nombre(value: float | None) -> str:
@@ -76,7 +84,14 @@ def nbsp(text: str) -> Markup:
 
 
 class Renderer:
-    def __init__(self, templates: Path, site_name: str = "Plan ouvert", settings: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        templates: Path,
+        site_name: str = "Plan ouvert",
+        settings: dict[str, Any] | None = None,
+        directory_urls: bool = True,
+    ):
+        self.directory_urls = directory_urls
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -117,7 +132,7 @@ class Renderer:
 
     def render(self, template: str, site: Site, current_url: str, **context: Any) -> str:
         def href(target: str) -> str:
-            return relative(target, current_url)
+            return relative(target, current_url, self.directory_urls)
 
         html = self.env.get_template(template).render(site=site, href=href, current_url=current_url, **context)
         # Python-Markdown ends a raw HTML block at a blank line inside some elements: keep none.

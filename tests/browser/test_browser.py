@@ -61,8 +61,9 @@ def search(visit: Callable[..., Visit], served: Served, query: str) -> list[str]
         ("PAUPME", f"{PIAR}enjeux/3/", 1),
     ],
 )
-def test_search_lands_on_the_record_page(visit: Callable[..., Visit], served: Served, query: str,
-                                         expected: str, rank: int) -> None:
+def test_search_lands_on_the_record_page(
+    visit: Callable[..., Visit], served: Served, query: str, expected: str, rank: int
+) -> None:
     results = search(visit, served, query)
     assert expected in results[:rank], results[:5]
 
@@ -83,8 +84,7 @@ def test_search_handles_elisions(visit: Callable[..., Visit], served: Served) ->
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_no_third_party_request_and_no_script_error(visit: Callable[..., Visit], served: Served,
-                                                     layout: str) -> None:
+def test_no_third_party_request_and_no_script_error(visit: Callable[..., Visit], served: Served, layout: str) -> None:
     record = visit(served.base + LAYOUTS[layout])
     assert record.page.locator("h1").count() == 1
     assert record.blocked == []
@@ -96,8 +96,9 @@ def test_axe_finds_no_violation(visit: Callable[..., Visit], served: Served, lay
     from axe_playwright_python.sync_playwright import Axe
 
     page = visit(served.base + LAYOUTS[layout]).page
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
-                                                                              "wcag21aa"]}})
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
     violations = results.response["violations"]
     assert violations == [], results.generate_report()
 
@@ -144,3 +145,31 @@ def test_print_stylesheet_hides_navigation(visit: Callable[..., Visit], served: 
     assert page.locator("table.po-apercu-piar").is_visible()
     page.pdf(path=str(artifacts / "plan-piar.pdf"))
     assert (artifacts / "plan-piar.pdf").stat().st_size > 10_000
+
+
+@pytest.fixture(scope="session")
+def offline_site(built_project: Path) -> Path:
+    from ..conftest import run_cli
+
+    result = run_cli("construire", "--hors-ligne", "--sortie", "site-hors-ligne", cwd=built_project)
+    assert result.returncode == 0, result.stderr
+    return built_project / "site-hors-ligne"
+
+
+def test_offline_variant_works_opened_from_disk(browser: Any, offline_site: Path) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto((offline_site / "index.html").as_uri())
+    page.get_by_role("link", name="Programmation des activités ou projets").first.click()
+    page.get_by_role("link", name="Moyen d'action 3.3").first.click()
+    assert page.url == (offline_site / PAC / "moyens/3-3/index.html").as_uri()
+    page.get_by_role("link", name="TCIE").first.click()
+    assert page.locator("h1").inner_text() == "Partenaire\u00a0: TCIE"  # French spacing before the colon
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("strategie", delay=20)
+    first = page.locator(".md-search-result__item > a").first
+    first.wait_for(timeout=15000)
+    assert first.get_attribute("href").startswith((offline_site / PAC / "moyens/1-1/index.html").as_uri())
+    assert errors == []
+    page.close()
