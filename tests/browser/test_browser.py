@@ -159,7 +159,9 @@ def offline_site(built_project: Path) -> Path:
 def test_offline_variant_works_opened_from_disk(browser: Any, offline_site: Path) -> None:
     page = browser.new_page()
     errors: list[str] = []
+    outside: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda request: None if request.url.startswith("file:") else outside.append(request.url))
     page.goto((offline_site / "index.html").as_uri())
     page.get_by_role("link", name="Programmation des activités ou projets").first.click()
     page.get_by_role("link", name="Moyen d'action 3.3").first.click()
@@ -172,4 +174,5 @@ def test_offline_variant_works_opened_from_disk(browser: Any, offline_site: Path
     first.wait_for(timeout=15000)
     assert first.get_attribute("href").startswith((offline_site / PAC / "moyens/1-1/index.html").as_uri())
     assert errors == []
+    assert outside == []  # no CDN, not even for the offline search worker
     page.close()
