@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,35 @@ def _mkdocs(staging: Path, config: Path, offline: bool) -> subprocess.CompletedP
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
+_LEVELS = ("INFO", "DEBUG", "WARNING", "ERROR", "Aborted")
+
+
+def mkdocs_problems(output: str) -> list[str]:
+    """The warnings and errors of a MkDocs run, one line each, macro errors in French."""
+    blocks: list[list[str]] = []
+    for line in output.splitlines():
+        if line.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")):
+            blocks.append([line])
+        elif line.startswith(_LEVELS):
+            blocks.append([])  # an INFO line closes the previous block
+        elif blocks and blocks[-1]:
+            blocks[-1].append(line)
+    problems = []
+    for block in filter(None, blocks):
+        text = "\n".join(block)
+        if "Macro Rendering Error" in text:
+            where = re.search(r"_File_: `([^`]+)`", text)
+            error = re.search(r"_(\w+Error)_: (.+)", text)
+            detail = error.group(2) if error else "erreur inconnue"
+            undefined = re.search(r"'([^']+)' is undefined", detail)
+            if undefined:
+                detail = f"variable ou macro « {undefined.group(1)} » non définie"
+            problems.append(f"erreur de macro dans {where.group(1) if where else 'une page'} : {detail}")
+        else:
+            problems.append(block[0])
+    return problems
+
+
 def _swap(staging: Path, target: Path) -> None:
     old = None
     if target.exists():
@@ -80,12 +110,8 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-", dir=target.parent))
     result = _mkdocs(staging, root / "mkdocs.yml", offline)
     if result.returncode != 0:
-        lines = [
-            line
-            for line in (result.stdout + result.stderr).splitlines()
-            if line.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value"))
-        ]
-        for line in lines or (result.stdout + result.stderr).splitlines()[-20:]:
+        output = result.stdout + result.stderr
+        for line in mkdocs_problems(output) or output.splitlines()[-20:]:
             _say(f"  {line}")
         return _fail(
             "MkDocs a signalé les problèmes ci-dessus (mode strict : tout avertissement bloque la publication).",

@@ -1,0 +1,107 @@
+"""The publication pipeline: every failure stops with a French message and keeps the last site."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+
+PAC_FILE = "plans/mrc-etchemins-pac-2022.yml"
+PIAR_FILE = "plans/mrc-lassomption-piar-2021.yml"
+
+
+def _snapshot(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def published(project: Path) -> tuple[Path, dict[str, bytes]]:
+    """A project whose site/ has been built once: the « last good site »."""
+    result = run_cli("construire", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project, _snapshot(project / "site")
+
+
+def _edit(project: Path, name: str, old: str, new: str, count: int = 1) -> str:
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, count)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def _fails_and_keeps_site(project: Path, before: dict[str, bytes], *fragments: str) -> str:
+    result = run_cli("construire", cwd=project)
+    assert result.returncode == 1
+    for fragment in fragments:
+        assert fragment in result.stderr
+    assert "construction annulée" in result.stderr
+    assert "Le site déjà publié (site/) reste inchangé." in result.stderr
+    assert _snapshot(project / "site") == before
+    assert not list(project.glob(".site-nouveau-*"))  # no staging folder left behind
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_plan_erreur_names_the_line_and_keeps_the_site(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    text = _edit(project, PIAR_FILE, "        echeance: En continu, dès septembre 2021\n", "")
+    line = text[: text.index("id: 4-3")].count("\n") + 1
+    stderr = _fails_and_keeps_site(project, before, f"{PIAR_FILE}:{line}:")
+    assert "erreur PIAR-E004: l'action 4-3 n'a pas d'échéance" in stderr
+    verifier = run_cli("verifier", "plans", cwd=project)
+    assert verifier.returncode == 1 and f"{PIAR_FILE}:{line}:" in verifier.stdout
+
+
+def test_mkdocs_warning_fails_the_build(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    (project / "docs" / "a-propos.md").write_text("# À propos\n\nVoir [la page](absente.md).\n", encoding="utf-8")
+    _fails_and_keeps_site(project, before, "absente.md", "mode strict")
+
+
+def test_broken_anchor_fails_the_build(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    (project / "docs" / "a-propos.md").write_text("# À propos\n\nVoir [le guide](guide/index.md#nulle-part).\n",
+                                                  encoding="utf-8")
+    _fails_and_keeps_site(project, before, "nulle-part")
+
+
+def test_undefined_macro_variable_fails_the_build(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    (project / "docs" / "a-propos.md").write_text("# À propos\n\n{{ variable_inconnue }}\n", encoding="utf-8")
+    _fails_and_keeps_site(project, before, "variable_inconnue")
+
+
+def test_broken_link_in_raw_html_is_caught_by_the_site_check(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    (project / "docs" / "a-propos.md").write_text(
+        '# À propos\n\n<p><a href="../plans/inexistant/">lien</a> <a href="../guide/#absente">ancre</a></p>\n',
+        encoding="utf-8")
+    stderr = _fails_and_keeps_site(project, before, "lien brisé « ../plans/inexistant/ »",
+                                   "ancre brisée « ../guide/#absente »")
+    assert re.search(r"2 problème\(s\) dans le site construit", stderr)
+
+
+def test_broken_link_in_a_template_is_caught(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    template = project / "overrides" / "plan" / "moyen.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{{ ui.prevnext(previous, next) }}", '<a href="../../nulle-part/">x</a>{{ ui.prevnext(previous, next) }}'),
+        encoding="utf-8")
+    _fails_and_keeps_site(project, before, "lien brisé « ../../nulle-part/ »")
+
+
+def test_untitled_and_duplicate_titles_fail(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    (project / "docs" / "a-propos.md").write_text("---\ntitle: Plans\n---\n\n# Plans\n", encoding="utf-8")
+    _fails_and_keeps_site(project, before, "titre « Plans - Plan ouvert » partagé par 2 pages")
+
+
+def test_unreadable_plan_fails_with_its_location(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    _edit(project, PAC_FILE, "  nom: MRC des Etchemins", "  nom: MRC des Etchemins\n\tsigle: x")
+    _fails_and_keeps_site(project, before, f"{PAC_FILE}:", "tabulation interdite")
