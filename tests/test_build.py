@@ -65,8 +65,9 @@ def test_mkdocs_warning_fails_the_build(published: tuple[Path, dict[str, bytes]]
 
 def test_broken_anchor_fails_the_build(published: tuple[Path, dict[str, bytes]]) -> None:
     project, before = published
-    (project / "docs" / "a-propos.md").write_text("# À propos\n\nVoir [le guide](guide/index.md#nulle-part).\n",
-                                                  encoding="utf-8")
+    (project / "docs" / "a-propos.md").write_text(
+        "# À propos\n\nVoir [le guide](guide/index.md#nulle-part).\n", encoding="utf-8"
+    )
     _fails_and_keeps_site(project, before, "nulle-part")
 
 
@@ -80,18 +81,23 @@ def test_broken_link_in_raw_html_is_caught_by_the_site_check(published: tuple[Pa
     project, before = published
     (project / "docs" / "a-propos.md").write_text(
         '# À propos\n\n<p><a href="../plans/inexistant/">lien</a> <a href="../guide/#absente">ancre</a></p>\n',
-        encoding="utf-8")
-    stderr = _fails_and_keeps_site(project, before, "lien brisé « ../plans/inexistant/ »",
-                                   "ancre brisée « ../guide/#absente »")
+        encoding="utf-8",
+    )
+    stderr = _fails_and_keeps_site(
+        project, before, "lien brisé « ../plans/inexistant/ »", "ancre brisée « ../guide/#absente »"
+    )
     assert re.search(r"2 problème\(s\) dans le site construit", stderr)
 
 
 def test_broken_link_in_a_template_is_caught(published: tuple[Path, dict[str, bytes]]) -> None:
     project, before = published
     template = project / "overrides" / "plan" / "moyen.html"
-    template.write_text(template.read_text(encoding="utf-8").replace(
-        "{{ ui.prevnext(previous, next) }}", '<a href="../../nulle-part/">x</a>{{ ui.prevnext(previous, next) }}'),
-        encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            "{{ ui.prevnext(previous, next) }}", '<a href="../../nulle-part/">x</a>{{ ui.prevnext(previous, next) }}'
+        ),
+        encoding="utf-8",
+    )
     _fails_and_keeps_site(project, before, "lien brisé « ../../nulle-part/ »")
 
 
