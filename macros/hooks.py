@@ -31,20 +31,29 @@ def _site(config: MkDocsConfig) -> Site:
     return load_site(root / settings.get("plans", "plans"))
 
 
-def _report(site: Site) -> None:
-    findings = site.catalogue.findings
-    for finding in findings:
-        if finding.severity is Severity.ERREUR:
-            log.error(finding.format())
+def _report(site: Site, minimum: int) -> None:
+    for finding in site.catalogue.errors():
+        log.error(finding.format())
     for entry in site.catalogue.entries:
-        mine = [f for f in findings if f.plan == entry.plan.id]
+        plan_id = entry.plan.id
+        mine = site.findings_of(plan_id)
+        score = site.completude(plan_id).score
         log.info(
-            "%s : %d erreur(s), %d avertissement(s), %d info(s)",
-            entry.plan.id,
+            "%s : complet à %d %%, %d erreur(s), %d avertissement(s), %d info(s)",
+            plan_id,
+            score,
             count(mine, Severity.ERREUR),
             count(mine, Severity.AVERTISSEMENT),
             count(mine, Severity.INFO),
         )
+        if score < minimum:
+            log.error(
+                "%s : complet à %d %% seulement, sous le minimum de %d %% exigé (completude_minimale dans "
+                "mkdocs.yml) ; voir la page « État du plan ».",
+                plan_id,
+                score,
+                minimum,
+            )
 
 
 def _markdown(title: str, url: str) -> str:
@@ -55,7 +64,7 @@ def _markdown(title: str, url: str) -> str:
 @event_priority(100)  # before plugins that take a snapshot of the files (search, macros)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
-    _report(site)
+    _report(site, int(config.extra.get("plan_ouvert", {}).get("completude_minimale", 0)))
     for page in site.pages:
         title = page.title
         if page.plan_id:

@@ -111,3 +111,14 @@ def test_unreadable_plan_fails_with_its_location(published: tuple[Path, dict[str
     project, before = published
     _edit(project, PAC_FILE, "  nom: MRC des Etchemins", "  nom: MRC des Etchemins\n\tsigle: x")
     _fails_and_keeps_site(project, before, f"{PAC_FILE}:", "tabulation interdite")
+
+
+def test_completeness_threshold_fails_the_build(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    _edit(project, "mkdocs.yml", "completude_minimale: 0", "completude_minimale: 93")
+    _fails_and_keeps_site(
+        project,
+        before,
+        "mrc-etchemins-pac-2022 : complet à 92 %",
+        "complet à 92 % seulement, sous le minimum de 93 % exigé",
+    )

@@ -188,3 +188,18 @@ def test_search_index_has_record_pages_and_folding_is_installed(site: Path) -> N
     assert index["config"]["lang"] == ["fr"]
     lunr_fr = (site / "assets/javascripts/lunr/min/lunr.fr.min.js").read_text(encoding="utf-8")
     assert lunr_fr.count("planOuvertFold") == 1
+
+
+def test_etat_du_plan_lists_every_warning_with_a_link(soup: Any) -> None:
+    page = soup(f"{PAC}etat/")
+    assert "Complétude : 92 %" in text_of(page.select_one(".po-score"))
+    rows = page.select("table.po-findings tbody tr")
+    assert len(rows) == 8
+    first = rows[0]
+    assert text_of(first.select_one("[data-label=Code]")) == "PAC-W003"
+    assert first.select_one("[data-label=Élément] a")["href"] == "../moyens/1-5/"
+    manques = text_of(page.select_one("#manques").find_next("ul"))
+    assert "Moyen d'action 1.5 : indicateurs de performance" in manques
+    assert "Partenaire « TCIE » : nom complet" in manques
+    overview = text_of(soup(PAC).select_one(".po-browse"))
+    assert "État du plan : complet à 92 %, 8 avertissement(s)" in overview

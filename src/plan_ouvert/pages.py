@@ -109,6 +109,7 @@ BROWSE = {
     "programme": ("programme", "Objectifs et axes du programme"),
     "clienteles": ("clienteles", "Clientèles visées"),
     "echeances": ("echeances", "Échéances"),
+    "etat": ("etat", "État du plan"),
 }
 
 

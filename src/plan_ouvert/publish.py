@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from .catalogue import load_catalogue
+from .completude import completude
 from .findings import Severity, count
 from .sitecheck import check_site
 
@@ -105,6 +106,12 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
         return _fail(f"{len(errors)} erreur(s) dans les plans (voir ci-dessus).", None)
     warnings = count(catalogue.findings, Severity.AVERTISSEMENT)
     _say(f"plans vérifiés : {len(catalogue.entries)} plan(s), {warnings} avertissement(s).")
+    for entry in catalogue.entries:
+        mine = [f for f in catalogue.findings if f.plan == entry.plan.id]
+        _say(
+            f"  {entry.plan.id} : complet à {completude(entry.plan).score} %, "
+            f"{count(mine, Severity.AVERTISSEMENT)} avertissement(s) (voir « État du plan »)"
+        )
 
     target = target if target.is_absolute() else root / target
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-", dir=target.parent))

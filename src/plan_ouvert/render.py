@@ -134,7 +134,16 @@ class Renderer:
         def href(target: str) -> str:
             return relative(target, current_url, self.directory_urls)
 
-        html = self.env.get_template(template).render(site=site, href=href, current_url=current_url, **context)
+        def doc(source: str) -> str:
+            """Href to a hand-written page, from its Markdown path (« guide/codes.md »)."""
+            stem = source.removesuffix(".md")
+            if stem == "index" or stem.endswith("/index"):
+                return href(stem.removesuffix("index"))
+            if self.directory_urls:
+                return href(f"{stem}/")
+            return relative(f"{stem}.html", current_url)
+
+        html = self.env.get_template(template).render(site=site, href=href, doc=doc, current_url=current_url, **context)
         # Python-Markdown ends a raw HTML block at a blank line inside some elements: keep none.
         return "\n".join(line for line in html.splitlines() if line.strip())
 

@@ -6,16 +6,18 @@ page never scans the whole catalogue to find its neighbours or its partners.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .catalogue import Catalogue, Entry, load_catalogue
+from .completude import Completude, completude
 from .echeance import Terme, parse
 from .findings import Finding
 from .model import AnyPlan, ElementReferentiel, Enjeu, Moyen, ObjectifSpecifique, PlanPAC, PlanPIAR
-from .pages import Page, PageMap, build_page_map, slug
+from .pages import Page, PageMap, build_page_map, plan_url, record_url, slug
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Site:
     records: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     parents: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     sequences: dict[tuple[str, str], list[Page]] = field(default_factory=dict)
+    _completudes: dict[str, Completude] = field(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -77,6 +80,30 @@ class Site:
 
     def findings_of(self, plan_id: str) -> list[Finding]:
         return [f for f in self.catalogue.findings if f.plan == plan_id]
+
+    def completude(self, plan_id: str) -> Completude:
+        if plan_id not in self._completudes:
+            self._completudes[plan_id] = completude(self.plan(plan_id))
+        return self._completudes[plan_id]
+
+    def page_for(self, plan_id: str, path: tuple[str | int, ...] | str | None) -> Page | None:
+        """The page of the deepest record with a page along a YAML path (« enjeux.2.actions.0 »)."""
+        parts: list[str | int] = []
+        if isinstance(path, str):
+            parts = [int(p) if p.isdigit() else p for p in path.split(".")]
+        elif path:
+            parts = list(path)
+        current: Any = self.plan(plan_id)
+        found = self.pages.by_url.get(plan_url(plan_id))
+        for part in parts:
+            try:
+                current = current[part] if isinstance(part, int) else getattr(current, part)
+            except (AttributeError, IndexError, TypeError):
+                break
+            kind = _KINDS.get(type(current).__name__)
+            if kind and getattr(current, "id", None):
+                found = self.pages.by_url.get(record_url(plan_id, kind, current.id), found)
+        return found
 
     # --- cross-references ----------------------------------------------------------------
 
@@ -142,7 +169,14 @@ class Site:
         return [m for _o, m in self.moyens(plan) if any(slug(c) == key for c in m.clientele)]
 
 
-_FAR = __import__("datetime").date(9999, 12, 31)
+_FAR = dt.date(9999, 12, 31)
+_KINDS = {
+    "Enjeu": "enjeu",
+    "Action": "action",
+    "ObjectifSpecifique": "objectif",
+    "Moyen": "moyen",
+    "Partenaire": "partenaire",
+}
 
 
 def build_site(catalogue: Catalogue) -> Site:

@@ -29,6 +29,7 @@ LAYOUTS = {
     "echeances": f"{PAC}echeances/",
     "clienteles": f"{PAC}clienteles/",
     "clientele": f"{PAC}clienteles/municipalites/",
+    "etat": f"{PAC}etat/",
     "guide": "guide/codes/",
 }
 
