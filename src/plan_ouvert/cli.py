@@ -194,6 +194,16 @@ def parser() -> argparse.ArgumentParser:
     comparer.add_argument("base", metavar="BASE", help="version de départ : révision git, fichier ou dossier")
     comparer.add_argument("head", metavar="HEAD", help="version proposée : révision git, fichier ou dossier")
     comparer.set_defaults(run=_lazy("diff", "command"))
+
+    liens = sub.add_parser(
+        "liens-externes",
+        help="vérifier les adresses Web citées dans les plans (réseau requis)",
+        description="Vérifie chaque adresse Web citée par les plans et écrit un rapport.",
+    )
+    liens.add_argument("chemins", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers (défaut : plans/)")
+    liens.add_argument("--rapport", default="rapport-liens-externes.md", help="fichier du rapport Markdown")
+    liens.add_argument("--delai", type=float, default=10.0, help="délai d'attente par adresse, en secondes")
+    liens.set_defaults(run=_lazy("liens", "command"))
     return main
 
 
