@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from plan_ouvert.export import to_json, to_yaml
 from plan_ouvert.findings import Severity, count
 from plan_ouvert.pages import plan_label
+from plan_ouvert.render import Renderer
 from plan_ouvert.site import Site, load_site
 
 # A WARNING or ERROR on a `mkdocs.*` logger fails a --strict build: that is how a plan
@@ -72,6 +73,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=_markdown(title, page.url), inclusion=inclusion))
     schema_url = config.site_url.rstrip("/") + "/schema/plan.schema.json" if config.site_url else None
+    settings = config.extra.get("plan_ouvert", {})
+    root = Path(config.config_file_path).parent
+    renderer = Renderer(root / settings.get("templates", "overrides/plan"), config.site_name, settings)
+    files.append(File.generated(config, "flux.xml", content=renderer.feed(site, config.site_url or "/")))
     for entry in site.catalogue.entries:
         plan = entry.plan
         files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.yml", content=to_yaml(plan, schema_url)))

@@ -110,6 +110,8 @@ BROWSE = {
     "clienteles": ("clienteles", "Clientèles visées"),
     "echeances": ("echeances", "Échéances"),
     "etat": ("etat", "État du plan"),
+    "suivi": ("suivi", "Suivi du plan"),
+    "historique": ("historique", "Historique des versions"),
 }
 
 

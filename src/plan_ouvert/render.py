@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import echeance, pages
+from . import echeance, pages, suivi
 from .model import PlanPAC, PlanPIAR
 from .rules.pac import cible_years
 from .site import Site
@@ -124,6 +124,9 @@ class Renderer:
             record_url=pages.record_url,
             plan_url=pages.plan_url,
             browse_url=pages.browse_url,
+            svg_geometry=suivi.svg_geometry,
+            STATUTS=suivi.STATUTS,
+            target_value=suivi.target_value,
             slug=pages.slug,
             is_piar=lambda p: isinstance(p, PlanPIAR),
             is_pac=lambda p: isinstance(p, PlanPAC),
@@ -146,6 +149,31 @@ class Renderer:
         html = self.env.get_template(template).render(site=site, href=href, doc=doc, current_url=current_url, **context)
         # Python-Markdown ends a raw HTML block at a blank line inside some elements: keep none.
         return "\n".join(line for line in html.splitlines() if line.strip())
+
+    def feed(self, site: Site, base_url: str) -> str:
+        """Atom feed of the updates declared in the plans, newest first (no clock involved)."""
+        entries = []
+        for plan in site.catalogue.plans:
+            updates = [(m.date, m.resume or "Mise à jour du plan", m.resolution) for m in plan.mises_a_jour]
+            if plan.date_plan:
+                updates.append((plan.date_plan, "Publication du plan", None))
+            for index, (day, resume, resolution) in enumerate(updates):
+                entries.append(
+                    {
+                        "date": day,
+                        "resume": resume,
+                        "resolution": resolution,
+                        "plan_id": plan.id,
+                        "key": index,
+                        "plan_label": pages.plan_label(plan),
+                        "organisme": plan.organisme.nom,
+                        "fictif": plan.fictif,
+                        "url": pages.browse_url(plan.id, "historique"),
+                    }
+                )
+        entries.sort(key=lambda e: (e["date"], e["plan_id"], e["key"]), reverse=True)
+        template = self.env.get_template("flux.xml")
+        return template.render(entries=entries, base_url=base_url.rstrip("/") + "/") + "\n"
 
     def page(self, site: Site, url: str) -> str:
         page = site.page(url)

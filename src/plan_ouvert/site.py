@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import historique, suivi
 from .catalogue import Catalogue, Entry, load_catalogue
 from .completude import Completude, completude
 from .echeance import Terme, parse
@@ -85,6 +86,16 @@ class Site:
         if plan_id not in self._completudes:
             self._completudes[plan_id] = completude(self.plan(plan_id))
         return self._completudes[plan_id]
+
+    def tableau(self, plan_id: str) -> suivi.Tableau:
+        return suivi.tableau(self.plan(plan_id))
+
+    def timeline(self, plan_id: str) -> suivi.Timeline:
+        return suivi.timeline(self.plan(plan_id))
+
+    def history(self, plan_id: str) -> list[historique.Version]:
+        entry = self.entry(plan_id)
+        return historique.history(entry.plan, entry.source.path)
 
     def page_for(self, plan_id: str, path: tuple[str | int, ...] | str | None) -> Page | None:
         """The page of the deepest record with a page along a YAML path (« enjeux.2.actions.0 »)."""

@@ -57,7 +57,8 @@ def search(visit: Callable[..., Visit], served: Served, query: str) -> list[str]
         ("strategie", f"{PAC}moyens/1-1/", 1),  # « stratégie »: accents folded
         ("STRATEGIE", f"{PAC}moyens/1-1/", 1),
         ("benevoles", f"{PAC}moyens/2-3/", 2),  # « bénévoles »: after the clientèle « Bénévoles »
-        ("trousse", f"{PAC}moyens/2-2/", 1),
+        ("trousse", f"{PAC}moyens/2-2/", 2),
+        ("immigres", "plans/demo-mrc-fictive-pac-2024/moyens/1-1/", 1),  # « immigrées » (demo plan)
         ("5oo", f"{PAC}moyens/3-3/", 2),  # after the guide, which cites it as an example
         ("PAUPME", f"{PIAR}enjeux/3/", 1),
     ],
