@@ -8,7 +8,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := chromium default-jre-headless libreoffice-calc-nogui nodejs npm
 N ?= 100
 
 export NO_MKDOCS_2_WARNING := 1
@@ -35,8 +34,11 @@ $(VENV)/.test: requirements/test.txt pyproject.toml
 
 installer: $(VENV)/.build ## Créer .venv/ et y installer les dépendances verrouillées
 
-outils-systeme: ## Installer Chromium, Java, LibreOffice et Node (paquets Debian)
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+outils-systeme: ## Installer Chromium, Java, LibreOffice et Node s'ils manquent (paquets Debian)
+	@missing=""; \
+	for pair in chromium:chromium java:default-jre-headless soffice:libreoffice-calc-nogui node:nodejs npm:npm; do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installation des paquets Debian :$$missing"; \
 	  $(SUDO) apt-get update -qq; \

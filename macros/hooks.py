@@ -12,7 +12,9 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
+from plan_ouvert import csp
 from plan_ouvert.export import to_json, to_yaml
 from plan_ouvert.findings import Severity, count
 from plan_ouvert.pages import plan_label
@@ -84,7 +86,25 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+_inline_hashes: set[str] = set()
+
+
+def _offline(config: MkDocsConfig) -> bool:
+    # The offline variant's search worker runs in an iframe written by script: no CSP there.
+    return not config.use_directory_urls
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if _offline(config):
+        return output
+    _inline_hashes.update(csp.script_hashes(output))
+    return csp.add_meta(output)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    if not _offline(config):
+        (Path(config.site_dir) / "_headers").write_text(csp.headers_file(sorted(_inline_hashes)), encoding="utf-8")
+        _inline_hashes.clear()
     # Accent-insensitive French search: extend Material's own lunr.fr in the built site,
     # generated from the installed theme's file rather than a committed copy of it.
     target = Path(config.site_dir) / LUNR_FR

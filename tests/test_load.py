@@ -168,3 +168,23 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     loaded = _load(tmp_path, b"\xef\xbb\xbf" + text.encode("utf-8"), "petit-pac.yml")
     assert loaded.findings == []
     assert loaded.record is not None and loaded.record.organisme.nom == "MRC de Petite-Rivière"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        'https://exemple.org/" onmouseover="alert(1)',
+        "exemple.org",
+    ],
+)
+def test_web_addresses_must_be_http(tmp_path: Path, url: str) -> None:
+    text = petit("petit-pac").replace(
+        "    nom: Carrefour jeunesse-emploi de Petite-Rivière\n",
+        f"    nom: Carrefour jeunesse-emploi de Petite-Rivière\n    site_web: '{url}'\n",
+    )
+    finding = _only(_load(tmp_path, text))
+    assert finding.code == "SCHEMA-E011"
+    assert "doit commencer par https://" in finding.message
+    assert finding.line == position(text, "site_web:")[0]

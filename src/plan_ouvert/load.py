@@ -138,6 +138,11 @@ def _french(path: YamlPath, errors: list[Any], root: type[BaseModel] | None, dat
         found = data.get("gabarit") if isinstance(data, dict) else None
         got = f" (trouvé {_describe_input(found)})" if found is not None else ""
         return "SCHEMA-E003", f"clé « gabarit » attendue avec la valeur « piar » ou « pac »{got}."
+    if kind == "string_pattern_mismatch" and "https" in str(error.get("ctx", {}).get("pattern", "")):
+        return "SCHEMA-E011", (
+            f"adresse Web {_describe_input(error['input'])} invalide en {where} : elle doit commencer par "
+            "https:// (ou http://) et ne contenir ni espace ni guillemet."
+        )
     if kind == "string_pattern_mismatch":
         return "SCHEMA-E004", (
             f"identifiant {_describe_input(error['input'])} invalide en {where} : seulement des "

@@ -35,6 +35,15 @@ Id = Annotated[
     ),
 ]
 Texte = Annotated[str, Field(max_length=5000)]
+URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
+Url = Annotated[
+    str,
+    Field(
+        pattern=URL_PATTERN,
+        max_length=500,
+        description="Adresse Web complète, commençant par https:// (ou http://).",
+    ),
+]
 Textes = Annotated[list[Texte], Field(max_length=200)]
 Prive = Annotated[
     dict[str, Any] | None,
@@ -70,7 +79,7 @@ class Record(BaseModel):
 class Organisme(Record):
     nom: Texte = Field(description="Nom de l'organisme municipal (la MRC).")
     delegataire: Texte | None = Field(default=None, description="Organisme délégataire, s'il y en a un (ex. CieNOV).")
-    site_web: Texte | None = Field(default=None, description="Adresse du site Web.")
+    site_web: Url | None = Field(default=None, description="Adresse du site Web.")
 
 
 class AnneePlan(Record):
@@ -100,14 +109,14 @@ class Contact(Record):
     nom: Texte | None = Field(default=None, description="Service ou personne à joindre.")
     courriel: Texte | None = Field(default=None, description="Adresse courriel.")
     telephone: Texte | None = Field(default=None, description="Numéro de téléphone.")
-    site_web: Texte | None = Field(default=None, description="Adresse du site Web.")
+    site_web: Url | None = Field(default=None, description="Adresse du site Web.")
 
 
 class Partenaire(Record):
     id: Id
     sigle: Texte | None = Field(default=None, description="Sigle tel qu'écrit dans le plan (ex. TCIE).")
     nom: Texte | None = Field(default=None, description="Nom complet du partenaire.")
-    site_web: Texte | None = Field(default=None, description="Adresse du site Web du partenaire.")
+    site_web: Url | None = Field(default=None, description="Adresse du site Web du partenaire.")
 
 
 class Suivi(Record):

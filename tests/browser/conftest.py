@@ -68,9 +68,18 @@ def serve(directory: Path, headers: dict[str, str] | None = None) -> tuple[Serve
     return Served(f"http://127.0.0.1:{server.server_port}{PREFIX}", headers or {}), stop
 
 
+def _headers_of(site: Path) -> dict[str, str]:
+    """The headers the build wrote in _headers, as a host that honours that file would send them."""
+    headers = {}
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines()[1:]:
+        name, _, value = line.strip().partition(": ")
+        headers[name] = value
+    return headers
+
+
 @pytest.fixture(scope="session")
 def served(site: Path) -> Iterator[Served]:
-    info, stop = serve(site)
+    info, stop = serve(site, _headers_of(site))
     yield info
     stop()
 
@@ -93,6 +102,9 @@ class Visit:
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    def csp_violations(self) -> list[str]:
+        return list(self.page.evaluate("window.__cspViolations || []"))
+
 
 @pytest.fixture
 def visit(browser: Any) -> Iterator[Callable[..., Visit]]:
@@ -112,6 +124,11 @@ def visit(browser: Any) -> Iterator[Callable[..., Visit]]:
                 request_route.abort()
 
         context.route("**/*", route)
+        context.add_init_script(
+            "window.__cspViolations = [];"
+            "document.addEventListener('securitypolicyviolation',"
+            " e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
         record.page.on("pageerror", lambda exc: record.errors.append(str(exc)))
         record.page.on("console", lambda msg: record.errors.append(msg.text) if msg.type == "error" else None)
         record.page.goto(url)
