@@ -5,6 +5,7 @@ Wiring only: the page map, the checks and the exports all come from plan_ouvert.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from pathlib import Path
@@ -59,21 +60,27 @@ def _report(site: Site, minimum: int) -> None:
             )
 
 
-def _markdown(title: str, url: str) -> str:
-    # json.dumps gives a valid YAML string for any title.
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n{{{{ plan_page({json.dumps(url)}) }}}}\n"
+def _markdown(url: str) -> str:
+    # Only a macro call: plan text never enters the Markdown or its front matter, which
+    # mkdocs-macros renders as templates. json.dumps quotes any URL safely.
+    return f"{{{{ plan_page({json.dumps(url)}) }}}}\n"
+
+
+_titles: dict[str, str] = {}
 
 
 @event_priority(100)  # before plugins that take a snapshot of the files (search, macros)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
     _report(site, int(config.extra.get("plan_ouvert", {}).get("completude_minimale", 0)))
+    _titles.clear()
     for page in site.pages:
         title = page.title
         if page.plan_id:
             title = f"{page.title} — {plan_label(site.plan(page.plan_id))}"
+        _titles[page.src_uri] = title
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, page.src_uri, content=_markdown(title, page.url), inclusion=inclusion))
+        files.append(File.generated(config, page.src_uri, content=_markdown(page.url), inclusion=inclusion))
     schema_url = config.site_url.rstrip("/") + "/schema/plan.schema.json" if config.site_url else None
     settings = config.extra.get("plan_ouvert", {})
     root = Path(config.config_file_path).parent
@@ -84,6 +91,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.yml", content=to_yaml(plan, schema_url)))
         files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.json", content=to_json(plan)))
     return files
+
+
+@event_priority(-100)  # after mkdocs-macros has rendered the page
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    title = _titles.get(page.file.src_uri)
+    if title is not None:
+        # The theme prints titles as HTML (and its <title> would unescape them through
+        # striptags, but not meta.title): plan text goes in escaped, and stays text.
+        page.title = page.meta["title"] = html.escape(title, quote=True)
+    return markdown
 
 
 _inline_hashes: set[str] = set()

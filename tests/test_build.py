@@ -122,3 +122,41 @@ def test_completeness_threshold_fails_the_build(published: tuple[Path, dict[str,
         "mrc-etchemins-pac-2022 : complet à 92 %",
         "complet à 92 % seulement, sous le minimum de 93 % exigé",
     )
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path: Path) -> None:
+    import subprocess
+
+    from .conftest import copy_project
+
+    outputs = []
+    for name in ("premier", "second"):  # two clones at different paths, built at different times
+        project = copy_project(tmp_path / name)
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+        subprocess.run(["git", "add", "."], cwd=project, check=True)
+        subprocess.run(
+            [
+                "git",
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.org",
+                "commit",
+                "-q",
+                "-m",
+                "x",
+                "--date=2026-01-02T03:04:05Z",
+            ],
+            cwd=project,
+            check=True,
+            env={"GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z", "PATH": "/usr/bin:/bin"},
+        )
+        result = run_cli("construire", cwd=project)
+        assert result.returncode == 0, result.stderr
+        outputs.append(_snapshot(project / "site"))
+    first, second = outputs
+    assert sorted(first) == sorted(second)
+    different = [name for name in first if first[name] != second[name]]
+    # The version history links each commit: same content, same hash, so no exception is needed.
+    assert different == []
+    assert b"<lastmod>2026-01-02</lastmod>" in first["sitemap.xml"]

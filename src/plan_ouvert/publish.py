@@ -12,6 +12,7 @@ as a separate program, so this module does not import it.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from pathlib import Path
 from .catalogue import load_catalogue
 from .completude import completude
 from .findings import Severity, count
+from .model import AnyPlan
 from .sitecheck import check_site
 
 
@@ -38,8 +40,21 @@ def _fail(message: str, staging: Path | None) -> int:
     return 1
 
 
-def _mkdocs(staging: Path, config: Path, offline: bool) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def source_date_epoch(root: Path, plans: list[AnyPlan]) -> str:
+    """The date the build stamps (sitemap): the commit's, so that two builds of it are identical.
+
+    Outside git, the latest date the plans give; never the clock.
+    """
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode == 0 and result.stdout.strip().isdigit():
+        return result.stdout.strip()
+    dates = [d for p in plans for d in (p.date_plan, *(m.date for m in p.mises_a_jour)) if d]
+    latest = max(dates) if dates else dt.date(1970, 1, 1)
+    return str(int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).timestamp()))
+
+
+def _mkdocs(staging: Path, config: Path, offline: bool, epoch: str) -> subprocess.CompletedProcess[str]:
+    env = {"SOURCE_DATE_EPOCH": epoch, **os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if offline:
         env.update(PLAN_OUVERT_HORS_LIGNE="true", PLAN_OUVERT_URLS_REPERTOIRES="false")
     # Never -v or -q with --strict: -v skips anchor checks, -q exits 0 despite warnings.
@@ -115,7 +130,7 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
 
     target = target if target.is_absolute() else root / target
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-", dir=target.parent))
-    result = _mkdocs(staging, root / "mkdocs.yml", offline)
+    result = _mkdocs(staging, root / "mkdocs.yml", offline, source_date_epoch(root, catalogue.plans))
     if result.returncode != 0:
         output = result.stdout + result.stderr
         for line in mkdocs_problems(output) or output.splitlines()[-20:]:
