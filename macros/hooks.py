@@ -86,6 +86,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).parent
     renderer = Renderer(root / settings.get("templates", "overrides/plan"), config.site_name, settings)
     files.append(File.generated(config, "flux.xml", content=renderer.feed(site, config.site_url or "/")))
+    for old_url in site.pages.redirects:  # renamed ids keep their address
+        files.append(File.generated(config, f"{old_url}index.html", content=renderer.redirect(site, old_url)))
     for entry in site.catalogue.entries:
         plan = entry.plan
         files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.yml", content=to_yaml(plan, schema_url)))

@@ -156,6 +156,15 @@ CASES = [
         "programme: aeq",
         "programme « aeq » inconnu",
     ),
+    Case(
+        "COM-E007",
+        "petit-pac",
+        "      - id: 2-1\n",
+        "      - id: 2-1\n        anciens_ids: [1-1]\n",
+        "anciens_ids: [1-1]",
+        "l'ancien identifiant « 1-1 » est repris par un autre élément",
+        offset=14,
+    ),
     Case("COM-I001", "petit-piar", "statut: adopte\n", "", "id: petit-piar", "statut du plan non précisé"),
     Case("COM-I002", "petit-piar", "licence: CC-BY-4.0\n", "", "id: petit-piar", "licence des données non précisée"),
     Case(

@@ -203,3 +203,44 @@ def test_etat_du_plan_lists_every_warning_with_a_link(soup: Any) -> None:
     assert "Partenaire « TCIE » : nom complet" in manques
     overview = text_of(soup(PAC).select_one(".po-browse"))
     assert "État du plan : complet à 92 %, 8 avertissement(s)" in overview
+
+
+def test_renamed_id_keeps_a_redirect(site: Path, soup: Any) -> None:
+    demo = "plans/demo-mrc-fictive-pac-2024/"
+    page = soup(f"{demo}moyens/2-9/")
+    assert page.select_one("meta[http-equiv=refresh]")["content"] == "0; url=../2-3/"
+    assert page.select_one("link[rel=canonical]")["href"] == "../2-3/"
+    assert text_of(page.h1).startswith("Page déplacée : Moyen d'action 2.3")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/moyens/2-9/" not in sitemap
+
+
+ENGLISH = re.compile(
+    r"\b(Search|Skip to|Back to top|Previous|Next|Table of contents|Made with|Copy to clipboard|"
+    r"Initializing|No matching|Share|Last update|Edit this page|Type to start)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        PIAR,
+        f"{PAC}moyens/1-1/",
+        f"{PAC}suivi/",
+        "plans/demo-mrc-fictive-pac-2024/",
+        "guide/",
+        "a-propos/",
+        "404.html",
+    ],
+)
+def test_no_english_string_on_the_page(soup: Any, url: str) -> None:
+    page = soup(url)
+    for script in page.select("script"):
+        script.decompose()
+    texts = [page.get_text(" ")]
+    texts += [
+        str(el.get(attr)) for attr in ("aria-label", "title", "placeholder", "alt") for el in page.select(f"[{attr}]")
+    ]
+    found = [m.group(0) for text in texts for m in ENGLISH.finditer(text)]
+    assert found == []

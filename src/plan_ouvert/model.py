@@ -45,6 +45,13 @@ Url = Annotated[
     ),
 ]
 Textes = Annotated[list[Texte], Field(max_length=200)]
+AnciensIds = Annotated[
+    list[Annotated[str, Field(pattern=ID_PATTERN, max_length=60)]],
+    Field(
+        description="Identifiants précédents de cet élément : leurs anciennes adresses redirigent ici.",
+        max_length=20,
+    ),
+]
 Prive = Annotated[
     dict[str, Any] | None,
     Field(
@@ -114,6 +121,7 @@ class Contact(Record):
 
 class Partenaire(Record):
     id: Id
+    anciens_ids: AnciensIds = Field(default_factory=list)
     sigle: Texte | None = Field(default=None, description="Sigle tel qu'écrit dans le plan (ex. TCIE).")
     nom: Texte | None = Field(default=None, description="Nom complet du partenaire.")
     site_web: Url | None = Field(default=None, description="Adresse du site Web du partenaire.")
@@ -162,6 +170,7 @@ class TempsImparti(Record):
 
 class PlanBase(Record):
     id: Id
+    anciens_ids: AnciensIds = Field(default_factory=list)
     titre: Texte = Field(description="Titre du plan.")
     programme: Id = Field(description="Identifiant du référentiel du programme (plans/referentiels/).")
     organisme: Organisme
@@ -202,6 +211,7 @@ class Ressource(Record):
 
 class Action(Record):
     id: Id
+    anciens_ids: AnciensIds = Field(default_factory=list)
     texte: Texte = Field(description="L'action ou l'intervention, dans les mots du plan.")
     echeance: Echeance = None
     temps_imparti: TempsImparti | None = None
@@ -210,6 +220,7 @@ class Action(Record):
 
 class Enjeu(Record):
     id: Id
+    anciens_ids: AnciensIds = Field(default_factory=list)
     enonce: Texte = Field(description="L'enjeu de développement économique, dans les mots du plan.")
     objectifs_generaux: list[int] = Field(
         default_factory=list, description="Numéros des objectifs généraux du programme (1 à 4 pour AEQ)."
@@ -236,6 +247,7 @@ class PlanPIAR(PlanBase):
 
 class Moyen(Record):
     id: Id
+    anciens_ids: AnciensIds = Field(default_factory=list)
     texte: Texte = Field(description="Le moyen d'action (activité ou projet), dans les mots du plan.")
     porteurs: list[Id] = Field(default_factory=list, description="Porteur(s) : identifiants du registre `partenaires`.")
     collaborateurs: list[Id] = Field(
@@ -253,6 +265,7 @@ class Moyen(Record):
 
 class ObjectifSpecifique(Record):
     id: Id
+    anciens_ids: AnciensIds = Field(default_factory=list)
     numero: int = Field(ge=0, le=999, description="Numéro de l'objectif spécifique.")
     titre: Texte | None = Field(default=None, description="Libellé, seulement si la source en donne un.")
     moyens: list[Moyen] = Field(default_factory=list, description="Moyens d'action.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .echeance import fold
 from .model import AnyPlan, Enjeu, Moyen, ObjectifSpecifique, PlanPAC, PlanPIAR
@@ -78,6 +79,7 @@ def slug(text: str) -> str:
 class PageMap:
     pages: list[Page] = field(default_factory=list)
     by_url: dict[str, Page] = field(default_factory=dict)
+    redirects: dict[str, Page] = field(default_factory=dict)  # old URL → page it moved to
 
     def add(self, page: Page) -> None:
         self.pages.append(page)
@@ -194,4 +196,27 @@ def build_page_map(plans: list[AnyPlan]) -> PageMap:
                     crumb=text,
                 )
             )
+    _add_redirects(pages, plans)
     return pages
+
+
+def _add_redirects(pages: PageMap, plans: list[AnyPlan]) -> None:
+    """Old ids (`anciens_ids`) keep their URL alive: a page there points to the new one."""
+    for plan in plans:
+        moved: list[tuple[str, str]] = [(plan_url(old), plan_url(plan.id)) for old in plan.anciens_ids]
+        records: list[tuple[str, Any]] = [("partenaire", p) for p in plan.partenaires]
+        if isinstance(plan, PlanPIAR):
+            records += [("enjeu", e) for e in plan.enjeux]
+            records += [("action", a) for e in plan.enjeux for a in e.actions]
+        else:
+            records += [("objectif", o) for o in plan.objectifs_specifiques]
+            records += [("moyen", m) for o in plan.objectifs_specifiques for m in o.moyens]
+        for kind, record in records:
+            moved += [
+                (record_url(plan.id, kind, old), record_url(plan.id, kind, record.id)) for old in record.anciens_ids
+            ]
+        for old_url, new_url in moved:
+            target = pages.by_url.get(new_url)
+            # An old URL that a live page uses again is not redirected (COM-E007 reports it).
+            if target is not None and old_url not in pages.by_url:
+                pages.redirects[old_url] = target

@@ -175,6 +175,11 @@ class Renderer:
         template = self.env.get_template("flux.xml")
         return template.render(entries=entries, base_url=base_url.rstrip("/") + "/") + "\n"
 
+    def redirect(self, site: Site, old_url: str) -> str:
+        target = site.pages.redirects[old_url]
+        plan = site.plan(target.plan_id) if target.plan_id else None
+        return self.render("redirection.html", site, old_url, target=target, plan=plan) + "\n"
+
     def page(self, site: Site, url: str) -> str:
         page = site.page(url)
         context: dict[str, Any] = {"page": page}

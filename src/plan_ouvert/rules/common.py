@@ -127,3 +127,21 @@ def unparsed_deadline(ctx: Context) -> Iterator[Hit]:
                     "n'entre pas dans le calendrier (formes reconnues : « 31 janvier 2021 », "
                     "« juin 2021 », « automne 2021 », « En continu », « Dès juin 2021 », « An 1 (2022-2023) »).",
                 )
+
+
+@rule("COM-E007", Severity.ERREUR, "Ancien identifiant encore utilisé")
+def old_id_reused(ctx: Context) -> Iterator[Hit]:
+    # An old id keeps a redirect; if a record of the same kind uses it again, the two would
+    # claim one address.
+    current: dict[str, set[str]] = {}
+    for record in walk(ctx.plan):
+        if record is not ctx.plan and isinstance(getattr(record, "id", None), str):
+            current.setdefault(type(record).__name__, set()).add(record.id)  # type: ignore[attr-defined]
+    for record in walk(ctx.plan):
+        for index, old in enumerate(getattr(record, "anciens_ids", [])):
+            if old in current.get(type(record).__name__, set()):
+                yield Hit(
+                    (*path_of(record), "anciens_ids", index),
+                    f"l'ancien identifiant « {old} » est repris par un autre élément : retirez-le de "
+                    "« anciens_ids » ou choisissez un autre identifiant.",
+                )
