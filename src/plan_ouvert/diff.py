@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from .catalogue import Catalogue, load_catalogue
 from .echeance import wording
+from .export import strip_private
 from .findings import Finding, Severity
 from .model import AnyPlan, Indicateur, PlanPAC, PlanPIAR
 from .pages import action_number, plan_label
@@ -122,15 +125,34 @@ _COMPARED_FIELDS = {
 }
 
 
-def _value(value: Any) -> str:
-    if value is None or value == []:
-        return "(rien)"
+def _public(value: Any) -> Any:
+    """What the public may see of a value: models as data without any `prive`, at any depth."""
+    if isinstance(value, BaseModel):
+        return strip_private(value.model_dump(mode="json", exclude_none=True))
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if hasattr(value, "model_dump"):
-        dumped = value.model_dump(exclude_none=True, exclude={"prive"})
-        return ", ".join(f"{k} : {v}" for k, v in dumped.items())
-    return str(value)
+        return [_public(item) for item in value]
+    return value
+
+
+def _value(value: Any) -> str:
+    public = _public(value)
+    if public is None or public == []:
+        return "(rien)"
+    if isinstance(public, list):
+        return "; ".join(_value_text(item) for item in public)
+    return _value_text(public)
+
+
+def _value_text(public: Any) -> str:
+    if isinstance(public, dict):
+        return ", ".join(f"{k} : {_value_text(v)}" for k, v in public.items())
+    if isinstance(public, list):
+        return "; ".join(_value_text(v) for v in public)
+    return str(public)
+
+
+def _differ(old: Any, new: Any) -> bool:
+    return bool(_public(old) != _public(new))
 
 
 def _record_changes(old: Item, new: Item) -> Iterator[str]:
@@ -151,7 +173,7 @@ def _record_changes(old: Item, new: Item) -> Iterator[str]:
                     f"{new.label}, {key} : cible {_q(before.get(key, '(aucune)'))} → {_q(after.get(key, '(aucune)'))}"
                 )
     for name, label in _COMPARED_FIELDS.items():
-        if name in type(old.record).model_fields and getattr(old.record, name) != getattr(new.record, name):
+        if name in type(old.record).model_fields and _differ(getattr(old.record, name), getattr(new.record, name)):
             yield f"{new.label} : {label} : {_value(getattr(old.record, name))} → {_value(getattr(new.record, name))}"
 
 
@@ -202,7 +224,7 @@ def compare_plans(old: AnyPlan, new: AnyPlan) -> PlanChanges:
         "licence",
         "organisme",
     ):
-        if getattr(old, name) != getattr(new, name):
+        if _differ(getattr(old, name), getattr(new, name)):
             was, now = _value(getattr(old, name)), _value(getattr(new, name))
             changes.add("plan", f"{name.replace('_', ' ')} : {was} → {now}")
     return changes

@@ -10,11 +10,11 @@ import yaml
 from .model import AnyPlan
 
 
-def _strip_private(value: Any) -> Any:
+def strip_private(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip_private(v) for k, v in value.items() if k != "prive"}
+        return {k: strip_private(v) for k, v in value.items() if k != "prive"}
     if isinstance(value, list):
-        return [_strip_private(v) for v in value]
+        return [strip_private(v) for v in value]
     return value
 
 
@@ -22,7 +22,7 @@ def public_data(plan: AnyPlan) -> dict[str, Any]:
     """The plan as plain JSON-ready data, without `prive` and without empty defaults."""
     data = plan.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data["gabarit"] = plan.gabarit  # a default-free dump would drop the discriminator
-    cleaned: dict[str, Any] = _strip_private(data)
+    cleaned: dict[str, Any] = strip_private(data)
     return cleaned
 
 
