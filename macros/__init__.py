@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from plan_ouvert.render import Renderer
-from plan_ouvert.site import Site, load_site
+from plan_ouvert.site import Site, cached_site
 
 
 def define_env(env: Any) -> None:
@@ -25,7 +25,7 @@ def define_env(env: Any) -> None:
     )
 
     def site() -> Site:
-        return load_site(root / settings.get("plans", "plans"))
+        return cached_site(root / settings.get("plans", "plans"))
 
     def current_url() -> str:
         # The folder of the page, as the page map writes URLs ("a/b/"), whatever

@@ -30,16 +30,17 @@ class Catalogue:
     referentiels: dict[str, Referentiel] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False  # some input could not be read at all (CLI exit code 2)
+    _index: dict[str, Entry] = field(default_factory=dict, repr=False)
 
     @property
     def plans(self) -> list[AnyPlan]:
         return [e.plan for e in self.entries]
 
     def entry(self, plan_id: str) -> Entry:
-        for entry in self.entries:
-            if entry.plan.id == plan_id:
-                return entry
-        raise KeyError(plan_id)
+        # Called for every page rendered: an index, not a scan, keeps builds linear.
+        if len(self._index) != len(self.entries):
+            self._index = {e.plan.id: e for e in self.entries}
+        return self._index[plan_id]
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity is Severity.ERREUR]

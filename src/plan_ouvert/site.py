@@ -41,6 +41,8 @@ class Site:
     parents: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     sequences: dict[tuple[str, str], list[Page]] = field(default_factory=dict)
     _completudes: dict[str, Completude] = field(default_factory=dict)
+    _findings: dict[str, list[Finding]] = field(default_factory=dict)
+    _positions: dict[int, int] = field(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -61,9 +63,9 @@ class Site:
 
     def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
         sequence = self.sequences.get((page.plan_id or "", page.kind), [])
-        if page not in sequence:
+        index = self._positions.get(id(page))
+        if index is None:
             return None, None
-        index = sequence.index(page)
         before = sequence[index - 1] if index > 0 else None
         after = sequence[index + 1] if index + 1 < len(sequence) else None
         return before, after
@@ -80,7 +82,10 @@ class Site:
         return list(reversed(trail))
 
     def findings_of(self, plan_id: str) -> list[Finding]:
-        return [f for f in self.catalogue.findings if f.plan == plan_id]
+        if not self._findings:
+            for finding in self.catalogue.findings:
+                self._findings.setdefault(finding.plan or "", []).append(finding)
+        return self._findings.get(plan_id, [])
 
     def completude(self, plan_id: str) -> Completude:
         if plan_id not in self._completudes:
@@ -209,7 +214,9 @@ def build_site(catalogue: Catalogue) -> Site:
             site.records[(plan.id, "partenaire", partenaire.id)] = partenaire
     for page in site.pages:
         if page.record_id is not None:
-            site.sequences.setdefault((page.plan_id or "", page.kind), []).append(page)
+            sequence = site.sequences.setdefault((page.plan_id or "", page.kind), [])
+            site._positions[id(page)] = len(sequence)
+            sequence.append(page)
     return site
 
 
@@ -219,6 +226,16 @@ _CACHE: dict[str, tuple[tuple[tuple[str, float], ...], Site]] = {}
 def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
     files = sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml"))
     return tuple((str(p), p.stat().st_mtime) for p in files)
+
+
+def cached_site(plans_dir: Path) -> Site:
+    """The site the current build loaded (the hook loads it first), without looking at files.
+
+    Macros call this for every page: checking every YAML file each time would make a build
+    quadratic in the number of plans.
+    """
+    cached = _CACHE.get(str(plans_dir.resolve()))
+    return cached[1] if cached else load_site(plans_dir)
 
 
 def load_site(plans_dir: Path) -> Site:
