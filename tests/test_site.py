@@ -244,3 +244,9 @@ def test_no_english_string_on_the_page(soup: Any, url: str) -> None:
     ]
     found = [m.group(0) for text in texts for m in ENGLISH.finditer(text)]
     assert found == []
+
+
+def test_plan_text_markdown_subset(soup: Any) -> None:
+    comment = soup("plans/demo-mrc-fictive-pac-2024/moyens/1-1/").select_one("#commentaires").find_next("p")
+    assert str(comment.strong) == "<strong>gratuites</strong>"
+    assert comment.em.get_text() == "en français et en anglais"

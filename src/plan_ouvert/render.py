@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import echeance, pages, suivi
+from . import echeance, pages, suivi, texte
 from .model import PlanPAC, PlanPIAR
 from .rules.pac import cible_years
 from .site import Site
@@ -109,6 +109,7 @@ class Renderer:
             pourcent=pourcent,
             nbsp=nbsp,
             numero=pages.action_number,
+            texte=texte.render,
         )
         self.env.globals.update(
             STATUTS_PLAN=STATUTS_PLAN,

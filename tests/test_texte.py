@@ -1,0 +1,31 @@
+"""The safe Markdown subset of plan text."""
+
+from __future__ import annotations
+
+import pytest
+
+from plan_ouvert.texte import render
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Simple texte", "Simple texte"),
+        ("Un **mot** fort et un *mot* léger", "Un <strong>mot</strong> fort et un <em>mot</em> léger"),
+        (
+            "Voir [le site](https://exemple.org/a?b=1&c=2)",
+            'Voir <a href="https://exemple.org/a?b=1&amp;c=2" rel="external nofollow noopener">le site</a>',
+        ),
+        ("- un\n- deux", '<ul class="po-texte"><li>un</li><li>deux</li></ul>'),
+        ("5 * 3 * 2 = 30", "5 * 3 * 2 = 30"),
+        ("*les indicateurs", "*les indicateurs"),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("[x](javascript:alert(1))", "[x](javascript:alert(1))"),
+        ("[x](data:text/html,abc)", "[x](data:text/html,abc)"),
+        ('[x](https://a.org/" onmouseover="alert(1))', "[x](https://a.org/&#34; onmouseover=&#34;alert(1))"),
+        ("{{ config }}", "{{ config }}"),
+        ("ligne 1\nligne 2", "ligne 1<br>ligne 2"),
+    ],
+)
+def test_render(text: str, html: str) -> None:
+    assert str(render(text)) == html
