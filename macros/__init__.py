@@ -10,6 +10,7 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
+from plan_ouvert import opendata
 from plan_ouvert.render import Renderer
 from plan_ouvert.site import Site, cached_site
 
@@ -43,6 +44,12 @@ def define_env(env: Any) -> None:
     @env.macro  # type: ignore[untyped-decorator]
     def liste_plans() -> str:
         return renderer.render("_plans_table.html", site(), current_url())
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def donnees_ouvertes() -> str:
+        current = site()
+        tables = opendata.tables(sorted(current.catalogue.plans, key=lambda p: p.id))
+        return renderer.render("_donnees.html", current, current_url(), tables=tables)
 
     @env.macro  # type: ignore[untyped-decorator]
     def resume_plan(plan_id: str) -> str:

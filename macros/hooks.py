@@ -15,10 +15,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from plan_ouvert import csp
+from plan_ouvert import csp, opendata, rapport
 from plan_ouvert.export import to_json, to_yaml
 from plan_ouvert.findings import Severity, count
-from plan_ouvert.pages import plan_label
+from plan_ouvert.pages import plan_label, report_file
 from plan_ouvert.render import Renderer
 from plan_ouvert.site import Site, load_site
 
@@ -90,6 +90,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, f"{old_url}index.html", content=renderer.redirect(site, old_url)))
     for entry in site.catalogue.entries:
         plan = entry.plan
+        for annee in plan.annees:  # the annual report, ready to file, beside its page
+            workbook = rapport.report_xlsx(rapport.report(plan, annee.numero))
+            files.append(File.generated(config, report_file(plan.id, annee.numero), content=workbook))
         files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.yml", content=to_yaml(plan, schema_url)))
         files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.json", content=to_json(plan)))
     return files
@@ -121,6 +124,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    # Open data of every plan: CSV per kind of record, XLSX, JSON and datapackage.json.
+    opendata.write_all(_site(config).catalogue.plans, Path(config.site_dir) / "donnees")
     if not _offline(config):
         (Path(config.site_dir) / "_headers").write_text(csp.headers_file(sorted(_inline_hashes)), encoding="utf-8")
         _inline_hashes.clear()

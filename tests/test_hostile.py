@@ -101,33 +101,6 @@ def test_payloads_are_shown_as_text_in_the_html(poisoned_site: Path) -> None:
     assert "__mro__" in html and "&lt;class" not in html
 
 
-def test_payloads_run_nowhere_in_chromium(poisoned_site: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from .browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve
-
-    urls = sorted(
-        p.relative_to(poisoned_site).parent.as_posix() + "/" for p in (poisoned_site / "plans").rglob("index.html")
-    )
-    served, stop = serve(poisoned_site)
-    dialogs: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            for url in urls:
-                page.goto(served.base + url)
-                for element in page.locator("a[href]").all()[:0]:
-                    element.hover()
-                assert page.evaluate("window.__xss === undefined"), url
-            browser.close()
-    finally:
-        stop()
-    assert dialogs == []
-    assert len(urls) > 20
-
-
 def test_template_syntax_in_a_title_is_not_evaluated(poisoned_site: Path) -> None:
     titles = [
         p.read_text(encoding="utf-8").split("<title>", 1)[1].split("</title>", 1)[0]

@@ -92,6 +92,19 @@ def test_review_summary(private_project: Path) -> None:
     assert "Aucun changement de contenu dans les plans" in result.stdout
 
 
+def test_open_data_and_annual_reports(private_project: Path) -> None:
+    result = run_cli("exporter", "--sortie", "donnees", "plans", cwd=private_project)
+    assert result.returncode == 0, result.stderr
+    assert len(list((private_project / "donnees").rglob("*.csv"))) == 13
+    assert _occurrences(private_project / "donnees") == []
+    for plan, years in (("demo-mrc-fictive-pac-2024", 3), ("mrc-etchemins-pac-2022", 3)):
+        for year in range(1, years + 1):
+            made = run_cli("rapport", plan, "--annee", str(year), "--sortie", "rapports", cwd=private_project)
+            assert made.returncode == 0, made.stderr
+    assert len(list((private_project / "rapports").glob("*.xlsx"))) == 6
+    assert _occurrences(private_project / "rapports") == []
+
+
 def test_external_link_report(private_project: Path) -> None:
     (private_project / "plans" / "x.txt").write_text("", encoding="utf-8")
     result = run_cli("liens-externes", "plans", "--rapport", "rapport.md", cwd=private_project)

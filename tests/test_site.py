@@ -250,3 +250,26 @@ def test_plan_text_markdown_subset(soup: Any) -> None:
     comment = soup("plans/demo-mrc-fictive-pac-2024/moyens/1-1/").select_one("#commentaires").find_next("p")
     assert str(comment.strong) == "<strong>gratuites</strong>"
     assert comment.em.get_text() == "en français et en anglais"
+
+
+def test_annual_report_page_and_workbook(site: Path, soup: Any) -> None:
+    demo = "plans/demo-mrc-fictive-pac-2024/"
+    page = soup(f"{demo}rapport/an-1/")
+    assert text_of(page.h1) == "Reddition de compte, An 1 (2024-2025)"
+    rows = {text_of(r.th): [text_of(td) for td in r.select("td")] for r in page.select(".po-rapport-table tbody tr")}
+    row = rows["Objectif spécifique 1 — Moyen d'action 1.1"]
+    assert row[:4] == ["Nombre d'activités", "4 activités", "5 activités", "Oui"]
+    assert row[4].startswith("En cours")
+    link = page.select_one(".po-downloads a")["href"]
+    assert link == "demo-mrc-fictive-pac-2024-rapport-an-1.xlsx"
+    assert (site / demo / "rapport/an-1" / link).read_bytes()[:2] == b"PK"
+
+
+def test_open_data_page_links_every_file(site: Path, soup: Any) -> None:
+    page = soup("donnees/")
+    hrefs = {a["href"] for a in page.select("a[download]")}
+    assert "csv/moyens.csv" in hrefs and "datapackage.json" in hrefs  # the page sits beside its files
+    csv_bytes = (site / "donnees" / "csv" / "moyens.csv").read_bytes()
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")  # BOM so that Excel reads UTF-8
+    assert b"Identifiant du plan" in csv_bytes.splitlines()[0]
+    assert len(page.select("table.po-donnees tbody tr")) == 13

@@ -204,6 +204,27 @@ def parser() -> argparse.ArgumentParser:
     liens.add_argument("--rapport", default="rapport-liens-externes.md", help="fichier du rapport Markdown")
     liens.add_argument("--delai", type=float, default=10.0, help="délai d'attente par adresse, en secondes")
     liens.set_defaults(run=_lazy("liens", "command"))
+
+    exporter = sub.add_parser(
+        "exporter",
+        help="écrire les données ouvertes (JSON, CSV, XLSX, datapackage)",
+        description="Écrit les plans en données ouvertes : un CSV par type d'élément (UTF-8 "
+        "avec BOM, en-têtes en français), un classeur XLSX, le JSON et un datapackage.json.",
+    )
+    exporter.add_argument("chemins", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers (défaut : plans/)")
+    exporter.add_argument("--sortie", default="donnees", help="dossier de sortie (défaut : donnees)")
+    exporter.set_defaults(run=_lazy("opendata", "command"))
+
+    rapport = sub.add_parser(
+        "rapport",
+        help="écrire la reddition de compte annuelle d'un plan (XLSX)",
+        description="Écrit, pour une année du plan, chaque cible avec son résultat, le statut "
+        "et le commentaire, dans un classeur prêt à déposer au ministère.",
+    )
+    rapport.add_argument("plan", metavar="PLAN", help="identifiant du plan (dans plans/) ou chemin du fichier")
+    rapport.add_argument("--annee", type=int, required=True, metavar="N", help="année du plan (1 pour l'An 1)")
+    rapport.add_argument("--sortie", default="rapports", help="dossier de sortie (défaut : rapports)")
+    rapport.set_defaults(run=_lazy("rapport", "command"))
     return main
 
 

@@ -138,9 +138,19 @@ _NUMBER = re.compile(r"(\d+(?:[  ]\d{3})*(?:,\d+)?)\s*(M\$|k\$|\$|%)?")
 _MISTYPED = re.compile(r"\b\d+[oOlI]+[0-9oOlI]*\b|\b[oOlI]+\d+[0-9oOlI]*\b")
 
 
+_DATES = re.compile(
+    r"\b\d{1,2}(?:er)?\s+(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|"
+    r"d[ée]cembre)\s+\d{4}\b|\b(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?\b|\b[Aa]n\s*\d+\b",
+    re.IGNORECASE,
+)
+
+
 def number_in(text: str) -> float | None:
-    """The first number a target states: « 2,5 M$ » → 2500000, « 15 % » → 15."""
-    match = _NUMBER.search(text)
+    """The first number a target states: « 2,5 M$ » → 2500000, « 15 % » → 15.
+
+    Dates, years and plan years are not targets: « avant le 31 janvier 2021 » states none.
+    """
+    match = _NUMBER.search(_DATES.sub(" ", text))
     if not match:
         return None
     value = float(match.group(1).replace(" ", "").replace(" ", "").replace(",", "."))

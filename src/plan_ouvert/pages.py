@@ -117,6 +117,14 @@ BROWSE = {
 }
 
 
+def report_url(plan_id: str, annee: int) -> str:
+    return f"plans/{plan_id}/rapport/an-{annee}/"
+
+
+def report_file(plan_id: str, annee: int) -> str:
+    return f"{report_url(plan_id, annee)}{plan_id}-rapport-an-{annee}.xlsx"
+
+
 def browse_url(plan_id: str, kind: str) -> str:
     return f"plans/{plan_id}/{BROWSE[kind][0]}/"
 
@@ -172,6 +180,18 @@ def build_page_map(plans: list[AnyPlan]) -> PageMap:
             if kind == "clienteles" and not isinstance(plan, PlanPAC):
                 continue
             pages.add(Page(browse_url(plan.id, kind), kind, title, plan.id, parent=base))
+        for annee in plan.annees:
+            pages.add(
+                Page(
+                    report_url(plan.id, annee.numero),
+                    "rapport",
+                    f"Reddition de compte, An {annee.numero} ({annee.debut}-{annee.fin})",
+                    plan.id,
+                    str(annee.numero),
+                    parent=base,
+                    crumb=f"Reddition An {annee.numero}",
+                )
+            )
         for partenaire in plan.partenaires:
             pages.add(
                 Page(

@@ -15,24 +15,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import echeance, pages, suivi, texte
+from .libelles import STATUTS_PLAN, STATUTS_RESSOURCE, STATUTS_SUIVI, TEMPS
 from .model import PlanPAC, PlanPIAR
 from .rules.pac import cible_years
 from .site import Site
-
-STATUTS_PLAN = {"projet": "Projet", "adopte": "Adopté", "en_vigueur": "En vigueur", "echu": "Échu"}
-STATUTS_RESSOURCE = {
-    "nouvelle": "Nouvelle ressource",
-    "existante": "Ressource existante",
-    "promotion_interne": "Promotion interne",
-}
-STATUTS_SUIVI = {
-    "a_venir": "À venir",
-    "en_cours": "En cours",
-    "realise": "Réalisé",
-    "reporte": "Reporté",
-    "abandonne": "Abandonné",
-}
-TEMPS = {"plein": "temps plein", "partiel": "temps partiel"}
 
 
 def relative(target: str, current: str, directory_urls: bool = True) -> str:
@@ -125,6 +111,8 @@ class Renderer:
             record_url=pages.record_url,
             plan_url=pages.plan_url,
             browse_url=pages.browse_url,
+            report_url=pages.report_url,
+            report_file=pages.report_file,
             svg_geometry=suivi.svg_geometry,
             STATUTS=suivi.STATUTS,
             target_value=suivi.target_value,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import historique, suivi
+from . import historique, rapport, suivi
 from .catalogue import Catalogue, Entry, load_catalogue
 from .completude import Completude, completude
 from .echeance import Terme, parse
@@ -101,6 +101,9 @@ class Site:
     def history(self, plan_id: str) -> list[historique.Version]:
         entry = self.entry(plan_id)
         return historique.history(entry.plan, entry.source.path)
+
+    def rapport(self, plan_id: str, annee: int) -> rapport.Rapport:
+        return rapport.report(self.plan(plan_id), annee)
 
     def page_for(self, plan_id: str, path: tuple[str | int, ...] | str | None) -> Page | None:
         """The page of the deepest record with a page along a YAML path (« enjeux.2.actions.0 »)."""

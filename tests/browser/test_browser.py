@@ -30,6 +30,10 @@ LAYOUTS = {
     "clienteles": f"{PAC}clienteles/",
     "clientele": f"{PAC}clienteles/municipalites/",
     "etat": f"{PAC}etat/",
+    "rapport": "plans/demo-mrc-fictive-pac-2024/rapport/an-1/",
+    "suivi": "plans/demo-mrc-fictive-pac-2024/suivi/",
+    "historique": f"{PAC}historique/",
+    "donnees": "donnees/",
     "guide": "guide/codes/",
 }
 
