@@ -176,3 +176,11 @@ def test_mutated_plans_never_raise(tmp_path: Path, mutations: list[tuple[tuple[A
     folder = plans_folder(tmp_path / "h", {"petit-pac.yml": yaml.safe_dump(data, allow_unicode=True)})
     code = main(["verifier", str(folder), "--format", "json"])
     assert code in (0, 1, 2)
+
+
+def test_huge_string_is_refused_with_its_place(tmp_path: Path) -> None:
+    text = petit("petit-pac").replace("texte: 5 activités", "texte: " + "x" * 200_000)
+    loaded = load_file(plans_folder(tmp_path, {"petit-pac.yml": text}) / "petit-pac.yml")
+    assert [f.code for f in loaded.findings] == ["SCHEMA-E007"]
+    assert "texte trop long" in loaded.findings[0].message and "5000 au plus" in loaded.findings[0].message
+    assert loaded.findings[0].line == text[: text.index("xxxx")].count("\n") + 1

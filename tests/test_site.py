@@ -273,3 +273,19 @@ def test_open_data_page_links_every_file(site: Path, soup: Any) -> None:
     assert csv_bytes.startswith(b"\xef\xbb\xbf")  # BOM so that Excel reads UTF-8
     assert b"Identifiant du plan" in csv_bytes.splitlines()[0]
     assert len(page.select("table.po-donnees tbody tr")) == 13
+
+
+def test_demo_plan_says_it_is_fictitious_on_every_page(site: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    pages = [
+        p
+        for p in (site / "plans" / "demo-mrc-fictive-pac-2024").rglob("index.html")
+        if "Page déplacée" not in p.read_text(encoding="utf-8")
+    ]
+    assert len(pages) > 15
+    for path in pages:
+        banner = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one(".po-fictif")
+        assert banner is not None and "Plan fictif" in banner.get_text(), path
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Fictif" in home
