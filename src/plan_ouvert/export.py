@@ -30,8 +30,8 @@ def to_json(plan: AnyPlan) -> str:
     return json.dumps(public_data(plan), ensure_ascii=False, indent=2) + "\n"
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """libyaml's emitter when PyYAML has it: the same output, several times faster."""
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
