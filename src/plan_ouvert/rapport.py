@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .catalogue import load_catalogue
@@ -261,7 +261,9 @@ def report_xlsx(rapport: Rapport) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[header].height = _height([h for h, _ in HEADERS])
-    normal = Font(name=FONT)
+    # One named style for every data cell: a single assignment per cell instead of three
+    # (font, border, alignment), which dominated the cost of a site's reports.
+    workbook.add_named_style(NamedStyle(name="ligne", font=Font(name=FONT), border=border, alignment=wrap))
     for row, line in enumerate(rapport.rows, start=header + 1):
         values: list[object] = [
             line.groupe,
@@ -276,10 +278,7 @@ def report_xlsx(rapport: Rapport) -> bytes:
             line.commentaire,
         ]
         for column, content in enumerate(values, start=1):
-            cell = put(sheet, row, column, content)
-            cell.font = normal
-            cell.border = border
-            cell.alignment = wrap
+            put(sheet, row, column, content).style = "ligne"
         sheet.cell(row=row, column=9).number_format = DATE_FORMAT
         sheet.row_dimensions[row].height = _height(values)
 
