@@ -9,6 +9,7 @@ import html
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -67,6 +68,12 @@ def _markdown(url: str) -> str:
 
 
 _titles: dict[str, str] = {}
+# The build's site and page renderer, set by on_files: generated pages are rendered here,
+# once, instead of going through mkdocs-macros (a Jinja compilation per page) and then
+# Python-Markdown (which re-parses the whole HTML block with md_in_html).
+_state: dict[str, Any] = {}
+_html: dict[str, str] = {}
+_urls: dict[str, str] = {}
 
 
 @event_priority(100)  # before plugins that take a snapshot of the files (search, macros)
@@ -74,11 +81,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = _site(config)
     _report(site, int(config.extra.get("plan_ouvert", {}).get("completude_minimale", 0)))
     _titles.clear()
+    _html.clear()
+    _urls.clear()
+    _state["site"] = site
+    _state["renderer"] = Renderer(
+        Path(config.config_file_path).parent / config.extra.get("plan_ouvert", {}).get("templates", "overrides/plan"),
+        config.site_name,
+        config.extra.get("plan_ouvert", {}),
+        directory_urls=bool(config.use_directory_urls),
+    )
     for page in site.pages:
         title = page.title
         if page.plan_id:
             title = f"{page.title} — {plan_label(site.plan(page.plan_id))}"
         _titles[page.src_uri] = title
+        _urls[page.src_uri] = page.url
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=_markdown(page.url), inclusion=inclusion))
     schema_url = config.site_url.rstrip("/") + "/schema/plan.schema.json" if config.site_url else None
@@ -98,14 +115,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-@event_priority(-100)  # after mkdocs-macros has rendered the page
+@event_priority(50)  # before mkdocs-macros: a generated page reaches it, and Markdown, empty
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    url = _urls.get(page.file.src_uri)
+    if url is None:
+        return markdown
+    _html[page.file.src_uri] = _state["renderer"].page(_state["site"], url)
+    return ""
+
+
+def on_page_content(html_out: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     title = _titles.get(page.file.src_uri)
     if title is not None:
         # The theme prints titles as HTML (and its <title> would unescape them through
-        # striptags, but not meta.title): plan text goes in escaped, and stays text.
+        # striptags, but not meta.title): plan text goes in escaped, and stays text. Set
+        # after mkdocs-macros, which would render a title holding « {{ » as a template.
         page.title = page.meta["title"] = html.escape(title, quote=True)
-    return markdown
+    return _html.pop(page.file.src_uri, html_out)
 
 
 _inline_hashes: set[str] = set()

@@ -220,6 +220,8 @@ def _validate(source: Source, kind: str) -> Loaded:
     except ValidationError as exc:
         return Loaded(source, findings=_schema_findings(source, exc, root))
     assign_paths(record)
+    # The validated record holds the same content: keep only the positions (for findings).
+    source.data = None
     return Loaded(source, record=record)
 
 

@@ -21,6 +21,18 @@ from .rules.pac import cible_years
 from .site import Site
 
 
+def _relpath(target: str, base: str) -> str:
+    """posixpath.relpath for two site-relative paths, without its os.getcwd() per call."""
+    to = [p for p in posixpath.normpath(target).split("/") if p and p != "."]
+    start = [p for p in posixpath.normpath(base).split("/") if p and p != "."]
+    common = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+
+
 def relative(target: str, current: str, directory_urls: bool = True) -> str:
     """Href from the page at `current` (a site URL ending in "/") to `target`.
 
@@ -29,7 +41,7 @@ def relative(target: str, current: str, directory_urls: bool = True) -> str:
     if target.startswith(("http://", "https://", "mailto:")):
         return target
     base = posixpath.dirname(current.rstrip("/") + "/x") if current else ""
-    path = posixpath.relpath(target or ".", base or ".")
+    path = _relpath(target or ".", base or ".")
     folder = target.endswith("/") or not target
     if folder and not path.endswith("/"):
         path += "/"
@@ -85,6 +97,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # one build: no stat() of every template at every page
             extensions=["jinja2.ext.do"],
         )
         self.settings = settings or {}

@@ -248,6 +248,10 @@ def load_site(plans_dir: Path) -> Site:
     cached = _CACHE.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
-    site = build_site(load_catalogue([plans_dir]))
+    catalogue = load_catalogue([plans_dir])
+    for entry in catalogue.entries:
+        # Findings are placed already and pages never locate: free the YAML positions.
+        entry.source.positions = {}
+    site = build_site(catalogue)
     _CACHE[key] = (stamp, site)
     return site

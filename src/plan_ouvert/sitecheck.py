@@ -7,8 +7,10 @@ included, so it catches what MkDocs' own validation cannot see.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -76,7 +78,7 @@ def parse_html(text: str) -> ParsedPage:
     return page
 
 
-def _target_file(site: Path, page_rel: str, href: str) -> tuple[str | None, str]:
+def _target_file(site: Path, page_rel: str, href: str, dirs: set[str] | None = None) -> tuple[str | None, str]:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return None, ""
@@ -87,18 +89,37 @@ def _target_file(site: Path, page_rel: str, href: str) -> tuple[str | None, str]
     resolved = posixpath.normpath(posixpath.join(base, path)) if not path.startswith("/") else path.lstrip("/")
     if resolved.startswith(".."):
         return "..", parts.fragment
-    candidate = site / resolved
-    if path.endswith("/") or candidate.is_dir():
-        resolved = posixpath.join(resolved, "index.html")
+    resolved = posixpath.normpath(resolved)  # the same spelling as the walk of the site
+    is_dir = resolved in dirs if dirs is not None else (site / resolved).is_dir()
+    if path.endswith("/") or is_dir:
+        resolved = posixpath.normpath(posixpath.join(resolved, "index.html"))
     return resolved, parts.fragment
+
+
+def _parse_file(path: str) -> ParsedPage:
+    return parse_html(Path(path).read_text(encoding="utf-8", errors="replace"))
 
 
 def check_site(site: Path) -> list[str]:
     """French messages, one per problem; empty when the site is sound."""
-    pages: dict[str, ParsedPage] = {}
-    for file in sorted(site.rglob("*.html")):
-        rel = file.relative_to(site).as_posix()
-        pages[rel] = parse_html(file.read_text(encoding="utf-8", errors="replace"))
+    # One walk of the site answers every « does this file exist » (no stat per link).
+    files: set[str] = set()
+    dirs: set[str] = {"."}
+    for folder, subfolders, names in os.walk(site):
+        rel_folder = Path(folder).relative_to(site).as_posix()
+        prefix = "" if rel_folder == "." else f"{rel_folder}/"
+        dirs.update(f"{prefix}{d}" for d in subfolders)
+        files.update(f"{prefix}{n}" for n in names)
+    html_files = sorted(f for f in files if f.endswith(".html"))
+    # Parsing is most of the time: spread it over the processors.
+    workers = min(os.cpu_count() or 1, 8)
+    texts = (str(site / rel) for rel in html_files)
+    if workers > 1 and len(html_files) > 200:
+        with ProcessPoolExecutor(workers) as pool:
+            parsed = list(pool.map(_parse_file, texts, chunksize=64))
+    else:
+        parsed = [_parse_file(t) for t in texts]
+    pages: dict[str, ParsedPage] = dict(zip(html_files, parsed, strict=True))
     problems: list[str] = []
     titles: dict[str, list[str]] = defaultdict(list)
     for rel, page in pages.items():
@@ -117,13 +138,13 @@ def check_site(site: Path) -> list[str]:
         for href, line in page.links:
             if urlsplit(href).scheme in SKIPPED_SCHEMES:
                 continue
-            target, fragment = _target_file(site, rel, href)
+            target, fragment = _target_file(site, rel, href, dirs)
             if target is None:
                 continue
             if target == "..":
                 problems.append(f"{rel}:{line} : lien « {href} » qui sort du site.")
                 continue
-            if not (site / target).is_file():
+            if target not in files:
                 problems.append(f"{rel}:{line} : lien brisé « {href} » (aucun fichier {target}).")
                 continue
             if fragment and target.endswith(".html"):

@@ -1,0 +1,587 @@
+"""`make bench`: time and memory of the build at 10, 30 and 100 synthetic plans, against a
+plain mkdocs-material site of the same size.
+
+For each size N:
+
+1. bench/generate.py writes N plans into a scratch copy of the project (mkdocs.yml, docs/,
+   overrides/, macros/, plans/) under bench/out/nN/projet/, committed in its own git
+   repository (fixed dates) as a real deployment would be;
+2. `plan-ouvert verifier`, `plan-ouvert construire` (the whole pipeline users run), `mkdocs
+   build` alone and the site check alone are timed in that copy;
+3. a baseline project under bench/out/nN/material/ gets one plain Markdown page per built
+   page, at the same address, with the same amount of visible text and the same number of
+   h2 headings, the theme settings of mkdocs.yml and its short navigation (the other pages
+   `not_in_nav`), without the macros plugin nor the hooks; it is built with
+   `mkdocs build --strict`.
+
+Every command runs in a fresh child process: its wall-clock time comes from
+time.perf_counter() around it, its peak memory from os.wait4() (ru_maxrss of the child and of
+every descendant it waited for, that is the largest process of the tree: MkDocs), its CPU
+time from the same rusage. Each measurement is repeated (2 times by default) and the fastest
+run is kept.
+
+At the largest size, one plan file is then edited and `plan-ouvert construire` timed again:
+MkDocs has no incremental build, so that full rebuild is what a user waits for.
+
+Results: a French table on the standard output, bench/results.json, and every run in
+bench/out/details.json. `--profil` adds a pyinstrument profile of `mkdocs build` at the
+largest size (bench/out/profile.txt and a per-function summary in profile-resume.txt).
+`--variante DIR` measures another copy of the code (DIR/src, DIR/macros, DIR/overrides), to
+check a proposed fix without touching the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.metadata
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402 (bench/ is not a package)
+
+SIZES = (10, 30, 100)
+FIXED_DATE = "2025-01-01T12:00:00+00:00"  # the scratch repositories' commit date (no clock)
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+PYTHON = sys.executable
+
+
+@dataclass
+class Options:
+    repeat: int = 2
+    variant: Path | None = None  # another copy of src/, macros/ and overrides/ to measure
+
+
+OPTIONS = Options()
+
+
+# --- Running and measuring -----------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_s: float  # user + system time of the process tree: steadier than wall time on a busy machine
+    rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(ENV)
+    if OPTIONS.variant is not None:
+        env["PYTHONPATH"] = str(OPTIONS.variant / "src")
+    env.update(extra or {})
+    return env
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, check: bool = True) -> Run:
+    """Run `command` in a fresh child: wall time, CPU time and peak RSS of its process tree."""
+    logs = OUT / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = logs / "stdout.txt", logs / "stderr.txt"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, env=env or child_env(), stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    result = Run(
+        seconds,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,  # kilobytes on Linux
+        child.returncode,
+        out_path.read_text(encoding="utf-8", errors="replace"),
+        err_path.read_text(encoding="utf-8", errors="replace"),
+    )
+    if check and result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
+        raise SystemExit(f"échec ({result.returncode}) de {' '.join(command)} dans {cwd} :\n{tail}")
+    return result
+
+
+def best(command: list[str], cwd: Path, before: Any = None, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run `command` OPTIONS.repeat times; the fastest run, and all of them."""
+    runs = []
+    for _ in range(OPTIONS.repeat):
+        if before is not None:
+            before()
+        runs.append(run(command, cwd, env))
+    fastest = min(runs, key=lambda r: r.seconds)
+    return {
+        "s": fastest.seconds,
+        "rss_mb": fastest.rss_mb,
+        "cpu_s": min(r.cpu_s for r in runs),
+        "runs_s": [round(r.seconds, 3) for r in runs],
+    }
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- Scratch projects ----------------------------------------------------------------------
+
+
+def git(cwd: Path, *args: str) -> None:
+    env = {
+        **ENV,
+        "GIT_AUTHOR_DATE": FIXED_DATE,
+        "GIT_COMMITTER_DATE": FIXED_DATE,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    }
+    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def plan_project(size: int) -> Path:
+    """A copy of the project whose plans/ holds `size` synthetic plans, in its own git repository."""
+    project = OUT / f"n{size}" / "projet"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    code = OPTIONS.variant or ROOT
+    parts = {"mkdocs.yml": ROOT, "docs": ROOT, "overrides": code, "macros": code}
+    for part, origin in parts.items():
+        source = origin / part
+        if source.is_dir():
+            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, project / part)
+    generate.generate(size, project / "plans")
+    (project / ".gitignore").write_text("site/\n.site-*\n__pycache__/\n", encoding="utf-8")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", f"{size} plans synthétiques")
+    return project
+
+
+class _PageText(HTMLParser):
+    """Visible text and h2 count inside Material's content <article>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # <article> nesting, counted from the content article
+        self.chars = 0
+        self.h2 = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            if self.depth or "md-content__inner" in (dict(attrs).get("class") or ""):
+                self.depth += 1
+        elif tag == "h2" and self.depth:
+            self.h2 += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.chars += len(" ".join(data.split()))
+
+
+def page_shapes(site: Path) -> dict[str, tuple[int, int]]:
+    """Each built page (source path of its Markdown) → (visible characters, h2 headings)."""
+    shapes = {}
+    for html in sorted(site.rglob("index.html")):
+        parser = _PageText()
+        parser.feed(html.read_text(encoding="utf-8"))
+        rel = html.relative_to(site).parent.as_posix()
+        source = "index.md" if rel == "." else f"{rel}/index.md"
+        shapes[source] = (parser.chars, parser.h2)
+    return shapes
+
+
+WORDS = sorted(
+    {
+        w.strip(".,;:()«»'’").lower()
+        for text in generate.ACTIONS + generate.MOYENS + generate.ENONCES + generate.OBJECTIFS + generate.RESULTATS
+        for w in text.split()
+        if len(w) > 2
+    }
+)
+
+
+def _text(rng: random.Random, size: int) -> str:
+    """About `size` characters of French-looking sentences, cut at a word."""
+    words: list[str] = []
+    length = 0
+    while length < size:
+        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(8, 20))).capitalize() + "."
+        words.append(sentence)
+        length += len(sentence) + 1
+    text = " ".join(words)
+    if len(text) > size:
+        text = text[:size].rsplit(" ", 1)[0].rstrip(".,") + "."
+    return text
+
+
+def _markdown(rng: random.Random, title: str, chars: int, headings: int) -> str:
+    """A plain Markdown page: h1, `headings` h2 sections, paragraphs and lists, `chars` of text."""
+    lines = [f"# {title}", ""]
+    remaining = max(chars - len(title), 40)
+    sections = headings + 1
+    for section in range(sections):
+        if section:
+            heading = _text(rng, rng.randrange(12, 40)).rstrip(".")
+            lines += [f"## {heading}", ""]
+            remaining -= len(heading)
+        target = max(remaining // (sections - section), 20)
+        written = 0
+        while written < target:
+            size = min(target - written, rng.randrange(150, 450))
+            if size > 120 and rng.random() < 0.3:
+                items = [_text(rng, size // 3) for _ in range(3)]
+                lines += [f"- {item}" for item in items] + [""]
+                written += sum(len(item) for item in items)
+            else:
+                paragraph = _text(rng, size)
+                lines += [paragraph, ""]
+                written += len(paragraph)
+        remaining -= written
+    return "\n".join(lines)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml with its !ENV tags: the default value of each (its last element)."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)[-1]
+    return None
+
+
+_ConfigLoader.add_constructor("!ENV", _env_tag)
+
+
+def project_config() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    return loaded
+
+
+def baseline_config(project: dict[str, Any]) -> dict[str, Any]:
+    """mkdocs.yml without what Plan ouvert adds: same theme settings, search and nav; no macros, no hooks."""
+    theme = {k: v for k, v in project["theme"].items() if k != "custom_dir"}
+    plugins = []
+    for plugin in project.get("plugins", []):
+        name, settings = next(iter(plugin.items())) if isinstance(plugin, dict) else (plugin, None)
+        if name == "search":
+            plugins.append({"search": settings})
+    extra = {k: v for k, v in project.get("extra", {}).items() if k == "generator"}
+    config = {
+        "site_name": project["site_name"],
+        "site_url": project.get("site_url"),
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "strict": True,
+        "theme": theme,
+        "extra": extra,
+        "extra_css": project.get("extra_css", []),
+        "markdown_extensions": project.get("markdown_extensions", []),
+        "plugins": plugins,
+        "validation": project.get("validation", {}),
+        "not_in_nav": "*",  # every page but the nav's, as the plan pages are
+        "nav": project.get("nav", []),
+    }
+    return config
+
+
+def baseline_project(size: int, shapes: dict[str, tuple[int, int]]) -> Path:
+    """Plain Markdown pages at the built pages' addresses, with their text volume."""
+    project = OUT / f"n{size}" / "material"
+    if project.exists():
+        shutil.rmtree(project)
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    source_config = project_config()
+    for css in source_config.get("extra_css", []):
+        (docs / css).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / "docs" / css, docs / css)
+    nav_paths = [path for item in source_config.get("nav", []) for path in item.values()]
+    # A nav entry « guide/codes.md » is built as guide/codes/index.html: same page here.
+    renamed = {f"{p.removesuffix('.md')}/index.md": p for p in nav_paths if not p.endswith("index.md")}
+    for source, (chars, headings) in shapes.items():
+        rng = random.Random(f"{generate.SEED}-base-{source}")
+        path = docs / renamed.get(source, source)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        title = source.removesuffix("index.md").strip("/").rsplit("/", 1)[-1] or "Accueil"
+        path.write_text(_markdown(rng, title.replace("-", " ").capitalize(), chars, headings), encoding="utf-8")
+    header = "# Baseline of bench/run.py: mkdocs-material alone with the theme settings of mkdocs.yml.\n"
+    body = yaml.safe_dump(baseline_config(source_config), allow_unicode=True, sort_keys=False, width=1000)
+    (project / "mkdocs.yml").write_text(header + body, encoding="utf-8")
+    return project
+
+
+# --- Measurements --------------------------------------------------------------------------
+
+
+def count_pages(site: Path) -> int:
+    return sum(1 for _ in site.rglob("index.html"))
+
+
+def index_size(site: Path) -> tuple[int, int]:
+    """Bytes of search/search_index.json, raw and gzipped (level 9, as a static host would serve it)."""
+    data = (site / "search" / "search_index.json").read_bytes()
+    return len(data), len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def epoch(project: Path) -> str:
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+CLI = [PYTHON, "-m", "plan_ouvert.cli"]
+SITECHECK = (
+    "import sys; from pathlib import Path; from plan_ouvert.sitecheck import check_site; "
+    "sys.exit(min(len(check_site(Path('site'))), 1))"
+)
+
+
+def measure_size(size: int) -> dict[str, Any]:
+    say(f"— {size} plans : génération et copie du projet…")
+    project = plan_project(size)
+    verifier = best([*CLI, "verifier", "plans"], project)
+    say(f"  vérifier : {verifier['s']:.2f} s")
+
+    build = best([*CLI, "construire"], project)
+    site = project / "site"
+    pages = count_pages(site)
+    raw_index, gz_index = index_size(site)
+    say(f"  construire : {build['s']:.2f} s, {pages} pages, {build['rss_mb']:.0f} Mo")
+
+    # As publish.py calls it: same options, same SOURCE_DATE_EPOCH.
+    # Every MkDocs run starts without an output folder, as `construire` does (its staging
+    # folder is new; removing the previous site/ after the swap is part of its time).
+    mk_site = OUT / f"n{size}" / "mk"
+    mkdocs_cmd = [PYTHON, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(mk_site)]
+    mkdocs_env = child_env({"SOURCE_DATE_EPOCH": epoch(project)})
+    mkdocs_only = best(mkdocs_cmd, project, before=lambda: shutil.rmtree(mk_site, ignore_errors=True), env=mkdocs_env)
+    say(f"  MkDocs seul : {mkdocs_only['s']:.2f} s")
+    sitecheck = best([PYTHON, "-c", SITECHECK], project)
+    say(f"  vérification du site seule : {sitecheck['s']:.2f} s")
+
+    shapes = page_shapes(site)
+    base = baseline_project(size, shapes)
+    baseline = best(
+        [PYTHON, "-m", "mkdocs", "build", "--strict", "--clean"],
+        base,
+        before=lambda: shutil.rmtree(base / "site", ignore_errors=True),
+        env=dict(ENV),
+    )
+    base_pages = count_pages(base / "site")
+    base_raw, base_gz = index_size(base / "site")
+    say(f"  Material seul : {baseline['s']:.2f} s, {base_pages} pages, {baseline['rss_mb']:.0f} Mo")
+
+    result = {
+        "pages": pages,
+        "verifier_s": round(verifier["s"], 3),
+        "build_s": round(build["s"], 3),
+        "mkdocs_only_s": round(mkdocs_only["s"], 3),
+        "baseline_build_s": round(baseline["s"], 3),
+        "ratio_time": round(build["s"] / baseline["s"], 3),
+        "peak_rss_mb": round(build["rss_mb"], 1),
+        "baseline_peak_rss_mb": round(baseline["rss_mb"], 1),
+        "ratio_rss": round(build["rss_mb"] / baseline["rss_mb"], 3),
+        "s_per_page": round(build["s"] / pages, 5),
+        "search_index_gzip_bytes": gz_index,
+    }
+    details = {
+        **result,
+        "plans": size,
+        "baseline_pages": base_pages,
+        "text_chars": sum(c for c, _ in shapes.values()),
+        "baseline_text_chars": sum(c for c, _ in page_shapes(base / "site").values()),
+        "verifier": verifier,
+        "construire": build,
+        "mkdocs_only": mkdocs_only,
+        "sitecheck": sitecheck,
+        "baseline": baseline,
+        "search_index_bytes": raw_index,
+        "baseline_search_index_bytes": base_raw,
+        "baseline_search_index_gzip_bytes": base_gz,
+    }
+    return {"result": result, "details": details, "project": project}
+
+
+def rebuild_one_plan(project: Path) -> dict[str, Any]:
+    """Edit one plan file, then time the `plan-ouvert construire` a user would run."""
+    target = sorted((project / "plans").glob("mrc-synthetique-*.yml"))[0]
+    edits = iter(range(1, OPTIONS.repeat + 1))
+
+    def edit() -> None:
+        text = target.read_text(encoding="utf-8")
+        text = re.sub(
+            r"^(source: .*?)(?: \(révision \d+\))?$", rf"\1 (révision {next(edits)})", text, count=1, flags=re.M
+        )
+        target.write_text(text, encoding="utf-8")
+
+    return best([*CLI, "construire"], project, before=edit)
+
+
+# --- Profile -------------------------------------------------------------------------------
+
+
+def profile(project: Path) -> list[str]:
+    """pyinstrument over `mkdocs build` of `project`: the text report and a per-function summary."""
+    session = OUT / "profile.pyisession"
+    pyinstrument = Path(PYTHON).parent / "pyinstrument"
+    if not pyinstrument.exists():
+        raise SystemExit("pyinstrument manque : installez les dépendances de test (pip install -e '.[test]').")
+    shutil.rmtree(OUT / "profil-site", ignore_errors=True)
+    build = ["-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(OUT / "profil-site")]
+    env = child_env({"SOURCE_DATE_EPOCH": epoch(project)})
+    run([str(pyinstrument), "-o", str(session), "-r", "pyisession", *build], project, env)
+    run([str(pyinstrument), "--load", str(session), "-r", "text", "-o", str(OUT / "profile.txt")], project, env)
+    summary = inclusive_summary(session)
+    (OUT / "profile-resume.txt").write_text("\n".join(summary) + "\n", encoding="utf-8")
+    return summary
+
+
+def inclusive_summary(session_path: Path, limit: int = 60) -> list[str]:
+    """Time spent in each function, callees included, counted once per stack (top `limit`)."""
+    from pyinstrument.session import Session
+
+    root = Session.load(str(session_path)).root_frame()
+    if root is None:
+        return []
+    total = root.time
+    spent: dict[str, float] = defaultdict(float)
+    stack: list[tuple[Any, frozenset[str]]] = [(root, frozenset())]
+    while stack:
+        frame, seen = stack.pop()
+        key = f"{frame.function}  {frame.file_path_short}:{frame.line_no}"
+        if key not in seen:
+            spent[key] += frame.time
+            seen = seen | {key}
+        stack.extend((child, seen) for child in frame.children)
+    ranked = sorted(spent.items(), key=lambda item: -item[1])[:limit]
+    return [f"{seconds:8.2f} s {100 * seconds / total:5.1f} %  {name}" for name, seconds in ranked]
+
+
+# --- Report --------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = "inconnu"
+    memory_gb = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    versions = {
+        name: importlib.metadata.version(name) for name in ("mkdocs", "mkdocs-material", "mkdocs-macros-plugin")
+    }
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": memory_gb,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        **versions,
+    }
+
+
+def fr(value: float, digits: int = 2) -> str:
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def table(results: dict[str, Any], sizes: tuple[int, ...]) -> str:
+    header = (
+        "| Plans | Pages | vérifier (s) | construire (s) | dont MkDocs (s) | Material seul (s) | ratio temps "
+        "| RSS max (Mo) | RSS Material (Mo) | ratio RSS | s/page | index gzip (Ko) |"
+    )
+    lines = [header, "|" + "---:|" * 12]
+    for size in sizes:
+        r = results[str(size)]
+        lines.append(
+            f"| {size} | {r['pages']} | {fr(r['verifier_s'])} | {fr(r['build_s'])} | {fr(r['mkdocs_only_s'])} "
+            f"| {fr(r['baseline_build_s'])} | {fr(r['ratio_time'])} | {fr(r['peak_rss_mb'], 0)} "
+            f"| {fr(r['baseline_peak_rss_mb'], 0)} | {fr(r['ratio_rss'])} | {fr(r['s_per_page'], 4)} "
+            f"| {fr(r['search_index_gzip_bytes'] / 1024, 0)} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Mesurer la construction à 10, 30 et 100 plans contre Material seul.")
+    parser.add_argument("--tailles", default=",".join(map(str, SIZES)), help="nombres de plans (défaut : 10,30,100)")
+    parser.add_argument("--repetitions", type=int, default=2, help="essais par mesure, le plus rapide est gardé")
+    parser.add_argument("--profil", action="store_true", help="profiler aussi MkDocs au plus grand nombre de plans")
+    parser.add_argument("--variante", type=Path, help="autre copie du code à mesurer (DOSSIER/src, macros, overrides)")
+    parser.add_argument("--resultats", type=Path, help="fichier JSON des résultats (défaut : bench/results.json)")
+    args = parser.parse_args(argv)
+    sizes = tuple(sorted(int(s) for s in args.tailles.split(",")))
+    OPTIONS.repeat = max(args.repetitions, 1)
+    OPTIONS.variant = args.variante.resolve() if args.variante else None
+    default_results = BENCH / "results.json" if OPTIONS.variant is None else OUT / "results-variante.json"
+    results_path = args.resultats or default_results
+    OUT.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+
+    results: dict[str, Any] = {}
+    details: dict[str, Any] = {"repetitions": OPTIONS.repeat, "variante": str(OPTIONS.variant or ""), "sizes": {}}
+    projects = {}
+    for size in sizes:
+        measured = measure_size(size)
+        results[str(size)] = measured["result"]
+        details["sizes"][str(size)] = measured["details"]
+        projects[size] = measured["project"]
+
+    largest, smallest = sizes[-1], sizes[0]
+    results["per_page_growth"] = round(results[str(largest)]["s_per_page"] / results[str(smallest)]["s_per_page"], 3)
+    say(f"— {largest} plans : reconstruction après la modification d'un plan…")
+    rebuild = rebuild_one_plan(projects[largest])
+    results["rebuild_one_plan_s"] = round(rebuild["s"], 3)
+    details["rebuild_one_plan"] = rebuild
+    results["machine"] = machine()
+    if args.profil:
+        say(f"— {largest} plans : profil pyinstrument de mkdocs build…")
+        details["profile_top"] = profile(projects[largest])[:25]
+    details["total_s"] = round(time.perf_counter() - start, 1)
+
+    results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    details_name = "details.json" if OPTIONS.variant is None else "details-variante.json"
+    (OUT / details_name).write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results, sizes))
+    print()
+    print(f"Temps par page, {largest} plans comparés à {smallest} : × {fr(results['per_page_growth'])}")
+    print(f"Reconstruction après la modification d'un plan ({largest} plans) : {fr(rebuild['s'])} s")
+    print(
+        f"Meilleur de {OPTIONS.repeat} essais par mesure ; durée totale : {fr(details['total_s'], 0)} s ; "
+        f"résultats : {results_path.relative_to(ROOT) if results_path.is_relative_to(ROOT) else results_path}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
