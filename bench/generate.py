@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from plan_ouvert.echeance import MOIS_AFFICHES
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "plan-ouvert-bench-1"
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../docs/schema/plan.schema.json\n"
@@ -240,20 +242,7 @@ MOTS = [
 ]
 
 MOIS = ["janvier", "mars", "avril", "juin", "septembre", "octobre", "décembre"]
-MOIS_NOMS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+MOIS_NOMS = MOIS_AFFICHES  # the project's own month names
 
 
 # --- Helpers -------------------------------------------------------------------------------
