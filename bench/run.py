@@ -133,6 +133,7 @@ def best(command: list[str], cwd: Path, before: Any = None, env: dict[str, str] 
         "rss_mb": fastest.rss_mb,
         "cpu_s": min(r.cpu_s for r in runs),
         "runs_s": [round(r.seconds, 3) for r in runs],
+        "runs_rss_mb": [round(r.rss_mb, 1) for r in runs],
     }
 
 
