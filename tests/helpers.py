@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
+import zipfile
 from pathlib import Path
 
 from plan_ouvert.catalogue import load_catalogue
@@ -39,3 +41,20 @@ def petit(name: str) -> str:
 def check_text(tmp_path: Path, name: str, text: str) -> list[Finding]:
     folder = plans_folder(tmp_path, {f"{name}.yml": text})
     return load_catalogue([folder]).findings
+
+
+def files_containing(folder: Path, needle: str) -> list[str]:
+    """Files under `folder` holding `needle`, XLSX members and gzip contents searched too."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        blobs = [path.read_bytes()]
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as archive:
+                blobs += [archive.read(name) for name in archive.namelist()]
+        if path.suffix == ".gz":
+            blobs.append(gzip.decompress(blobs[0]))
+        if any(needle.encode() in blob for blob in blobs):
+            found.append(str(path.relative_to(folder)))
+    return found

@@ -33,7 +33,7 @@ from plan_ouvert.opendata import (
     xlsx_bytes,
 )
 
-from .helpers import ROOT, petit, plans_folder
+from .helpers import ROOT, files_containing, petit, plans_folder
 
 SENTINEL = "SENTINELLE-PRIVEE-4242"
 LIBREOFFICE_TIMEOUT = 180
@@ -106,18 +106,7 @@ def real_plans() -> list[AnyPlan]:
 
 
 def sentinel_files(folder: Path) -> list[str]:
-    """Files under `folder` holding the sentinel, XLSX members searched one by one."""
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        blobs = [path.read_bytes()]
-        if path.suffix == ".xlsx":
-            with zipfile.ZipFile(path) as archive:
-                blobs += [archive.read(name) for name in archive.namelist()]
-        if any(SENTINEL.encode() in blob for blob in blobs):
-            found.append(str(path.relative_to(folder)))
-    return found
+    return files_containing(folder, SENTINEL)
 
 
 # --- Tables ----------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 import yaml
 
 from .conftest import copy_project, run_cli
+from .helpers import files_containing
 
 SENTINEL = "SENTINELLE-PRIVEE-7f3a"
 
@@ -31,21 +31,7 @@ def add_sentinel(data: Any, counter: list[int]) -> Any:
 
 
 def _occurrences(folder: Path) -> list[str]:
-    found = []
-    for path in folder.rglob("*"):
-        if not path.is_file():
-            continue
-        blobs = [path.read_bytes()]
-        if path.suffix == ".xlsx":
-            with zipfile.ZipFile(path) as archive:
-                blobs += [archive.read(name) for name in archive.namelist()]
-        if path.suffix == ".gz":
-            import gzip
-
-            blobs.append(gzip.decompress(blobs[0]))
-        if any(SENTINEL.encode() in blob for blob in blobs):
-            found.append(str(path.relative_to(folder)))
-    return found
+    return files_containing(folder, SENTINEL)
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .echeance import number_in, parse
+from .libelles import STATUTS_SUIVI
 from .model import AnyPlan, Cible, PlanPAC, PlanPIAR, Suivi
 from .pages import action_number, record_url
 from .rules.pac import cible_years
 
-STATUTS = ["a_venir", "en_cours", "realise", "reporte", "abandonne"]
+STATUTS = list(STATUTS_SUIVI)  # in the order the labels list them
 CLOSED = ("realise", "abandonne")
 
 
