@@ -7,26 +7,19 @@ Pages call `plan_page(url)`; hand-written pages can call `liste_plans()`,
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
 from typing import Any
 
 from plan_ouvert import opendata
-from plan_ouvert.render import Renderer
+from plan_ouvert.render import current_renderer
 from plan_ouvert.site import Site, cached_site
 
 
 def define_env(env: Any) -> None:
-    settings: dict[str, Any] = dict(env.conf["extra"].get("plan_ouvert", {}))
-    root = Path(env.project_dir)
-    renderer = Renderer(
-        root / settings.get("templates", "overrides/plan"),
-        env.conf["site_name"],
-        settings,
-        directory_urls=bool(env.conf["use_directory_urls"]),
-    )
+    # Macros render with the build's one renderer, which the hooks make from the build's
+    # settings: a hand-written page links as a generated one (to files in the offline variant).
 
     def site() -> Site:
-        return cached_site(root / settings.get("plans", "plans"))
+        return cached_site(current_renderer().settings.plans)
 
     def current_url() -> str:
         # The folder of the page, as the page map writes URLs ("a/b/"), whatever
@@ -39,28 +32,28 @@ def define_env(env: Any) -> None:
 
     @env.macro  # type: ignore[untyped-decorator]
     def plan_page(url: str) -> str:
-        return renderer.page(site(), url)
+        return current_renderer().page(site(), url)
 
     @env.macro  # type: ignore[untyped-decorator]
     def liste_plans() -> str:
-        return renderer.render("_plans_table.html", site(), current_url())
+        return current_renderer().render("_plans_table.html", site(), current_url())
 
     @env.macro  # type: ignore[untyped-decorator]
     def donnees_ouvertes() -> str:
         current = site()
         tables = opendata.tables(sorted(current.catalogue.plans, key=lambda p: p.id))
-        return renderer.render("_donnees.html", current, current_url(), tables=tables)
+        return current_renderer().render("_donnees.html", current, current_url(), tables=tables)
 
     @env.macro  # type: ignore[untyped-decorator]
     def resume_plan(plan_id: str) -> str:
         entry = site().entry(plan_id)
-        return renderer.render(
+        return current_renderer().render(
             "_plan_facts.html", site(), current_url(), plan=entry.plan, referentiel=entry.referentiel
         )
 
     @env.macro  # type: ignore[untyped-decorator]
     def carte_enjeu(plan_id: str, enjeu_id: str) -> str:
-        return renderer.render(
+        return current_renderer().render(
             "_carte_enjeu.html",
             site(),
             current_url(),

@@ -8,8 +8,9 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -20,7 +21,7 @@ from plan_ouvert import csp, opendata, rapport
 from plan_ouvert.export import to_json, to_yaml
 from plan_ouvert.findings import Severity, count
 from plan_ouvert.pages import plan_label, report_file
-from plan_ouvert.render import Renderer
+from plan_ouvert.render import Renderer, Settings, start_build
 from plan_ouvert.site import Site, load_site
 
 # A WARNING or ERROR on a `mkdocs.*` logger fails a --strict build: that is how a plan
@@ -30,10 +31,47 @@ log = logging.getLogger("mkdocs.plugins.plan_ouvert")
 LUNR_FR = Path("assets") / "javascripts" / "lunr" / "min" / "lunr.fr.min.js"
 
 
-def _site(config: MkDocsConfig) -> Site:
-    settings = config.extra.get("plan_ouvert", {})
-    root = Path(config.config_file_path).parent
-    return load_site(root / settings.get("plans", "plans"))
+@dataclass
+class _Build:
+    """The build under way: its settings, read once, its one renderer, and what pages collect."""
+
+    settings: Settings
+    renderer: Renderer
+    # The inline scripts the theme's templates write: no other inline script may reach a page.
+    theme_scripts: list[re.Pattern[str]]
+    site: Site | None = None
+    titles: dict[str, str] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    # Generated pages are rendered here, once, instead of going through mkdocs-macros (a
+    # Jinja compilation per page) and then Python-Markdown (which re-parses the whole HTML
+    # block with md_in_html).
+    html: dict[str, str] = field(default_factory=dict)
+    inline_hashes: set[str] = field(default_factory=set)
+
+
+_builds: list[_Build] = []
+
+
+def _build() -> _Build:
+    return _builds[0]
+
+
+def _theme_templates(config: MkDocsConfig) -> list[str]:
+    return [path.read_text(encoding="utf-8") for folder in config.theme.dirs for path in Path(folder).rglob("*.html")]
+
+
+@event_priority(100)  # first: every later step, mkdocs-macros' pages included, renders with it
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    settings = Settings.read(
+        Path(config.config_file_path).resolve().parent,
+        config.extra.get("plan_ouvert", {}),
+        site_name=config.site_name,
+        site_url=config.site_url,
+        directory_urls=bool(config.use_directory_urls),
+    )
+    theme_scripts = csp.theme_scripts(_theme_templates(config))
+    _builds[:] = [_Build(settings, start_build(settings), theme_scripts)]
+    return config
 
 
 def _report(site: Site, minimum: int) -> None:
@@ -67,42 +105,27 @@ def _markdown(url: str) -> str:
     return f"{{{{ plan_page({json.dumps(url)}) }}}}\n"
 
 
-_titles: dict[str, str] = {}
-# The build's site and page renderer, set by on_files: generated pages are rendered here,
-# once, instead of going through mkdocs-macros (a Jinja compilation per page) and then
-# Python-Markdown (which re-parses the whole HTML block with md_in_html).
-_state: dict[str, Any] = {}
-_html: dict[str, str] = {}
-_urls: dict[str, str] = {}
-
-
 @event_priority(100)  # before plugins that take a snapshot of the files (search, macros)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    site = _site(config)
-    _report(site, int(config.extra.get("plan_ouvert", {}).get("completude_minimale", 0)))
-    _titles.clear()
-    _html.clear()
-    _urls.clear()
-    _state["site"] = site
-    _state["renderer"] = Renderer(
-        Path(config.config_file_path).parent / config.extra.get("plan_ouvert", {}).get("templates", "overrides/plan"),
-        config.site_name,
-        config.extra.get("plan_ouvert", {}),
-        directory_urls=bool(config.use_directory_urls),
-    )
+    build = _build()
+    settings, renderer = build.settings, build.renderer
+    site = build.site = load_site(settings.plans)
+    _report(site, settings.completude_minimale)
+    # The page fragments are templates, never files of the site (the theme would copy any
+    # that is not named .html, such as a raw feed template).
+    templates = settings.templates.resolve()
+    for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(templates)]:
+        files.remove(file)
     for page in site.pages:
         title = page.title
         if page.plan_id:
             title = f"{page.title} — {plan_label(site.plan(page.plan_id))}"
-        _titles[page.src_uri] = title
-        _urls[page.src_uri] = page.url
+        build.titles[page.src_uri] = title
+        build.urls[page.src_uri] = page.url
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         files.append(File.generated(config, page.src_uri, content=_markdown(page.url), inclusion=inclusion))
-    schema_url = config.site_url.rstrip("/") + "/schema/plan.schema.json" if config.site_url else None
-    settings = config.extra.get("plan_ouvert", {})
-    root = Path(config.config_file_path).parent
-    renderer = Renderer(root / settings.get("templates", "overrides/plan"), config.site_name, settings)
-    files.append(File.generated(config, "flux.xml", content=renderer.feed(site, config.site_url or "/")))
+    schema_url = settings.site_url.rstrip("/") + "/schema/plan.schema.json" if settings.site_url else None
+    files.append(File.generated(config, "flux.xml", content=renderer.feed(site)))
     for old_url in site.pages.redirects:  # renamed ids keep their address
         files.append(File.generated(config, f"{old_url}index.html", content=renderer.redirect(site, old_url)))
     for entry in site.catalogue.entries:
@@ -117,47 +140,73 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 @event_priority(50)  # before mkdocs-macros: a generated page reaches it, and Markdown, empty
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    url = _urls.get(page.file.src_uri)
-    if url is None:
+    build = _build()
+    url = build.urls.get(page.file.src_uri)
+    if url is None or build.site is None:
         return markdown
-    _html[page.file.src_uri] = _state["renderer"].page(_state["site"], url)
+    build.html[page.file.src_uri] = build.renderer.page(build.site, url)
     return ""
 
 
 def on_page_content(html_out: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    title = _titles.get(page.file.src_uri)
+    build = _build()
+    title = build.titles.get(page.file.src_uri)
     if title is not None:
         # The theme prints titles as HTML (and its <title> would unescape them through
         # striptags, but not meta.title): plan text goes in escaped, and stays text. Set
         # after mkdocs-macros, which would render a title holding « {{ » as a template.
         page.title = page.meta["title"] = html.escape(title, quote=True)
-    return _html.pop(page.file.src_uri, html_out)
+    return build.html.pop(page.file.src_uri, html_out)
 
 
-_inline_hashes: set[str] = set()
-
-
-def _offline(config: MkDocsConfig) -> bool:
-    # The offline variant's search worker runs in an iframe written by script: no CSP there.
-    return not config.use_directory_urls
+def _source(page: Page, root: Path) -> str:
+    """The page's file as its editor knows it (docs/a-propos.md), or its address if generated."""
+    source = page.file.abs_src_path
+    if source is None or not Path(source).is_relative_to(root):
+        return page.file.src_uri
+    return Path(source).relative_to(root).as_posix()
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if _offline(config):
+    build = _build()
+    # An inline script that no theme template writes was put in a page by hand (or slipped in
+    # through a macro): it would run with the site's rights, so the build refuses it.
+    for script in csp.unknown_scripts(output, build.theme_scripts):
+        log.error(
+            "%s : script en ligne refusé (« %s ») ; seuls les scripts du thème sont permis dans une page. "
+            "Placez le code dans un fichier .js sous docs/ et nommez-le sous extra_javascript dans mkdocs.yml.",
+            _source(page, build.settings.root),
+            script,
+        )
+    if not build.settings.directory_urls:
+        # The offline variant's search worker runs in an iframe written by script: no CSP there.
         return output
-    _inline_hashes.update(csp.script_hashes(output))
-    return csp.add_meta(output)
+    hashes = csp.script_hashes(output, build.theme_scripts)
+    build.inline_hashes.update(hashes)
+    return csp.add_meta(output, hashes)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """Theme pages that are no Markdown page (404.html) get the same policy as every page."""
+    build = _build()
+    if not template_name.endswith(".html") or not build.settings.directory_urls:
+        return output
+    hashes = csp.script_hashes(output, build.theme_scripts)
+    build.inline_hashes.update(hashes)
+    return csp.add_meta(output, hashes)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    build = _build()
+    site_dir = Path(config.site_dir)
     # Open data of every plan: CSV per kind of record, XLSX, JSON and datapackage.json.
-    opendata.write_all(_site(config).catalogue.plans, Path(config.site_dir) / "donnees")
-    if not _offline(config):
-        (Path(config.site_dir) / "_headers").write_text(csp.headers_file(sorted(_inline_hashes)), encoding="utf-8")
-        _inline_hashes.clear()
+    if build.site is not None:
+        opendata.write_all(build.site.catalogue.plans, site_dir / "donnees")
+    if build.settings.directory_urls:
+        (site_dir / "_headers").write_text(csp.headers_file(sorted(build.inline_hashes)), encoding="utf-8")
     # Accent-insensitive French search: extend Material's own lunr.fr in the built site,
     # generated from the installed theme's file rather than a committed copy of it.
-    target = Path(config.site_dir) / LUNR_FR
+    target = site_dir / LUNR_FR
     if target.is_file():
         addition = (Path(__file__).parent / "lunr_fold.js").read_text(encoding="utf-8")
         target.write_text(target.read_text(encoding="utf-8") + "\n" + addition, encoding="utf-8")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from .conftest import run_cli
+from .helpers import ROOT
 
 PAC_FILE = "plans/mrc-etchemins-pac-2022.yml"
 PIAR_FILE = "plans/mrc-lassomption-piar-2021.yml"
@@ -160,3 +163,62 @@ def test_two_builds_of_the_same_commit_are_byte_identical(tmp_path: Path) -> Non
     # The version history links each commit: same content, same hash, so no exception is needed.
     assert different == []
     assert b"<lastmod>2026-01-02</lastmod>" in first["sitemap.xml"]
+
+
+def test_inline_script_in_a_page_fails_the_build(published: tuple[Path, dict[str, bytes]]) -> None:
+    project, before = published
+    (project / "docs" / "a-propos.md").write_text("# À propos\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    _fails_and_keeps_site(
+        project,
+        before,
+        "docs/a-propos.md : script en ligne refusé (« alert(1) ») ; seuls les scripts du thème sont permis",
+    )
+
+
+def _folder_links(site: Path) -> list[str]:
+    """Local links of the site's pages that name a folder (« ../2-3/ », « .. »), page by page."""
+    found = []
+    for path in sorted(site.rglob("*.html")):
+        if path.name == "404.html" and path.parent == site:
+            continue  # only a web server shows it, for a missing address: its links are absolute
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        links = [str(tag["href"]) for tag in page.find_all(href=True)]
+        links += [str(tag["src"]) for tag in page.find_all(src=True)]
+        links += [str(m["content"]).split("url=", 1)[-1] for m in page.select("meta[http-equiv=refresh]")]
+        for link in links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            if parts.path.endswith("/") or parts.path.rsplit("/", 1)[-1] in (".", ".."):
+                found.append(f"{path.relative_to(site).as_posix()}: {link}")
+    return found
+
+
+def test_offline_variant_links_to_files_never_to_folders(project: Path) -> None:
+    # A stray file beside the page fragments is no more published than the fragments are.
+    (project / "overrides" / "plan" / "notes.txt").write_text("brouillon", encoding="utf-8")
+    result = run_cli("construire", "--hors-ligne", "--sortie", "site-hors-ligne", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site-hors-ligne"
+    # The demo plan renamed moyen 2-9 into 2-3 (anciens_ids): its old address still leads there.
+    moved = BeautifulSoup(
+        (site / "plans/demo-mrc-fictive-pac-2024/moyens/2-9/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert [m["content"] for m in moved.select("meta[http-equiv=refresh]")] == ["0; url=../2-3/index.html"]
+    assert [a["href"] for a in moved.select("a")] == ["../2-3/index.html"]
+    assert _folder_links(site) == []
+    assert not (site / "plan").exists()
+
+
+# Templates MkDocs renders into pages of the same name (its static templates), if overridden.
+STATIC_TEMPLATES = {"404.html", "sitemap.xml"}
+
+
+def test_nothing_under_overrides_is_published(site: Path) -> None:
+    overrides = ROOT / "overrides"
+    templates = [p.relative_to(overrides).as_posix() for p in overrides.rglob("*") if p.is_file()]
+    assert "plan/plan.html" in templates
+    assert [t for t in templates if (site / t).exists() and t not in STATIC_TEMPLATES] == []
+    assert not (site / "plan" / "flux.xml").exists()  # the feed's raw template
+    feed = (site / "flux.xml").read_text(encoding="utf-8")
+    assert feed.startswith('<?xml version="1.0" encoding="utf-8"?>') and "{{" not in feed

@@ -1,24 +1,46 @@
-"""`comparer` on real edits of the seed plans, committed in a git repository."""
+"""`comparer` on real edits of the seed plans, committed in a git repository.
+
+The summary is Markdown shown to reviewers: tests read it as they do, rendered to HTML.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup, Comment
 
-from .conftest import run_cli
+from .conftest import CLI, run_cli
 from .helpers import ROOT
 
 PAC = "plans/mrc-etchemins-pac-2022.yml"
 PIAR = "plans/mrc-lassomption-piar-2021.yml"
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=repo, check=True, capture_output=True
+def _git(repo: Path, *args: str, stdin: str | None = None) -> str:
+    result = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+        input=stdin,
     )
+    return result.stdout.strip()
+
+
+def _html(summary: str) -> BeautifulSoup:
+    """The summary as a reviewer sees it: Markdown rendered, tables included."""
+    return BeautifulSoup(markdown.markdown(summary, extensions=["tables"]), "html.parser")
+
+
+def _items(summary: str) -> list[str]:
+    """The text of each bullet of the rendered summary."""
+    return [" ".join(li.get_text().split()) for li in _html(summary).find_all("li")]
 
 
 @pytest.fixture
@@ -50,17 +72,22 @@ def test_targets_of_moyen_2_1_and_a_moved_deadline(repo: Path) -> None:
     _replace(repo, PAC, "texte: 70 personnes immigrantes", "texte: 75 personnes immigrantes")
     _replace(repo, PIAR, "echeance: Septembre 2021", "echeance: Décembre 2021")
     summary = _commit_and_compare(repo)
-    assert summary.startswith("## Changements dans les plans\n")
-    assert "### Programmation PAC, MRC des Etchemins, 2022 (`mrc-etchemins-pac-2022`)" in summary
+    html = _html(summary)
+    assert [h.get_text() for h in html.find_all("h2")] == ["Changements dans les plans", "Vérification"]
+    assert [h.get_text() for h in html.find_all("h3")] == [
+        "Programmation PAC, MRC des Etchemins, 2022 (mrc-etchemins-pac-2022)",
+        "PIAR, MRC de L'Assomption, 2021 (mrc-lassomption-piar-2021)",
+    ]
+    items = _items(summary)
     assert (
-        "- Moyen d'action 2.1, indicateur « Nombre d’activités », An 1 : cible « 5 activités » → « 6 activités »"
-    ) in summary
+        "Moyen d'action 2.1, indicateur « Nombre d’activités », An 1 : cible « 5 activités » → « 6 activités »"
+    ) in items
     assert (
-        "- Moyen d'action 2.1, indicateur « Nombre de personnes immigrantes », An 3 : cible "
+        "Moyen d'action 2.1, indicateur « Nombre de personnes immigrantes », An 3 : cible "
         "« 70 personnes immigrantes » → « 75 personnes immigrantes »"
-    ) in summary
-    assert "- Action 4.1 : échéance déplacée : « Septembre 2021 » → « Décembre 2021 »" in summary
-    assert "Aucun problème introduit ni corrigé." in summary
+    ) in items
+    assert "Action 4.1 : échéance déplacée : « Septembre 2021 » → « Décembre 2021 »" in items
+    assert "Aucun problème introduit ni corrigé." in html.get_text()
 
 
 def test_added_removed_reworded_and_reallocated(repo: Path) -> None:
@@ -71,21 +98,27 @@ def test_added_removed_reworded_and_reallocated(repo: Path) -> None:
     start = text.index("      - id: 1-2")
     end = text.index("    indicateurs:", start)
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    summary = _commit_and_compare(repo)
-    assert "- Action 1.2 retirée : « Établir des relations avec les promoteurs immobiliers" in summary
+    items = _items(_commit_and_compare(repo))
+    assert any(
+        i.startswith("Action 1.2 retirée : « Établir des relations avec les promoteurs immobiliers") for i in items
+    )
     assert (
-        "- Moyen d'action 7.1 : résultats attendus : Faire le suivi de l’entente → Faire le suivi de "
+        "Moyen d'action 7.1 : résultats attendus : Faire le suivi de l’entente → Faire le suivi de "
         "l’entente avec le MIFI"
-    ) in summary
-    assert "- Ressource « conseiller-financement-2 », enjeu 3 : 50 % → 40 %" in summary
+    ) in items
+    assert "Ressource « conseiller-financement-2 », enjeu 3 : 50 % → 40 %" in items
 
 
 def test_findings_introduced_and_fixed(repo: Path) -> None:
     _replace(repo, PAC, "texte: 5oo vues", "texte: 500 vues")
     _replace(repo, PAC, "collaborateurs: [tcie, idee, cjee]", "collaborateurs: [tcie, idee, cjjee]")
-    summary = _commit_and_compare(repo)
-    assert "**Problèmes corrigés**\n\n- PAC-W007 : cible « 5oo vues » (moyen 3.3)" in summary
-    assert "**Nouveaux problèmes**\n\n- avertissement PAC-W008 (mrc-etchemins-pac-2022.yml, ligne" in summary
+    html = _html(_commit_and_compare(repo))
+    corrected = html.find("strong", string="Problèmes corrigés").find_next("ul").find_all("li")
+    assert [li.get_text().startswith("PAC-W007 : cible « 5oo vues » (moyen 3.3)") for li in corrected] == [True]
+    new = html.find("strong", string="Nouveaux problèmes").find_next("ul").find_all("li")
+    assert [li.get_text().startswith("avertissement PAC-W008 (mrc-etchemins-pac-2022.yml, ligne") for li in new] == [
+        True
+    ]
 
 
 def test_changes_of_form_only_say_nothing(repo: Path) -> None:
@@ -94,12 +127,180 @@ def test_changes_of_form_only_say_nothing(repo: Path) -> None:
     text = "# Un commentaire ajouté\n" + text.replace("texte: 8 rencontres", 'texte: "8 rencontres"')
     text = text.replace("id: mrc-etchemins-pac-2022\ngabarit: pac\n", "gabarit: pac\nid: mrc-etchemins-pac-2022\n")
     path.write_text(text, encoding="utf-8")
-    summary = _commit_and_compare(repo)
-    assert "Aucun changement de contenu dans les plans" in summary
-    assert "Aucun problème introduit ni corrigé." in summary
+    text = _html(_commit_and_compare(repo)).get_text()
+    assert "Aucun changement de contenu dans les plans" in text
+    assert "Aucun problème introduit ni corrigé." in text
 
 
 def test_unknown_revision_is_a_clear_error(repo: Path) -> None:
     result = run_cli("comparer", "inexistante", "HEAD", cwd=repo)
     assert result.returncode == 2
     assert "« inexistante » n'est ni un fichier, ni un dossier, ni une révision git connue." in result.stderr
+
+
+# --- Which side is a revision, which a folder -------------------------------------------------
+
+
+def test_a_folder_named_like_a_revision_cannot_stand_for_it(repo: Path) -> None:
+    # A change that also adds the old plans under a folder named HEAD must not read as « no change ».
+    _replace(repo, PAC, "texte: 5 activités", "texte: 6 activités")
+    shutil.copytree(ROOT / "plans", repo / "HEAD")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "edit")
+    ambiguous = run_cli("comparer", "HEAD~1", "HEAD", cwd=repo)
+    assert ambiguous.returncode == 2
+    assert ambiguous.stdout == ""
+    assert (
+        "plan-ouvert : erreur : « HEAD » est à la fois une révision git et un fichier ou dossier : écrivez "
+        "« ./HEAD » pour le dossier, ou ajoutez --revisions pour la révision."
+    ) in ambiguous.stderr
+    assert "Traceback" not in ambiguous.stderr
+    revisions = run_cli("comparer", "--revisions", "HEAD~1", "HEAD", cwd=repo)
+    assert revisions.returncode == 0, revisions.stderr
+    change = "Moyen d'action 2.1, indicateur « Nombre d’activités », An 1 : cible « 5 activités » → « 6 activités »"
+    assert change in _items(revisions.stdout)
+    folder = run_cli("comparer", "HEAD~1", "./HEAD", cwd=repo)
+    assert folder.returncode == 0, folder.stderr
+    assert "Aucun changement de contenu dans les plans" in _html(folder.stdout).get_text()
+
+
+def test_a_plain_name_is_a_revision_even_when_only_a_folder_has_it(repo: Path) -> None:
+    shutil.copytree(ROOT / "plans", repo / "avant")
+    result = run_cli("comparer", "avant", "HEAD", cwd=repo)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert (
+        "« avant » n'est pas une révision git : pour comparer le fichier ou dossier de ce nom, écrivez "
+        "« ./avant » (ou ajoutez --fichiers)."
+    ) in result.stderr
+
+
+def test_folders_given_as_paths_or_with_the_option(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "plans", tmp_path / "avant")
+    shutil.copytree(ROOT / "plans", tmp_path / "apres")
+    _replace(tmp_path, "apres/mrc-lassomption-piar-2021.yml", "echeance: Septembre 2021", "echeance: Décembre 2021")
+    change = "Action 4.1 : échéance déplacée : « Septembre 2021 » → « Décembre 2021 »"
+    for args in (("./avant", "./apres"), ("--fichiers", "avant", "apres"), (str(tmp_path / "avant"), "./apres")):
+        result = run_cli("comparer", *args, cwd=tmp_path)
+        assert result.returncode == 0, (args, result.stderr)
+        assert change in _items(result.stdout), args
+
+
+def test_revisions_option_refuses_a_folder(repo: Path) -> None:
+    result = run_cli("comparer", "--revisions", "HEAD", "./plans", cwd=repo)
+    assert result.returncode == 2
+    assert "« ./plans » n'est pas une révision git connue." in result.stderr
+
+
+# --- What a revision may hold ----------------------------------------------------------------
+
+
+def _commit_with_plans_entry(repo: Path, entry: str) -> str:
+    """A commit whose plans/ tree also holds `entry` (a `git mktree` line), as a crafted push can."""
+    entries = _git(repo, "ls-tree", "HEAD:plans") + "\n" + entry + "\n"
+    plans = _git(repo, "mktree", stdin=entries)
+    root = _git(repo, "mktree", stdin=f"040000 tree {plans}\tplans\n")
+    return _git(repo, "commit-tree", root, "-p", "HEAD", "-m", "piège")
+
+
+def _climbing(repo: Path, depth: int, leaf: str, blob: str) -> str:
+    """A tree holding `leaf` under `depth` folders named `..`."""
+    tree = _git(repo, "mktree", stdin=f"100644 blob {blob}\t{leaf}\n")
+    for _ in range(depth):
+        tree = _git(repo, "mktree", stdin=f"040000 tree {tree}\t..\n")
+    return tree
+
+
+def _files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if ".git" not in p.parts}
+
+
+def test_a_path_climbing_out_of_plans_is_refused_and_nothing_written(repo: Path, tmp_path: Path) -> None:
+    blob = _git(repo, "hash-object", "-w", "--stdin", stdin="id: evade\n")
+    climb = [".."] * 7
+    commit = _commit_with_plans_entry(repo, f"040000 tree {_climbing(repo, 6, 'evade.yml', blob)}\t..")
+    assert f"plans/{'/'.join(climb)}/evade.yml" in _git(repo, "ls-tree", "-r", "--name-only", commit)
+    scratch_root = tmp_path / "a" / "b" / "c" / "d"
+    scratch_root.mkdir(parents=True)
+    before = _files(tmp_path)
+    result = subprocess.run(
+        [*CLI, "comparer", "HEAD", commit],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TMPDIR": str(scratch_root)},
+    )
+    assert _files(tmp_path) == before
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert (
+        f"plan-ouvert : erreur : la révision « {commit} » contient le chemin « plans/{'/'.join(climb)}/evade.yml », "
+        "qui n'est pas un chemin de fichier accepté (ni « .. », ni « . », ni chemin absolu) ; rien n'a été comparé."
+    ) in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "100644 blob {blob}\tMauvais_Nom.yml",
+            "« plans/Mauvais_Nom.yml », qui n'a pas un nom de fichier de plan accepté (lettres minuscules sans "
+            "accents, chiffres et traits d'union, puis .yml ou .yaml)",
+        ),
+        (
+            "120000 blob {link}\tlien.yml",
+            "« plans/lien.yml », qui n'est pas un fichier ordinaire (lien symbolique ou sous-module)",
+        ),
+    ],
+)
+def test_odd_plan_files_in_a_revision_are_refused(repo: Path, entry: str, message: str) -> None:
+    blob = _git(repo, "hash-object", "-w", "--stdin", stdin="id: x\n")
+    link = _git(repo, "hash-object", "-w", "--stdin", stdin="/etc/passwd")
+    commit = _commit_with_plans_entry(repo, entry.format(blob=blob, link=link))
+    result = run_cli("comparer", "HEAD", commit, cwd=repo)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert f"plan-ouvert : erreur : la révision « {commit} » contient {message}" in result.stderr
+
+
+# --- Plan text is shown as text -----------------------------------------------------------
+
+
+def test_plan_text_cannot_inject_markdown_or_html(repo: Path) -> None:
+    hostile = (
+        "Soutenir <!-- le milieu ![i](https://x/y.png) [l](https://x) | a | b | <img src=https://x/z.png> "
+        "&lt;b&gt; \\\\* _souligné_ `code`"
+    )
+    _replace(
+        repo,
+        PAC,
+        "texte: \"Soutenir le milieu (exemple : municipalités, écoles, organismes) dans l'organisation "
+        "d'activités d’accueil des nouveaux arrivants.\"",
+        f"texte: '{hostile}'",
+    )
+    _replace(
+        repo,
+        PAC,
+        "resultats_attendus:\n          - Avoir des activités pour les nouveaux arrivants dans les municipalités",
+        'resultats_attendus:\n          - "Avoir\\n# Titre\\n\\n| a | b |\\n|---|---|\\n| c | d |\\n\\n- [x](https://x)"',
+    )
+    # A mistyped target: the finding that quotes it is listed too.
+    _replace(repo, PAC, "texte: 5 activités", "texte: '5oo activités <!-- ![c](https://x/c.png)'")
+    html = _html(_commit_and_compare(repo))
+    assert html.find_all("img") == []
+    assert html.find_all("a") == []
+    assert html.find_all("table") == []
+    assert html.find_all(string=lambda s: isinstance(s, Comment)) == []
+    assert [h.get_text() for h in html.find_all("h2")] == ["Changements dans les plans", "Vérification"]
+    assert [h.get_text() for h in html.find_all("h1")] == []
+    items = [" ".join(li.get_text().split()) for li in html.find_all("li")]
+    expected_text = " ".join(hostile.split())
+    assert any(item.endswith(f"→ « {expected_text} »") for item in items), items
+    assert any(
+        item.startswith("Moyen d'action 2.1 : résultats attendus :")
+        and item.endswith("→ Avoir # Titre | a | b | |---|---| | c | d | - [x](https://x)")
+        for item in items
+    ), items
+    new = html.find("strong", string="Nouveaux problèmes").find_next("ul").find_all("li")
+    assert [" cible « 5oo activités <!-- ![c](https://x/c.png) » (moyen 2.1)" in li.get_text() for li in new] == [True]

@@ -62,3 +62,25 @@ def test_external_links_report(tmp_path: Path, server: str) -> None:
     line = text[: text.index(f"{server}/ok")].count("\n") + 1
     assert f"| {line} | partenaires.1.site_web |" in rapport
     assert "/secret" not in rapport  # prive is never sent anywhere
+
+
+def _page(title: str, body: str) -> str:
+    return f"<!doctype html><html lang=fr><head><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+
+
+def test_site_check_refuses_folder_links_in_the_offline_variant(tmp_path: Path) -> None:
+    from plan_ouvert.sitecheck import check_site
+
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "index.html").write_text(_page("Plans", '<a href="../index.html">Accueil</a>'))
+    (tmp_path / "index.html").write_text(
+        _page("Accueil", '<a href="plans/">Plans</a> <a href="plans">Plans</a> <a href="plans/index.html">Plans</a>')
+    )
+    assert check_site(tmp_path) == []  # a web server answers a folder with its index.html
+    problems = check_site(tmp_path, directory_urls=False)
+    assert problems == [
+        "index.html:1 : lien « plans/ » vers un dossier : la variante hors ligne s'ouvre depuis le disque, "
+        "où un lien doit nommer sa page (plans/index.html).",
+        "index.html:1 : lien « plans » vers un dossier : la variante hors ligne s'ouvre depuis le disque, "
+        "où un lien doit nommer sa page (plans/index.html).",
+    ]

@@ -505,3 +505,65 @@ def test_libreoffice_reads_the_xlsx_and_the_csv_files(tmp_path: Path) -> None:
             assert not mismatches, (table.name, mismatches)
     accents = Counter(ch for t in found.values() for r in t.rows for v in r if isinstance(v, str) for ch in v)
     assert all(accents[ch] for ch in "éèàçÉ’"), "the data compared hold accented text"
+
+
+# --- CSV injection ---------------------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://x","clic")'
+
+
+def _hostile_plans(tmp_path: Path) -> list[AnyPlan]:
+    """petit-pac with formula-like text in text columns and negative numbers in number columns."""
+    text = _edit(
+        petit("petit-pac"),
+        "texte: Informer les employeurs sur l'embauche de travailleurs immigrants",
+        "texte: '" + FORMULA + "'",
+    )
+    text = _edit(text, "commentaires: Inclus dans les frais de gestion", "commentaires: '@SUM(A1) et +1 418 555-1234'")
+    text = _edit(
+        text, "                texte: 2 rencontres\n", "                texte: '-5 %'\n                valeur: -5\n"
+    )
+    catalogue = load_catalogue([plans_folder(tmp_path, {"petit-pac.yml": text})])
+    assert not catalogue.errors(), [f.format() for f in catalogue.errors()]
+    return catalogue.plans
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_neutralises_formula_text_and_keeps_numbers(tmp_path: Path) -> None:
+    found = tables(_hostile_plans(tmp_path))
+    moyens = _csv_rows(csv_bytes(found["moyens"]))
+    moyen = moyens[[r[2] for r in moyens].index("2-1")]
+    assert moyen[4] == "'" + FORMULA
+    assert moyen[11] == "'@SUM(A1) et +1 418 555-1234"
+    cibles = _csv_rows(csv_bytes(found["cibles"]))
+    cible = next(r for r in cibles if r[2] == "2-1")
+    assert (cible[6], cible[7]) == ("-5 %", "-5")  # a number, and a text that is only a number, stay readable
+    for value, shown in [("\tcmd", "'\tcmd"), ("\r=1", "'\r=1"), ("-1-1", "'-1-1"), ("+33", "+33"), ("a=b", "a=b")]:
+        table = Table("essai", "Essai", [Column("texte", "Texte")], [[value]])
+        assert _csv_rows(csv_bytes(table))[1] == [shown], value
+    descriptor = datapackage(found, _hostile_plans(tmp_path / "encore"))
+    assert "précédé d'une apostrophe" in descriptor["description"]
+
+
+def test_libreoffice_keeps_formula_text_as_text(tmp_path: Path) -> None:
+    folder = tmp_path / "donnees"
+    write_all(_hostile_plans(tmp_path), folder)
+
+    # The XLSX opened by LibreOffice: the cell is the text itself, not « clic ».
+    sheets = tmp_path / "feuilles"
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+    _convert(tmp_path, csv_filter, [folder / "plans.xlsx"], sheets)
+    with (sheets / "plans-Moyens d'action.csv").open(encoding="utf-8-sig", newline="") as handle:
+        moyen = next(r for r in csv.reader(handle) if r[2] == "2-1")
+    assert moyen[4] == FORMULA
+
+    # The CSV opened by LibreOffice: a text cell (shown with its apostrophe), never a formula.
+    books = tmp_path / "classeurs"
+    _convert(tmp_path, "xlsx", [folder / "csv" / "moyens.csv"], books, infilter="CSV:44,34,76,1,,1033,false,false")
+    sheet = openpyxl.load_workbook(books / "moyens.xlsx").active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "2-1")
+    assert (row[4].value, row[4].data_type) == ("'" + FORMULA, "s")
+    assert (row[11].value, row[11].data_type) == ("'@SUM(A1) et +1 418 555-1234", "s")

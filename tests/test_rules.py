@@ -183,6 +183,39 @@ CASES = [
         "echeance: T3 2022",
         "échéance « T3 2022 » non reconnue",
     ),
+    Case(
+        "COM-E008",
+        "petit-piar",
+        "texte: Visiter les entreprises du territoire",
+        "texte: Visiter les entreprises \u202edu territoire",
+        "\u202e",
+        "caractère de contrôle de direction U+202E dans « texte »",
+    ),
+    Case(
+        "COM-W002",
+        "petit-piar",
+        "role: Agent de financement",
+        "role: Agent de\u200b financement",
+        "\u200b",
+        "caractère invisible U+200B (espace sans chasse) dans « role »",
+    ),
+    Case(
+        "COM-W003",
+        "petit-piar",
+        "enonce: Le mentorat est peu connu.",
+        "enonce: Le mentorat est peu \u0441onnu.",  # Cyrillic « с »
+        "\u0441onnu",
+        "le mot « \u0441onnu » dans « enonce » mêle des lettres latines et cyrilliques (« \u0441 », U+0441)",
+    ),
+    Case(
+        "COM-E009",
+        "petit-pac",
+        "          - Personnes immigrantes\n",
+        "          - \u0422\u043e\u0443\u0441\n          - \u0412\u0435\u0435\n",  # « Тоус », « Вее »: Cyrillic
+        "\u0412\u0435\u0435",
+        "clientèle « \u0412\u0435\u0435 » : même page « plans/petit-pac/clienteles/x/ » que clientèle "
+        "« \u0422\u043e\u0443\u0441 » (ligne ",
+    ),
     # PAC
     Case(
         "PAC-E001",

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -217,7 +218,7 @@ def test_renamed_id_keeps_a_redirect(site: Path, soup: Any) -> None:
 
 ENGLISH = re.compile(
     r"\b(Search|Skip to|Back to top|Previous|Next|Table of contents|Made with|Copy to clipboard|"
-    r"Initializing|No matching|Share|Last update|Edit this page|Type to start)\b"
+    r"Initializing|No matching|Share|Last update|Edit this page|Type to start|Not found)\b"
 )
 
 
@@ -289,3 +290,56 @@ def test_demo_plan_says_it_is_fictitious_on_every_page(site: Path) -> None:
         assert banner is not None and "Plan fictif" in banner.get_text(), path
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "Fictif" in home
+
+
+def scrolling_classes(site: Path) -> set[str]:
+    """Classes that the site's own stylesheet lets scroll (overflow: auto or scroll)."""
+    css = (site / "assets" / "plan-ouvert.css").read_text(encoding="utf-8")
+    found = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if re.search(r"overflow(?:-[xy])?\s*:\s*(?:auto|scroll)", body):
+            found.update(re.findall(r"\.([\w-]+)\s*(?:,|$)", selectors.strip()))
+    return found
+
+
+def accessible_name(page: Any, element: Any) -> str:
+    if element.get("aria-label", "").strip():
+        return str(element["aria-label"]).strip()
+    parts = [page.find(id=ident) for ident in element.get("aria-labelledby", "").split()]
+    return " ".join(text_of(part) for part in parts if part is not None)
+
+
+def test_every_scrolling_box_is_a_named_region_reachable_by_keyboard(site: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    classes = scrolling_classes(site)
+    assert "po-table-wrap" in classes
+    checked = 0
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        if not any(name in html for name in classes):
+            continue
+        page = BeautifulSoup(html, "html.parser")
+        for box in page.select(", ".join(f".{name}" for name in classes)):
+            where = f"{path.relative_to(site)} : {box.get('class')}"
+            assert box.get("tabindex") == "0", where
+            assert box.get("role") == "region", where
+            assert accessible_name(page, box), where
+            checked += 1
+    assert checked > 20
+
+
+def test_not_found_page_is_french_and_leads_home(site: Path, soup: Any) -> None:
+    page = soup("404.html")
+    assert page.html["lang"] == "fr"
+    assert [text_of(h) for h in page.select("h1")] == ["Page introuvable"]
+    assert text_of(page.title).startswith("Page introuvable")
+    assert "Not found" not in text_of(page.body)
+    # The page is sent for missing addresses at any depth: its links start from the site's path.
+    base = urlsplit(soup("").select_one("link[rel=canonical]")["href"]).path
+    links = {text_of(a): a["href"] for a in page.select("article a")}
+    assert links["Retour à l'accueil"] == base
+    plans = links["Tous les plans publiés"]
+    assert plans.startswith(base) and (site / plans.removeprefix(base) / "index.html").is_file()
+    skip = page.select_one("a.md-skip")
+    assert page.select_one(skip["href"]) is not None  # « Aller au contenu » has its target

@@ -29,3 +29,25 @@ from plan_ouvert.texte import render
 )
 def test_render(text: str, html: str) -> None:
     assert str(render(text)) == html
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[https://www.quebec.ca](https://evil.example)", "https://evil.example"),
+        ("[www.quebec.ca](https://evil.example/www.quebec.ca)", "https://evil.example/www.quebec.ca"),
+        ("[quebec.ca](https://evil.example)", "https://evil.example"),
+        ("[info@quebec.ca](https://evil.example)", "https://evil.example"),
+        ("[https://www.quebec.ca](https://www.quebec.ca/)", "https://www.quebec.ca"),
+        ("[quebec.ca](https://www.quebec.ca)", "quebec.ca"),
+        ("[le portail](https://www.quebec.ca)", "le portail"),
+        ("[section 1.2](https://www.quebec.ca)", "section 1.2"),
+    ],
+)
+def test_link_text_that_reads_as_an_address_shows_the_real_target(text: str, shown: str) -> None:
+    from bs4 import BeautifulSoup
+
+    link = BeautifulSoup(str(render(text)), "html.parser").a
+    assert link is not None
+    assert link.get_text() == shown
+    assert link["href"] == text.rsplit("(", 1)[1].rstrip(")")

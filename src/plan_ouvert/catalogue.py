@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding, Severity, sort_findings
-from .load import load_file, plan_files
+from .load import file_problem, load_file, plan_files
 from .model import AnyPlan, Referentiel
 from .rules import check_plan
-from .yamlsource import Source
+from .yamlsource import Source, link_finding
 
 REFERENTIELS_DIR = "referentiels"
 
@@ -68,10 +68,10 @@ def _inputs(paths: list[Path]) -> tuple[list[Path], list[Path], list[Finding]]:
     ref_dirs: list[Path] = []
     problems: list[Finding] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             plans.extend(plan_files(path))
-        elif path.is_file():
-            plans.append(path)
+        elif path.is_file() or path.is_symlink():
+            plans.append(path)  # a link is refused when loaded, with its name
         else:
             problems.append(
                 Finding(display_path(path), 1, 1, "YAML-E011", Severity.ERREUR, "fichier ou dossier introuvable.")
@@ -88,15 +88,21 @@ def load_catalogue(paths: list[Path], referentiels_dir: Path | None = None) -> C
     plan_paths, ref_dirs, problems = _inputs(paths)
     catalogue = Catalogue(findings=problems, unreadable=bool(problems))
     for folder in [referentiels_dir] if referentiels_dir else ref_dirs:
+        if folder.is_symlink():
+            catalogue.findings.append(link_finding(display_path(folder)))
+            catalogue.unreadable = True
+            continue
         for path in plan_files(folder):
-            loaded = load_file(path, "referentiel", display_path(path))
+            display = display_path(path)
+            loaded = file_problem(path, display) or load_file(path, "referentiel", display)
             catalogue.findings.extend(loaded.findings)
             catalogue.unreadable |= loaded.unreadable
             if isinstance(loaded.record, Referentiel):
                 catalogue.referentiels.setdefault(loaded.record.id, loaded.record)
     seen: dict[str, Source] = {}
     for path in plan_paths:
-        loaded = load_file(path, "plan", display_path(path))
+        display = display_path(path)
+        loaded = file_problem(path, display) or load_file(path, "plan", display)
         catalogue.findings.extend(loaded.findings)
         catalogue.unreadable |= loaded.unreadable
         if loaded.record is None or isinstance(loaded.record, Referentiel) or loaded.source is None:

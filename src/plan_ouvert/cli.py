@@ -28,6 +28,7 @@ _FRENCH = {
     "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s (%(matches)s)",
     "show program's version number and exit": "afficher la version et quitter",
     "expected at least one argument": "au moins un argument attendu",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
 }
 
 
@@ -73,9 +74,20 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _nouveau(args: argparse.Namespace) -> int:
-    from .load import load_file
-    from .model import Referentiel
+    import re
 
+    from .load import load_file
+    from .model import ID_PATTERN, Referentiel
+
+    # Both become file names: an id like « ../x » or « a/b » would write or read elsewhere.
+    for what, value in (("programme", args.programme), ("identifiant", args.id)):
+        if not re.fullmatch(ID_PATTERN, value) or len(value) > 60:
+            print(
+                f"plan-ouvert : erreur : {what} « {value[:60]} » invalide : seulement des minuscules sans "
+                "accents, des chiffres et des traits d'union (ex. mrc-exemple-piar-2025), sans « / » ni « .. ».",
+                file=sys.stderr,
+            )
+            return EXIT_UNREADABLE
     gabarit = args.programme if args.programme in ("piar", "pac") else None
     ref_path = Path(args.dossier) / "referentiels" / f"{args.programme}.yml"
     if gabarit is None and ref_path.is_file():
@@ -188,12 +200,28 @@ def parser() -> argparse.ArgumentParser:
     comparer = sub.add_parser(
         "comparer",
         help="résumer en français ce qu'un changement fait aux plans",
-        description="Compare deux versions des plans (révisions git, fichiers ou "
-        "dossiers) et écrit un résumé Markdown pour la révision.",
+        description="Compare deux versions des plans et écrit un résumé Markdown pour la révision. "
+        "Chaque argument est une révision git, sauf s'il s'écrit comme un chemin (./plans, ../x, "
+        "/chemin/absolu) ; un nom qui est à la fois une révision et un fichier est refusé.",
     )
-    comparer.add_argument("base", metavar="BASE", help="version de départ : révision git, fichier ou dossier")
-    comparer.add_argument("head", metavar="HEAD", help="version proposée : révision git, fichier ou dossier")
-    comparer.set_defaults(run=_lazy("diff", "command"))
+    comparer.add_argument("base", metavar="BASE", help="version de départ : révision git, ou ./fichier, ./dossier")
+    comparer.add_argument("head", metavar="HEAD", help="version proposée : révision git, ou ./fichier, ./dossier")
+    nature = comparer.add_mutually_exclusive_group()
+    nature.add_argument(
+        "--revisions",
+        dest="nature",
+        action="store_const",
+        const="revisions",
+        help="BASE et HEAD sont des révisions git, même si un fichier porte leur nom",
+    )
+    nature.add_argument(
+        "--fichiers",
+        dest="nature",
+        action="store_const",
+        const="fichiers",
+        help="BASE et HEAD sont des fichiers ou des dossiers",
+    )
+    comparer.set_defaults(run=_lazy("diff", "command"), nature="auto")
 
     liens = sub.add_parser(
         "liens-externes",

@@ -1,5 +1,9 @@
 """Content Security Policy for the built pages: scripts only from the site itself, plus the
-exact inline scripts of each page (by SHA-256), so that injected markup can never run.
+theme's own inline scripts of each page (by SHA-256), so that injected markup can never run.
+
+An inline script is the theme's when one of the theme's templates writes it: the templates
+give its exact text, their expressions (a base URL, a name) standing for a path-like value.
+Any other inline script, hand-written in a page for instance, is reported, and never hashed.
 
 Styles allow 'unsafe-inline' because the theme sets style attributes; styles cannot run code.
 """
@@ -9,9 +13,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Iterable, Sequence
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 DATA_BLOCK = re.compile(r"""type=["']?application/(?:ld\+)?json""", re.IGNORECASE)
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+# What a template expression may print inside a theme script: a path or a name, never code (no
+# quote, bracket or colon that could end a string, call a function or name a javascript: URL).
+VALUE = r"[\w./~%-]*"
 
 BASE = {
     "default-src": ["'self'"],
@@ -26,11 +35,39 @@ BASE = {
 }
 
 
-def script_hashes(html: str) -> list[str]:
+def _inline_scripts(html: str) -> list[str]:
+    """The bodies of a text's executable inline scripts (data blocks never run)."""
+    return [body for attributes, body in INLINE_SCRIPT.findall(html) if not DATA_BLOCK.search(attributes)]
+
+
+def theme_scripts(templates: Iterable[str]) -> list[re.Pattern[str]]:
+    """One pattern per inline script that the theme's templates write."""
+    patterns: dict[str, re.Pattern[str]] = {}
+    for text in templates:
+        for body in _inline_scripts(text):
+            if not body.strip():
+                continue
+            source = VALUE.join(re.escape(part) for part in JINJA.split(body.strip()))
+            patterns.setdefault(source, re.compile(source, re.DOTALL))
+    return list(patterns.values())
+
+
+def _known(body: str, known: Sequence[re.Pattern[str]]) -> bool:
+    text = body.strip()
+    return not text or any(pattern.fullmatch(text) for pattern in known)
+
+
+def unknown_scripts(html: str, known: Sequence[re.Pattern[str]]) -> list[str]:
+    """The start of each inline script of `html` that no theme template writes."""
+    return [" ".join(body.split())[:80] for body in _inline_scripts(html) if not _known(body, known)]
+
+
+def script_hashes(html: str, known: Sequence[re.Pattern[str]] | None = None) -> list[str]:
+    """Hashes of the inline scripts of `html`: only the theme's, when its scripts are `known`."""
     hashes = []
-    for attributes, body in INLINE_SCRIPT.findall(html):
-        if DATA_BLOCK.search(attributes):
-            continue  # data blocks are never executed
+    for body in _inline_scripts(html):
+        if known is not None and not _known(body, known):
+            continue
         digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
         hashes.append(f"'sha256-{digest}'")
     return sorted(set(hashes))
@@ -43,9 +80,10 @@ def policy(hashes: list[str], header: bool = False) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def add_meta(html: str) -> str:
-    """Insert the page's policy as the first element of <head>."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes(html))}">'
+def add_meta(html: str, hashes: list[str] | None = None) -> str:
+    """Insert the page's policy as the first element of <head>: its inline scripts' `hashes`."""
+    hashes = script_hashes(html) if hashes is None else hashes
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
     return re.sub(r"<head>", f"<head>\n    {meta}", html, count=1, flags=re.IGNORECASE)
 
 

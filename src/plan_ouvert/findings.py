@@ -31,16 +31,35 @@ class Finding:
         return f"{self.file}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}"
 
     def format_github(self) -> str:
+        """One GitHub Actions workflow command: the annotation on the line to fix.
+
+        File names and messages come from the plans: escaped as GitHub documents, a name holding
+        a line break and « ::stop-commands:: » stays part of this one annotation.
+        """
         level = {Severity.ERREUR: "error", Severity.AVERTISSEMENT: "warning", Severity.INFO: "notice"}
-        # Workflow commands need %, CR and LF escaped in the message.
-        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        title = f"{self.code} ({self.severity})"
-        return f"::{level[self.severity]} file={self.file},line={self.line},col={self.column},title={title}::{text}"
+        properties = {
+            "file": self.file,
+            "line": str(self.line),
+            "col": str(self.column),
+            "title": f"{self.code} ({self.severity})",
+        }
+        listed = ",".join(f"{name}={github_property(value)}" for name, value in properties.items())
+        return f"::{level[self.severity]} {listed}::{github_data(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["severity"] = str(self.severity)
         return data
+
+
+def github_data(text: str) -> str:
+    """The message part of a workflow command: %, CR and LF escaped, so it stays on one line."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A property value of a workflow command: also « : » and « , », which end a value."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

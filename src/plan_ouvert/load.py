@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -13,7 +15,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .findings import Finding, Severity
 from .model import AnyPlan, Plan, PlanPAC, PlanPIAR, Record, Referentiel
-from .yamlsource import ReadError, Source, YamlPath, read_yaml
+from .yamlsource import ReadError, Source, YamlPath, link_finding, read_yaml
 
 PLAN_ADAPTER: TypeAdapter[AnyPlan] = TypeAdapter(Plan)
 GABARITS: dict[str, type[BaseModel]] = {"piar": PlanPIAR, "pac": PlanPAC}
@@ -52,14 +54,25 @@ _EXPECTED = {
 
 
 def _describe_input(value: Any) -> str:
+    """What kind of value was found, never the value itself.
+
+    Messages reach terminals, GitHub annotations and public pull-request comments: a value
+    could be private (text under `prive:`) or the content of a file that is not a plan, so
+    schema messages name the field and the kind of value, and the line shows the rest.
+    """
     if value is None:
         return "rien"
+    if isinstance(value, bool):
+        return "true ou false"
     if isinstance(value, dict):
         return "des clés et valeurs"
     if isinstance(value, list):
         return "une liste"
-    text = str(value)
-    return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
+    if isinstance(value, int | float):
+        return "un nombre"
+    if isinstance(value, dt.date):
+        return "une date"
+    return "un texte"
 
 
 def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
@@ -133,31 +146,38 @@ def _french(path: YamlPath, errors: list[Any], root: type[BaseModel] | None, dat
         hint = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         suggestion = f" Vouliez-vous dire « {hint[0]} » ?" if hint else ""
         listed = f" Clés permises : {', '.join(allowed)}." if allowed and not hint else ""
-        return "SCHEMA-E002", f"clé inconnue « {name} ».{suggestion}{listed}"
+        shown = name if len(name) <= 40 else f"{name[:40]}…"
+        return "SCHEMA-E002", f"clé inconnue « {shown} ».{suggestion}{listed}"
     if kind in ("union_tag_not_found", "union_tag_invalid"):
         found = data.get("gabarit") if isinstance(data, dict) else None
-        got = f" (trouvé {_describe_input(found)})" if found is not None else ""
+        got = " (valeur actuelle non reconnue)" if found is not None else ""
         return "SCHEMA-E003", f"clé « gabarit » attendue avec la valeur « piar » ou « pac »{got}."
     if kind == "string_pattern_mismatch" and "https" in str(error.get("ctx", {}).get("pattern", "")):
         return "SCHEMA-E011", (
-            f"adresse Web {_describe_input(error['input'])} invalide en {where} : elle doit commencer par "
+            f"adresse Web invalide en {where} : elle doit commencer par "
             "https:// (ou http://) et ne contenir ni espace ni guillemet."
+        )
+    if kind == "string_pattern_mismatch" and "@" in str(error.get("ctx", {}).get("pattern", "")):
+        return "SCHEMA-E012", (
+            f"adresse courriel invalide en {where} : une seule adresse de la forme nom@domaine.qc.ca, "
+            "sans « mailto: », « ? », espace ni virgule."
         )
     if kind == "string_pattern_mismatch":
         return "SCHEMA-E004", (
-            f"identifiant {_describe_input(error['input'])} invalide en {where} : seulement des "
+            f"identifiant invalide en {where} : seulement des "
             "minuscules sans accents, des chiffres et des traits d'union (ex. « 1-1 », « cjee »)."
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return "SCHEMA-E005", (
-            f"valeur {_describe_input(error['input'])} non permise en {where} : "
-            f"attendu {expected.replace(' or ', ' ou ')}."
-        )
+        return "SCHEMA-E005", (f"valeur non permise en {where} : attendu {expected.replace(' or ', ' ou ')}.")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         ctx = error.get("ctx", {})
         bound = ", ".join(f"{'au moins' if k.startswith('g') else 'au plus'} {v}" for k, v in ctx.items())
-        return "SCHEMA-E006", f"nombre hors limites en {where} : {bound} (reçu {_describe_input(error['input'])})."
+        return "SCHEMA-E006", f"nombre hors limites en {where} : {bound}."
+    if kind == "finite_number":
+        return "SCHEMA-E006", (
+            f"nombre infini ou indéterminé (.inf, .nan) en {where} : écrivez un nombre ordinaire, ou retirez la clé."
+        )
     if kind in ("string_too_long", "too_long"):
         limit = error.get("ctx", {}).get("max_length")
         what = "texte" if kind == "string_too_long" else "liste"
@@ -234,5 +254,29 @@ def load_file(path: Path, kind: str = "plan", display: str | None = None) -> Loa
     return _validate(source, kind)
 
 
+# File names become part of edit links and messages: the same alphabet as ids.
+FILE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.ya?ml")
+
+
 def plan_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    """The YAML files of a folder, links and badly named ones included (`file_problem` refuses
+    them with a finding), hidden files (editor locks, « .#plan.yml ») left out."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in (".yml", ".yaml") and not p.name.startswith(".") and (p.is_symlink() or p.is_file())
+    )
+
+
+def file_problem(path: Path, display: str) -> Loaded | None:
+    """Why a file given or found must not be read: a symbolic link, or a name outside
+    « [a-z0-9-]+.yml »; None when it may be read. Nothing of the file is read here."""
+    if path.is_symlink():
+        return Loaded(None, findings=[link_finding(display)], unreadable=True)
+    if not FILE_NAME.fullmatch(path.name):
+        message = (
+            "nom de fichier refusé : seulement des minuscules sans accents, des chiffres et des traits "
+            "d'union, terminé par « .yml » (ex. « mrc-exemple-piar-2025.yml ») ; renommez le fichier."
+        )
+        return Loaded(None, findings=[Finding(display, 1, 1, "YAML-E015", Severity.ERREUR, message)])
+    return None

@@ -35,7 +35,22 @@ Id = Annotated[
     ),
 ]
 Texte = Annotated[str, Field(max_length=5000)]
+# A finite number: .inf and .nan would make invalid JSON in the open data.
+Nombre = Annotated[float, Field(allow_inf_nan=False)]
 URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
+# A plain address, local@domain: no « ? », space or comma, so that a mailto: link cannot
+# carry extra recipients or headers (?cc=, ?bcc=, ?body=).
+COURRIEL_PATTERN = (
+    r"^[A-Za-z0-9._+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+Courriel = Annotated[
+    str,
+    Field(
+        pattern=COURRIEL_PATTERN,
+        max_length=254,
+        description="Adresse courriel simple (nom@domaine.qc.ca), sans « ? », espace ni virgule.",
+    ),
+]
 Url = Annotated[
     str,
     Field(
@@ -114,7 +129,7 @@ class Adoption(Record):
 
 class Contact(Record):
     nom: Texte | None = Field(default=None, description="Service ou personne à joindre.")
-    courriel: Texte | None = Field(default=None, description="Adresse courriel.")
+    courriel: Courriel | None = None
     telephone: Texte | None = Field(default=None, description="Numéro de téléphone.")
     site_web: Url | None = Field(default=None, description="Adresse du site Web.")
 
@@ -142,14 +157,14 @@ class Cible(Record):
         "cible vaut pour plusieurs années.",
     )
     texte: Texte = Field(description="La cible dans les mots de la source (ex. « 8 rencontres »).")
-    valeur: float | None = Field(
+    valeur: Nombre | None = Field(
         default=None,
         description="Valeur numérique, seulement si le texte ne la donne pas déjà lisiblement.",
     )
     unite: Texte | None = Field(default=None, description="Unité de la valeur (ex. « entreprises / année »).")
     echeance: Echeance = None
     realise: Texte | None = Field(default=None, description="Résultat obtenu, dans les mots du suivi.")
-    valeur_realisee: float | None = Field(default=None, description="Résultat obtenu, en nombre.")
+    valeur_realisee: Nombre | None = Field(default=None, description="Résultat obtenu, en nombre.")
 
 
 class Indicateur(Record):
@@ -160,7 +175,7 @@ class Indicateur(Record):
 
 class Allocation(Record):
     ressource: Id = Field(description="Identifiant d'une ressource du registre `ressources`.")
-    part: float = Field(ge=0, le=1000, description="Part du temps de la ressource, en pour cent (50 pour 50 %).")
+    part: Nombre = Field(ge=0, le=1000, description="Part du temps de la ressource, en pour cent (50 pour 50 %).")
 
 
 class TempsImparti(Record):

@@ -6,6 +6,7 @@ Every URL is relative to the site root and ends with "/" (a folder holding index
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,6 +128,59 @@ def report_file(plan_id: str, annee: int) -> str:
 
 def browse_url(plan_id: str, kind: str) -> str:
     return f"plans/{plan_id}/{BROWSE[kind][0]}/"
+
+
+def wording_key(text: str) -> str:
+    """What makes two clientèles one: the same words, whatever the case, accents and punctuation.
+
+    Unlike `slug`, letters of every alphabet are kept: « Тоус » (Cyrillic) and « Вce » both
+    slug to « x » but are two different clientèles.
+    """
+    return "-".join(re.findall(r"\w+", fold(text)))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A record's claim on a URL: two claims with different keys on one URL would share a page."""
+
+    url: str
+    key: str  # what the record is
+    label: str  # how a message names it
+    path: tuple[str | int, ...]  # where the file writes it
+
+
+def url_claims(plan: AnyPlan) -> Iterator[Claim]:
+    """Every record page of a plan with the place that makes it, in file order."""
+    records: list[tuple[str, Any]] = [("partenaire", p) for p in plan.partenaires]
+    if isinstance(plan, PlanPIAR):
+        records += [("enjeu", e) for e in plan.enjeux] + [("action", a) for e in plan.enjeux for a in e.actions]
+    else:
+        records += [("objectif", o) for o in plan.objectifs_specifiques]
+        records += [("moyen", m) for o in plan.objectifs_specifiques for m in o.moyens]
+    for kind, record in records:
+        yield Claim(record_url(plan.id, kind, record.id), f"{kind}:{record.id}", f"{kind} {record.id}", record._path)
+    if isinstance(plan, PlanPAC):
+        for objectif in plan.objectifs_specifiques:
+            for moyen in objectif.moyens:
+                for index, text in enumerate(moyen.clientele):
+                    yield Claim(
+                        record_url(plan.id, "clientele", slug(text)),
+                        f"clientele:{wording_key(text)}",
+                        f"clientèle « {text[:80]} »",
+                        (*moyen._path, "clientele", index),
+                    )
+
+
+def url_collisions(plan: AnyPlan) -> Iterator[tuple[Claim, Claim]]:
+    """Pairs (first, other) of distinct records whose pages would have one URL.
+
+    Two records of one kind with the same id are left to the duplicate-id rule.
+    """
+    first: dict[str, Claim] = {}
+    for claim in url_claims(plan):
+        seen = first.setdefault(claim.url, claim)
+        if seen.key != claim.key:
+            yield seen, claim
 
 
 def clienteles(plan: AnyPlan) -> dict[str, str]:

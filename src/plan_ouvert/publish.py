@@ -3,22 +3,27 @@
 1. check the plans (an erreur stops here);
 2. build with MkDocs, strict, into a fresh folder beside `site/`;
 3. check the built site independently (links, anchors, titles);
-4. swap the new folder in place of `site/`.
+4. swap the new folder in place of `site/`, in one step where the system allows it.
 
-Any failure removes the new folder and leaves the last good `site/` untouched. MkDocs runs
-as a separate program, so this module does not import it.
+Any failure removes the new folder and leaves the last good `site/` untouched; a build that
+was killed leaves its folders behind, and the next build removes them. MkDocs runs as a
+separate program, so this module does not import it.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
+import errno
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .catalogue import load_catalogue
@@ -32,9 +37,7 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _fail(message: str, staging: Path | None) -> int:
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
+def _fail(message: str) -> int:
     _say(f"construction annulée : {message}")
     _say("Le site déjà publié (site/) reste inchangé.")
     return 1
@@ -102,23 +105,95 @@ def mkdocs_problems(output: str) -> list[str]:
     return problems
 
 
-def _swap(staging: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-ancien-{os.getpid()}")
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+# renameat2(2) on Linux: exchange two paths atomically (<linux/fs.h>, <fcntl.h>).
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+# The kernel or the file system cannot exchange: fall back to two renames.
+_NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths in one system call; False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without renameat2 (glibc before 2.28)
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in _NO_EXCHANGE:
+        return False
+    raise OSError(error, os.strerror(error), str(first), None, str(second))
+
+
+def swap(staging: Path, target: Path) -> None:
+    """Put the built `staging` folder in place of `target`, which a visitor never finds missing.
+
+    The exchange is one system call: killed at any moment, the build leaves either the old
+    site or the new one at `target`, and at most a leftover folder beside it.
+    """
+    if not target.exists():
+        staging.rename(target)
+        return
+    if exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous site
+        return
+    # No atomic exchange here: two renames, `target` missing for the moment between them.
+    old = target.with_name(f".{target.name}-ancien-{os.getpid()}")
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+_OWNER = re.compile(r"-(?:nouveau|ancien)-(\d+)(?:-|$)")
+
+
+def _running(folder: Path) -> bool:
+    """Whether the build that made `folder` (its process id is in the name) still runs."""
+    owner = _OWNER.search(folder.name)
+    if owner is None or os.name != "posix" or int(owner.group(1)) == os.getpid():
+        return False
+    try:
+        os.kill(int(owner.group(1)), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(target: Path, started: float) -> list[Path]:
+    """Remove the folders that killed builds of `target` left beside it; the removed ones.
+
+    Only folders older than this build, and not those of a build still running beside it.
+    """
+    removed = []
+    for pattern in (f".{target.name}-nouveau-*", f".{target.name}-ancien-*"):
+        for folder in sorted(target.parent.glob(pattern)):
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            if folder.stat().st_mtime < started and not _running(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
 
 
 def build(root: Path, target: Path, offline: bool = False) -> int:
+    started = time.time()
     catalogue = load_catalogue([root / "plans"])
     errors = catalogue.errors()
     for finding in errors:
         _say(finding.format())
     if errors:
-        return _fail(f"{len(errors)} erreur(s) dans les plans (voir ci-dessus).", None)
+        return _fail(f"{len(errors)} erreur(s) dans les plans (voir ci-dessus).")
     warnings = count(catalogue.findings, Severity.AVERTISSEMENT)
     _say(f"plans vérifiés : {len(catalogue.entries)} plan(s), {warnings} avertissement(s).")
     for entry in catalogue.entries:
@@ -129,24 +204,35 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
         )
 
     target = target if target.is_absolute() else root / target
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-", dir=target.parent))
-    result = _mkdocs(staging, root / "mkdocs.yml", offline, source_date_epoch(root, catalogue.plans))
+    for folder in remove_leftovers(target, started):
+        _say(f"dossier laissé par une construction interrompue, supprimé : {folder.name}/")
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-{os.getpid()}-", dir=target.parent))
+    # A temporary folder is private (0700); the site is read by a web server's own user.
+    staging.chmod(stat.S_IMODE(target.stat().st_mode) if target.is_dir() else 0o755)
+    try:
+        return _build_into(root, staging, target, offline, catalogue.plans)
+    finally:
+        # A failure (or Ctrl-C) leaves nothing behind; after the swap, nothing is left here.
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _build_into(root: Path, staging: Path, target: Path, offline: bool, plans: list[AnyPlan]) -> int:
+    result = _mkdocs(staging, root / "mkdocs.yml", offline, source_date_epoch(root, plans))
     if result.returncode != 0:
         output = result.stdout + result.stderr
         for line in mkdocs_problems(output) or output.splitlines()[-20:]:
             _say(f"  {line}")
         return _fail(
-            "MkDocs a signalé les problèmes ci-dessus (mode strict : tout avertissement bloque la publication).",
-            staging,
+            "MkDocs a signalé les problèmes ci-dessus (mode strict : tout avertissement bloque la publication)."
         )
 
-    problems = check_site(staging)
+    problems = check_site(staging, directory_urls=not offline)
     for problem in problems:
         _say(f"  {problem}")
     if problems:
-        return _fail(f"{len(problems)} problème(s) dans le site construit (liens, ancres ou titres).", staging)
+        return _fail(f"{len(problems)} problème(s) dans le site construit (liens, ancres ou titres).")
 
-    _swap(staging, target)
+    swap(staging, target)
     pages = sum(1 for _ in target.rglob("index.html"))
     _say(f"site construit dans {target.name}/ : {pages} pages.")
     return 0

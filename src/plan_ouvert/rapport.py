@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from .catalogue import load_catalogue
 from .libelles import STATUTS_SUIVI
-from .model import AnyPlan, Cible, Indicateur, PlanPAC, PlanPIAR, Suivi
+from .model import ID_PATTERN, AnyPlan, Cible, Indicateur, PlanPAC, PlanPIAR, Suivi
 from .opendata import DATE_FORMAT, number_text, put, stamp, workbook_bytes
 from .pages import action_number
 from .rules.pac import cible_years, years_of
@@ -306,7 +307,13 @@ def _error(message: str) -> int:
 def _find(spec: str) -> tuple[AnyPlan | None, int]:
     """The plan named by `spec` (a file, or a plan id under plans/), or None and an exit code."""
     path = Path(spec)
-    by_file = path.suffix in (".yml", ".yaml") or path.is_file()
+    by_file = path.suffix in (".yml", ".yaml")
+    if not by_file and not re.fullmatch(ID_PATTERN, spec):
+        # Only a plan id or a .yml file: « ../x » or « a/b » must not reach another file.
+        return None, _error(
+            f"« {spec[:60]} » n'est ni un identifiant de plan (minuscules, chiffres et traits d'union) "
+            "ni un fichier .yml."
+        )
     if not by_file and not Path("plans").is_dir():
         return None, _error(f"plan « {spec} » introuvable : pas de dossier plans/ ici, donnez le chemin du fichier.")
     if by_file and not path.is_file():

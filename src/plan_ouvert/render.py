@@ -8,6 +8,8 @@ a sub-path (GitHub Pages project sites) as well as at a domain's root.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,17 +83,50 @@ def nbsp(text: str) -> Markup:
     return Markup(escaped.replace("« ", "«\u00a0"))  # noqa: S704 (escaped above)
 
 
+# The Atom feed's template: an .html name, so that the theme never publishes the raw template
+# (MkDocs copies every other file of the theme's folders into the site).
+FEED_TEMPLATE = "flux.xml.html"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build needs from the site's configuration, read once when the build starts."""
+
+    root: Path
+    plans: Path
+    templates: Path
+    site_name: str = "Plan ouvert"
+    site_url: str = ""
+    # False for the offline variant, opened from disk: links name index.html, never a folder.
+    directory_urls: bool = True
+    completude_minimale: int = 0
+    # The project's own section of the configuration, as written (templates read depot, branche).
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(
+        cls, root: Path, extra: Mapping[str, Any], *, site_name: str, site_url: str | None, directory_urls: bool
+    ) -> Settings:
+        """The settings of a project at `root`, whose own section of the configuration is `extra`."""
+        return cls(
+            root=root,
+            plans=root / extra.get("plans", "plans"),
+            templates=root / extra.get("templates", "overrides/plan"),
+            site_name=site_name,
+            site_url=site_url or "",
+            directory_urls=directory_urls,
+            completude_minimale=int(extra.get("completude_minimale", 0)),
+            extra=dict(extra),
+        )
+
+
 class Renderer:
-    def __init__(
-        self,
-        templates: Path,
-        site_name: str = "Plan ouvert",
-        settings: dict[str, Any] | None = None,
-        directory_urls: bool = True,
-    ):
-        self.directory_urls = directory_urls
+    """The one renderer of a build: its templates are compiled once and read with its settings."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
         self.env = Environment(
-            loader=FileSystemLoader(str(templates)),
+            loader=FileSystemLoader(str(settings.templates)),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -100,7 +135,6 @@ class Renderer:
             auto_reload=False,  # one build: no stat() of every template at every page
             extensions=["jinja2.ext.do"],
         )
-        self.settings = settings or {}
         self.env.filters.update(
             date_fr=lambda d: echeance.date_fr(d) if d else "",
             nombre=nombre,
@@ -116,7 +150,7 @@ class Renderer:
             STATUTS_SUIVI=STATUTS_SUIVI,
             TEMPS=TEMPS,
             GABARIT_SIGLES=pages.GABARIT_SIGLES,
-            site_name=site_name,
+            site_name=settings.site_name,
             parse_echeance=echeance.parse,
             wording=echeance.wording,
             cible_years=cible_years,
@@ -132,19 +166,19 @@ class Renderer:
             slug=pages.slug,
             is_piar=lambda p: isinstance(p, PlanPIAR),
             is_pac=lambda p: isinstance(p, PlanPAC),
-            settings=self.settings,
+            settings=settings.extra,
         )
 
     def render(self, template: str, site: Site, current_url: str, **context: Any) -> str:
         def href(target: str) -> str:
-            return relative(target, current_url, self.directory_urls)
+            return relative(target, current_url, self.settings.directory_urls)
 
         def doc(source: str) -> str:
             """Href to a hand-written page, from its Markdown path (« guide/codes.md »)."""
             stem = source.removesuffix(".md")
             if stem == "index" or stem.endswith("/index"):
                 return href(stem.removesuffix("index"))
-            if self.directory_urls:
+            if self.settings.directory_urls:
                 return href(f"{stem}/")
             return relative(f"{stem}.html", current_url)
 
@@ -152,8 +186,11 @@ class Renderer:
         # Python-Markdown ends a raw HTML block at a blank line inside some elements: keep none.
         return "\n".join(line for line in html.splitlines() if line.strip())
 
-    def feed(self, site: Site, base_url: str) -> str:
-        """Atom feed of the updates declared in the plans, newest first (no clock involved)."""
+    def feed(self, site: Site) -> str:
+        """Atom feed of the updates declared in the plans, newest first (no clock involved).
+
+        Its links are absolute, to the published site, whichever variant is being built.
+        """
         entries = []
         for plan in site.catalogue.plans:
             updates = [(m.date, m.resume or "Mise à jour du plan", m.resolution) for m in plan.mises_a_jour]
@@ -174,8 +211,8 @@ class Renderer:
                     }
                 )
         entries.sort(key=lambda e: (e["date"], e["plan_id"], e["key"]), reverse=True)
-        template = self.env.get_template("flux.xml")
-        return template.render(entries=entries, base_url=base_url.rstrip("/") + "/") + "\n"
+        base_url = (self.settings.site_url or "/").rstrip("/") + "/"
+        return self.env.get_template(FEED_TEMPLATE).render(entries=entries, base_url=base_url) + "\n"
 
     def redirect(self, site: Site, old_url: str) -> str:
         target = site.pages.redirects[old_url]
@@ -194,3 +231,22 @@ class Renderer:
             context["previous"], context["next"] = site.neighbours(page)
         context["breadcrumb"] = site.breadcrumb(page)
         return self.render(f"{page.kind}.html", site, url, **context)
+
+
+# The renderer of the build under way. The build's first step makes it (templates are read
+# afresh at each build, as `mkdocs serve` rebuilds after an edit); every page and every
+# hand-written page's macro then renders with it, and so with the same settings.
+_CURRENT: list[Renderer] = []
+
+
+def start_build(settings: Settings) -> Renderer:
+    """Make the build's one renderer."""
+    _CURRENT[:] = [Renderer(settings)]
+    return _CURRENT[0]
+
+
+def current_renderer() -> Renderer:
+    """The renderer `start_build` made for the build under way."""
+    if not _CURRENT:
+        raise RuntimeError("no build under way: the site's hooks (mkdocs.yml, hooks:) make the renderer")
+    return _CURRENT[0]

@@ -228,7 +228,8 @@ _CACHE: dict[str, tuple[tuple[tuple[str, float], ...], Site]] = {}
 
 def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
     files = sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml"))
-    return tuple((str(p), p.stat().st_mtime) for p in files)
+    # lstat: a link (even broken) is refused by the loader with a finding, not followed here.
+    return tuple((str(p), p.lstat().st_mtime) for p in files)
 
 
 def cached_site(plans_dir: Path) -> Site:

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 SKIPPED_SCHEMES = ("http", "https", "mailto", "tel", "data", "javascript")
@@ -78,30 +79,77 @@ def parse_html(text: str) -> ParsedPage:
     return page
 
 
-def _target_file(site: Path, page_rel: str, href: str, dirs: set[str] | None = None) -> tuple[str | None, str]:
+class _Target(NamedTuple):
+    file: str | None  # the file the link opens; None off the site, ".." above it
+    fragment: str
+    folder: bool  # the link names a folder, which only a web server turns into its index.html
+
+
+def _target_file(site: Path, page_rel: str, href: str, dirs: set[str] | None = None) -> _Target:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
-        return None, ""
+        return _Target(None, "", False)
     path = unquote(parts.path)
     if not path:
-        return page_rel, parts.fragment
+        return _Target(page_rel, parts.fragment, False)
     base = posixpath.dirname(page_rel)
     resolved = posixpath.normpath(posixpath.join(base, path)) if not path.startswith("/") else path.lstrip("/")
     if resolved.startswith(".."):
-        return "..", parts.fragment
+        return _Target("..", parts.fragment, False)
     resolved = posixpath.normpath(resolved)  # the same spelling as the walk of the site
     is_dir = resolved in dirs if dirs is not None else (site / resolved).is_dir()
-    if path.endswith("/") or is_dir:
+    folder = path.endswith("/") or is_dir
+    if folder:
         resolved = posixpath.normpath(posixpath.join(resolved, "index.html"))
-    return resolved, parts.fragment
+    return _Target(resolved, parts.fragment, folder)
 
 
 def _parse_file(path: str) -> ParsedPage:
     return parse_html(Path(path).read_text(encoding="utf-8", errors="replace"))
 
 
-def check_site(site: Path) -> list[str]:
-    """French messages, one per problem; empty when the site is sound."""
+def _link_problems(
+    site: Path,
+    rel: str,
+    page: ParsedPage,
+    files: set[str],
+    dirs: set[str],
+    pages: dict[str, ParsedPage],
+    directory_urls: bool,
+) -> list[str]:
+    problems: list[str] = []
+    for href, line in page.links:
+        if urlsplit(href).scheme in SKIPPED_SCHEMES:
+            continue
+        target, fragment, folder = _target_file(site, rel, href, dirs)
+        if target is None:
+            continue
+        if target == "..":
+            problems.append(f"{rel}:{line} : lien « {href} » qui sort du site.")
+            continue
+        if folder and not directory_urls:
+            # Opened from disk, a folder shows a file listing (or nothing), not its page.
+            problems.append(
+                f"{rel}:{line} : lien « {href} » vers un dossier : la variante hors ligne s'ouvre "
+                f"depuis le disque, où un lien doit nommer sa page ({target})."
+            )
+            continue
+        if target not in files:
+            problems.append(f"{rel}:{line} : lien brisé « {href} » (aucun fichier {target}).")
+            continue
+        if fragment and target.endswith(".html"):
+            ids = pages[target].ids if target in pages else set()
+            if fragment not in ids:
+                problems.append(f"{rel}:{line} : ancre brisée « {href} » (aucun id « {fragment} » dans {target}).")
+    return problems
+
+
+def check_site(site: Path, directory_urls: bool = True) -> list[str]:
+    """French messages, one per problem; empty when the site is sound.
+
+    `directory_urls` is False for a site opened from disk (the offline variant): there a link
+    to a folder is broken, since no server answers it with the folder's index.html.
+    """
     # One walk of the site answers every « does this file exist » (no stat per link).
     files: set[str] = set()
     dirs: set[str] = {"."}
@@ -135,22 +183,7 @@ def check_site(site: Path) -> list[str]:
             problems.append(f"{rel} : le titre « {page.title} » ne commence pas par le <h1> « {page.h1[0]} ».")
         for ident in sorted(page.duplicate_ids):
             problems.append(f"{rel} : identifiant id=« {ident} » en double dans la page.")
-        for href, line in page.links:
-            if urlsplit(href).scheme in SKIPPED_SCHEMES:
-                continue
-            target, fragment = _target_file(site, rel, href, dirs)
-            if target is None:
-                continue
-            if target == "..":
-                problems.append(f"{rel}:{line} : lien « {href} » qui sort du site.")
-                continue
-            if target not in files:
-                problems.append(f"{rel}:{line} : lien brisé « {href} » (aucun fichier {target}).")
-                continue
-            if fragment and target.endswith(".html"):
-                ids = pages[target].ids if target in pages else set()
-                if fragment not in ids:
-                    problems.append(f"{rel}:{line} : ancre brisée « {href} » (aucun id « {fragment} » dans {target}).")
+        problems += _link_problems(site, rel, page, files, dirs, pages, directory_urls)
     for title, where in titles.items():
         if len(where) > 1:
             problems.append(f"titre « {title} » partagé par {len(where)} pages : {', '.join(where[:5])}.")

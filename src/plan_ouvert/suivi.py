@@ -9,6 +9,7 @@ plans give their years as « 2022-2023 » without the day they end.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,11 @@ class Element:
     @property
     def statut(self) -> str | None:
         return self.suivi.statut if self.suivi else None
+
+    @property
+    def short_label(self) -> str:
+        """The label in the timeline drawing, where space is short."""
+        return self.label.replace("Moyen d'action", "Moyen")
 
 
 @dataclass
@@ -185,6 +191,16 @@ class Timeline:
 
     columns: list[str]
     rows: list[tuple[Element, list[bool]]]
+    # Each column's heading in the drawing, one short line per item (« An 1 », « 2024-2025 »).
+    heads: list[tuple[str, ...]] = field(default_factory=list)
+
+
+def year_head(plan: AnyPlan, number: int) -> tuple[str, ...]:
+    """A plan year on two short lines: one line « An 1 (2024-2025) » is wider than its column."""
+    for annee in plan.annees:
+        if annee.numero == number:
+            return (f"An {number}", f"{annee.debut}-{annee.fin}")
+    return (f"An {number}",)
 
 
 def timeline(plan: AnyPlan) -> Timeline:
@@ -192,19 +208,47 @@ def timeline(plan: AnyPlan) -> Timeline:
     if isinstance(plan, PlanPAC):
         numbers = sorted({a.numero for a in plan.annees} | {y for e in items for y in e.years})
         labels = [year_label(plan, n) for n in numbers]
+        heads = [year_head(plan, n) for n in numbers]
     else:
         numbers = sorted({y for e in items for y in e.years})
         labels = [str(n) for n in numbers]
-    return Timeline(labels, [(e, [n in e.years for n in numbers]) for e in items])
+        heads = [(label,) for label in labels]
+    return Timeline(labels, [(e, [n in e.years for n in numbers]) for e in items], heads)
+
+
+# Text in the drawing is 12 user units high. Over a label, the glyphs of common sans-serif fonts,
+# bold included, average less than 0.75 em (digits take 0.55 to 0.7 em): columns sized for that
+# keep labels apart whatever font the reader's system uses, and at any screen width, since the
+# text scales with the drawing.
+FONT_SIZE = 12
+MAX_EM_PER_CHAR = 0.75
+LINE_HEIGHT = 15
+
+
+def text_width(text: str) -> int:
+    """An upper bound of the width of `text` in the drawing, in user units."""
+    return math.ceil(len(text) * MAX_EM_PER_CHAR * FONT_SIZE)
 
 
 def svg_geometry(grid: Timeline) -> dict[str, Any]:
-    """Sizes for the SVG template: the drawing itself stays in Jinja."""
-    label_width, cell, row_height = 150, 110, 26
+    """Sizes for the SVG template, from the longest labels: the drawing itself stays in Jinja."""
+    gap = 12  # between two neighbouring labels, and around the row labels
+    head_lines = max((len(head) for head in grid.heads), default=1)
+    widest_head = max((text_width(line) for head in grid.heads for line in head), default=0)
+    widest_row = max((text_width(element.short_label) for element, _cells in grid.rows), default=0)
+    label_width = max(110, widest_row + gap)
+    cell = max(90, widest_head + gap)
+    row_height = 26
+    head_height = LINE_HEIGHT * head_lines + 10
+    width = label_width + cell * max(len(grid.columns), 1)
     return {
         "label_width": label_width,
         "cell": cell,
         "row_height": row_height,
-        "width": label_width + cell * max(len(grid.columns), 1),
-        "height": row_height * (len(grid.rows) + 1),
+        "head_height": head_height,
+        "line_height": LINE_HEIGHT,
+        "width": width,
+        # Wide screens enlarge the drawing, and its text with it: up to 1.4 times, no more.
+        "max_width": round(width * 1.4),
+        "height": head_height + row_height * len(grid.rows),
     }

@@ -17,8 +17,30 @@ _EM = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s()<>&]+(?:&amp;[^\s()<>&]+)*)\)")
 
 
+# Link text that reads as an address: « https://… », « www.… », « quebec.ca/… », « nom@domaine.ca ».
+_ADDRESS = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+|(?:[\w-]+\.)+[a-z]{2,}(?:[/?#]\S*)?|[^\s@]+@(?:[\w-]+\.)+[a-z]{2,}",
+    flags=re.IGNORECASE,
+)
+
+
+def _address(text: str) -> str:
+    """An address without what does not change where it leads: scheme, « www. », final « / », case."""
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip(), flags=re.IGNORECASE).lower()
+    return text.removeprefix("www.").rstrip("/")
+
+
+def _link(match: re.Match[str]) -> str:
+    # [https://www.quebec.ca](https://evil.example) would show one address and lead to
+    # another: a link text that reads as an address shows the real target instead.
+    label, href = match.group(1), match.group(2)
+    if _ADDRESS.fullmatch(label.strip()) and _address(label) != _address(href):
+        label = href
+    return f'<a href="{href}" rel="external nofollow noopener">{label}</a>'
+
+
 def _inline(escaped: str) -> str:
-    escaped = _LINK.sub(r'<a href="\2" rel="external nofollow noopener">\1</a>', escaped)
+    escaped = _LINK.sub(_link, escaped)
     escaped = _STRONG.sub(r"<strong>\1</strong>", escaped)
     return _EM.sub(r"<em>\1</em>", escaped)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .findings import Finding, Severity
@@ -23,6 +24,13 @@ _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 2_000_000  # a real plan is about 30 kB; 2 MB leaves room for a very large one
 MAX_DEPTH = 40  # plan files nest about 8 deep
 MAX_NODES = 100_000  # values after alias expansion: stops « billion laughs »
+# Above this many possible levels, or this many characters, nesting and size are measured on
+# the event stream before the node graph is built: libyaml's composer recurses in C (a very
+# deep file crashes the process instead of raising), its scanner slows down with the square
+# of the nesting, and building a node for each of a million values takes seconds and memory.
+SAFE_DEPTH = 1000
+SAFE_LENGTH = MAX_NODES  # a file shorter than this cannot hold MAX_NODES values without aliases
+_BLOCK_PREFIX = re.compile(r"^[ ?:-]+", flags=re.MULTILINE)
 
 YamlPath = tuple[str | int, ...]
 
@@ -66,7 +74,21 @@ def _position_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def link_finding(display: str) -> Finding:
+    """A symbolic link is never followed: it could publish a file from outside the repository."""
+    return _error(
+        display,
+        1,
+        1,
+        "YAML-E014",
+        "lien symbolique refusé : un plan ou un référentiel doit être un vrai fichier du dépôt "
+        "(un lien pourrait publier un fichier d'ailleurs). Remplacez le lien par le fichier lui-même.",
+    )
+
+
 def read_text(path: Path, display: str) -> str:
+    if path.is_symlink():
+        raise ReadError(link_finding(display), unreadable=True)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -176,7 +198,7 @@ class _Reader:
                 "développés) : retirez les ancres « & » et alias « * » répétés.",
             )
         if depth > MAX_DEPTH:
-            raise self.fail(node, "YAML-E004", f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")
+            raise _too_deep(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
             if node.tag.startswith("tag:yaml.org,2002:") and node.tag.rsplit(":", 1)[1] in _SCALAR_TAGS:
                 try:
@@ -236,11 +258,80 @@ def _check_indentation(display: str, text: str) -> None:
         )
 
 
+def _too_deep(display: str, line: int, column: int) -> ReadError:
+    return ReadError(
+        _error(
+            display,
+            line,
+            column,
+            "YAML-E004",
+            f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) : un plan en compte une dizaine ; "
+            "vérifiez les crochets « [ » et accolades « { » à partir d'ici.",
+        ),
+        unreadable=True,
+    )
+
+
+def _possible_depth(text: str) -> int:
+    """An upper bound of the nesting depth, computed in linear time without parsing.
+
+    A flow collection opens at a « [ » or « { », so there are no more flow levels than those
+    characters; a block collection starts further right than its parent (or at the same
+    column for a list under a key), so block levels are bounded by the longest run of
+    spaces and indicators (« - », « ? », « : ») that starts a line.
+    """
+    prefix = max((len(m) for m in _BLOCK_PREFIX.findall(text)), default=0)
+    return text.count("[") + text.count("{") + prefix + 2
+
+
+def _check_shape(display: str, text: str) -> None:
+    """Refuse a file nested deeper than MAX_DEPTH, or holding more than MAX_NODES values,
+    before libyaml builds its node graph.
+
+    Real plans are far below SAFE_DEPTH and SAFE_LENGTH and skip this pass. Otherwise
+    libyaml's event stream, which keeps its own stack instead of recursing, is read until
+    the first level too deep or the first value too many: a file of brackets is refused
+    after a few hundred events, in linear time.
+    """
+    if _possible_depth(text) <= SAFE_DEPTH and len(text) <= SAFE_LENGTH:
+        return
+    depth = values = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        mark = event.start_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(display, line, column)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, CollectionStartEvent | ScalarEvent | AliasEvent):
+            values += 1
+            if values > MAX_NODES:
+                raise ReadError(
+                    _error(
+                        display,
+                        line,
+                        column,
+                        "YAML-E003",
+                        f"fichier trop complexe (plus de {MAX_NODES} valeurs) : un plan en compte "
+                        "quelques milliers. Vérifiez qu'il s'agit bien d'un plan.",
+                    ),
+                    unreadable=True,
+                )
+
+
 def read_yaml(path: Path, display: str | None = None) -> Source:
     """Read one YAML file into a Source, or raise ReadError with a French finding."""
     display = display or str(path)
     text = read_text(path, display)
     _check_indentation(display, text)
+    try:
+        _check_shape(display, text)
+    except yaml.MarkedYAMLError as exc:
+        raise ReadError(_syntax_finding(display, exc)) from None
+    except yaml.YAMLError:
+        raise ReadError(_error(display, 1, 1, "YAML-E001", "syntaxe YAML invalide.")) from None
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
@@ -257,6 +348,6 @@ def read_yaml(path: Path, display: str | None = None) -> Source:
     except yaml.YAMLError:
         raise ReadError(_error(display, 1, 1, "YAML-E001", "syntaxe YAML invalide.")) from None
     except RecursionError:
-        raise ReadError(_error(display, 1, 1, "YAML-E004", "imbrication trop profonde.")) from None
+        raise _too_deep(display, 1, 1) from None
     finally:
         loader.dispose()

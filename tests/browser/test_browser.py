@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ LAYOUTS = {
     "historique": f"{PAC}historique/",
     "donnees": "donnees/",
     "guide": "guide/codes/",
+    # The page a host sends for any missing address: a theme template, not a Markdown page.
+    "introuvable": "404.html",
 }
 
 
@@ -98,16 +101,70 @@ def test_no_third_party_request_and_no_script_error(visit: Callable[..., Visit],
     assert record.csp_violations() == []  # the pages work under their Content Security Policy
 
 
-@pytest.mark.parametrize("layout", list(LAYOUTS))
+AXE_PAGES = LAYOUTS
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.mark.parametrize("layout", list(AXE_PAGES))
 def test_axe_finds_no_violation(visit: Callable[..., Visit], served: Served, layout: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page = visit(served.base + LAYOUTS[layout]).page
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
+    page = visit(served.base + AXE_PAGES[layout]).page
+    results = Axe().run(page, options=WCAG_AA)
     violations = results.response["violations"]
     assert violations == [], results.generate_report()
+
+
+def test_not_found_page_stays_accessible_without_the_stylesheets(browser: Any, served: Served) -> None:
+    """A site served under another address than its configured one loses its stylesheets on the
+    404 page (its links start from that address): the page must still read well."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    def local_without_stylesheets(route: Any) -> None:
+        request = route.request
+        if request.resource_type == "stylesheet" or not request.url.startswith("http://127.0.0.1"):
+            route.abort()
+        else:
+            route.continue_()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
+    try:
+        context.route("**/*", local_without_stylesheets)
+        page = context.new_page()
+        page.goto(served.base + "404.html")
+        page.wait_for_load_state("networkidle")
+        # The theme's stylesheet did not apply: its header would stick to the top of the window.
+        assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") == "static"
+        results = Axe().run(page, options=WCAG_AA)
+        assert results.response["violations"] == [], results.generate_report()
+        assert page.get_by_role("heading", level=1).inner_text() == "Page introuvable"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_timeline_labels_never_overlap(visit: Callable[..., Visit], served: Served, width: int) -> None:
+    """Year headings, row labels and bars of the timeline, measured as drawn: no two touch."""
+    page = visit(served.base + LAYOUTS["suivi"], width=width).page
+    box = (
+        "e => { const r = e.getBoundingClientRect();"
+        " return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; }"
+    )
+    shapes = page.locator(".po-timeline svg text, .po-timeline svg rect").evaluate_all(
+        f"els => els.map(e => ({{...({box})(e), name: e.textContent.trim()}}))"
+    )
+    frame = page.locator(".po-timeline svg").evaluate(box)
+    heads = page.locator(".po-timeline svg .po-tl-head").count()
+    assert heads >= 3 and len(shapes) > heads
+    for shape in shapes:  # nothing is cut off at the drawing's edges
+        assert frame["left"] <= shape["left"] and shape["right"] <= frame["right"] + 0.5, shape
+    overlaps = [
+        (a["name"], b["name"])
+        for a, b in itertools.combinations(shapes, 2)
+        if min(a["right"], b["right"]) - max(a["left"], b["left"]) > 0.5
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 0.5
+    ]
+    assert overlaps == []
 
 
 def test_two_taps_from_a_plan_to_any_action(visit: Callable[..., Visit], served: Served) -> None:

@@ -8,7 +8,8 @@ blocks the build), what it says « généralement » or merely recommends is an 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..findings import Finding, Severity
 from ..model import AnyPlan, Referentiel
@@ -21,6 +22,9 @@ class Hit:
 
     path: YamlPath
     message: str
+    # The exact line and column when the rule knows better than the start of `path`
+    # (a character inside a text).
+    at: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class Context:
     plan: AnyPlan
     referentiel: Referentiel | None
     source: Source
+    # What several rules of one plan compute alike (one pass over its texts), by name.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 Check = Callable[[Context], Iterator[Hit]]
@@ -62,7 +68,7 @@ def check_plan(plan: AnyPlan, referentiel: Referentiel | None, source: Source) -
         if current.gabarit not in (None, plan.gabarit):
             continue
         for hit in current.check(context):
-            line, column = source.locate(hit.path)
+            line, column = hit.at or source.locate(hit.path)
             findings.append(
                 Finding(
                     source.display,

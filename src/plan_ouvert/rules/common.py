@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 
 from pydantic import BaseModel
 
 from ..findings import Severity
 from ..model import Record
+from ..pages import url_collisions
+from ..yamlsource import Source, YamlPath
 from . import Context, Hit, rule
 
 # Text fields that the schema requires and that must say something.
@@ -145,3 +149,167 @@ def old_id_reused(ctx: Context) -> Iterator[Hit]:
                     f"l'ancien identifiant « {old} » est repris par un autre élément : retirez-le de "
                     "« anciens_ids » ou choisissez un autre identifiant.",
                 )
+
+
+# --- Deceptive characters ---------------------------------------------------------------------
+
+# Bidirectional controls reorder what is displayed (« Trojan Source »): the text read is not
+# the text written.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+INVISIBLES = {
+    "\u200b": "espace sans chasse",
+    "\u200c": "antiliant sans chasse",
+    "\u200d": "liant sans chasse",
+    "\u2060": "gluon de mots",
+    "\ufeff": "indicateur d'ordre des octets",
+}
+LOOK_ALIKE_SCRIPTS = {"CYRILLIC": "cyrilliques", "GREEK": "grecques"}
+# Greek and Cyrillic blocks: a text without any of these cannot mix them with Latin.
+_LOOK_ALIKE = "\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1d26-\u1d2a\u1d5e-\u1d61\u1f00-\u1fff\u2de0-\u2dff\ua640-\ua69f"
+_SUSPICIOUS = re.compile(f"[{_BIDI}{''.join(INVISIBLES)}{_LOOK_ALIKE}]")
+_BIDI_CHAR = re.compile(f"[{_BIDI}]")
+_INVISIBLE_CHAR = re.compile(f"[{''.join(INVISIBLES)}]")
+# Line breaks as YAML counts them, to turn a character back into a line and column.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_SEARCH_LINES = 200  # a text value spans a few lines; do not look further for its character
+
+
+def texts(record: BaseModel) -> Iterator[tuple[YamlPath, str]]:
+    """The public texts of one record (fields and lists of texts), never `prive`."""
+    path = path_of(record)
+    for name in type(record).model_fields:
+        if name == "prive":
+            continue
+        value = getattr(record, name)
+        if isinstance(value, str):
+            yield (*path, name), value
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    yield (*path, name, index), item
+
+
+def visible(text: str) -> str:
+    """A text fit to quote in a message: invisible and direction characters removed."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+class _Places:
+    """Where a character sits in the file: the value's line, or one of the lines after it."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.lines: list[str] | None = None
+
+    def find(self, path: YamlPath, char: str) -> tuple[int, int] | None:
+        if self.lines is None:
+            try:
+                self.lines = _LINE_BREAK.split(self.source.path.read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError):
+                self.lines = []
+        line, column = self.source.locate(path)
+        for number in range(line, min(len(self.lines), line + _SEARCH_LINES) + 1):
+            found = self.lines[number - 1].find(char, column - 1 if number == line else 0)
+            if found >= 0:
+                return number, found + 1
+        return None  # written as an escape (« \u202e »): the value's place will do
+
+
+def _field(path: YamlPath) -> str:
+    return next((str(p) for p in reversed(path) if isinstance(p, str)), "texte")
+
+
+def _suspicious(ctx: Context) -> tuple[list[tuple[YamlPath, str]], _Places]:
+    """The texts holding a character one of the three rules below looks for, found in one
+    pass that the three share; almost every text is skipped by one regular expression."""
+    if "suspects" not in ctx.memo:
+        found = [
+            (path, text)
+            for record in walk(ctx.plan)
+            for path, text in texts(record)
+            if not text.isascii() and _SUSPICIOUS.search(text)
+        ]
+        ctx.memo["suspects"] = (found, _Places(ctx.source))
+    result: tuple[list[tuple[YamlPath, str]], _Places] = ctx.memo["suspects"]
+    return result
+
+
+@rule("COM-E008", Severity.ERREUR, "Caractère de contrôle de direction")
+def bidi_controls(ctx: Context) -> Iterator[Hit]:
+    found, places = _suspicious(ctx)
+    for path, text in found:
+        match = _BIDI_CHAR.search(text)
+        if match:
+            char = match.group()
+            yield Hit(
+                path,
+                f"caractère de contrôle de direction U+{ord(char):04X} dans « {_field(path)} » : invisible, "
+                "il change l'ordre d'affichage du texte et fait lire autre chose que ce qui est écrit ; "
+                "retirez-le.",
+                places.find(path, char),
+            )
+
+
+@rule("COM-W002", Severity.AVERTISSEMENT, "Caractère invisible dans un texte")
+def invisible_characters(ctx: Context) -> Iterator[Hit]:
+    found, places = _suspicious(ctx)
+    for path, text in found:
+        match = _INVISIBLE_CHAR.search(text)
+        if match:
+            char = match.group()
+            yield Hit(
+                path,
+                f"caractère invisible U+{ord(char):04X} ({INVISIBLES[char]}) dans « {_field(path)} » : il ne "
+                "se voit pas mais change le texte (recherche, comparaison, adresse) ; retirez-le.",
+                places.find(path, char),
+            )
+
+
+def _script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return next((s for s in ("LATIN", *LOOK_ALIKE_SCRIPTS) if name.startswith(f"{s} ")), None)
+
+
+def mixed_word(text: str) -> tuple[str, str, str] | None:
+    """The first word mixing Latin letters with Cyrillic or Greek ones: (word, letter, script)."""
+    for match in re.finditer(r"\w+", text):
+        word = match.group()
+        scripts = [(c, _script(c)) for c in word]
+        if not any(script == "LATIN" for _, script in scripts):
+            continue
+        for letter, script in scripts:
+            if script is not None and script in LOOK_ALIKE_SCRIPTS:
+                return word, letter, script
+    return None
+
+
+@rule("COM-W003", Severity.AVERTISSEMENT, "Mot mêlant des alphabets")
+def mixed_scripts(ctx: Context) -> Iterator[Hit]:
+    # « Сlientèle » with a Cyrillic С looks French but is another word: another page, another
+    # search result, a deceptive title.
+    found, places = _suspicious(ctx)
+    for path, text in found:
+        mixed = mixed_word(text)
+        if mixed:
+            word, letter, script = mixed
+            yield Hit(
+                path,
+                f"le mot « {visible(word)[:60]} » dans « {_field(path)} » mêle des lettres latines et "
+                f"{LOOK_ALIKE_SCRIPTS[script]} (« {letter} », U+{ord(letter):04X}) : il ressemble à un mot "
+                "français sans en être un ; retapez-le au clavier.",
+                places.find(path, letter),
+            )
+
+
+@rule("COM-E009", Severity.ERREUR, "Deux éléments à la même adresse")
+def url_collision(ctx: Context) -> Iterator[Hit]:
+    for first, other in url_collisions(ctx.plan):
+        line, column = ctx.source.locate(first.path)
+        yield Hit(
+            other.path,
+            f"{visible(other.label)} : même page « {first.url} » que {visible(first.label)} "
+            f"(ligne {line}, colonne {column}) ; l'une effacerait l'autre. Distinguez-les dès les premiers "
+            "mots, en lettres latines : l'adresse de la page en vient.",
+        )

@@ -1,0 +1,46 @@
+"""The Content Security Policy allows the theme's inline scripts, and only those."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from plan_ouvert import csp
+
+THEME = Path(str(files("material"))) / "templates"
+
+
+@pytest.fixture(scope="module")
+def known() -> list[re.Pattern[str]]:
+    return list(csp.theme_scripts(p.read_text(encoding="utf-8") for p in THEME.rglob("*.html")))
+
+
+def _bootstrap(base_url: str) -> str:
+    """Material's first inline script (__md_scope, __md_get…) as a page at `base_url` has it."""
+    template = (THEME / "partials" / "javascripts" / "base.html").read_text(encoding="utf-8")
+    (body,) = [b for _, b in csp.INLINE_SCRIPT.findall(template)]
+    return f"<script>{csp.JINJA.sub(base_url, body)}</script>"
+
+
+def test_theme_scripts_are_recognised_at_any_depth(known: list[re.Pattern[str]]) -> None:
+    page = "".join(_bootstrap(url) for url in ("/plan-ouvert/", ".", "../../..")) + (
+        '<script id="__config" type="application/json">{"base": ".."}</script>'
+        "<script>var target=document.getElementById(location.hash.slice(1));"
+        'target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"))</script>'
+    )
+    assert csp.unknown_scripts(page, known) == []
+    assert len(csp.script_hashes(page, known)) == 4
+
+
+def test_other_inline_scripts_are_reported_and_never_allowed(known: list[re.Pattern[str]]) -> None:
+    escaped = _bootstrap('..",location),alert(document.cookie),("')  # leaves the theme's string
+    page = f"{_bootstrap('..')}<script>alert(1)</script>{escaped}"
+    unknown = csp.unknown_scripts(page, known)
+    assert unknown[0] == "alert(1)"
+    assert len(unknown) == 2 and "alert(document.cookie)" in unknown[1]
+    allowed = csp.script_hashes(page, known)
+    assert allowed == csp.script_hashes(_bootstrap(".."))
+    assert f"script-src 'self' {allowed[0]}\"" in csp.add_meta(f"<head>{page}</head>", allowed)
