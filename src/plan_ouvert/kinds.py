@@ -1,0 +1,342 @@
+"""Plan kinds: what a plan of a kind is made of, read from a data file.
+
+A kind file names the levels of the plan's hierarchy with their French words, the fields of
+each level (from the fixed vocabulary of FIELD_TYPES, which the code knows how to validate,
+show and export), the overview table's columns, the browse views and the program's own rule
+sets. The pydantic model of a plan of that kind, and so its JSON Schema, is built from it: a
+new kind of plan needs a YAML file, not code.
+
+Built-in kinds ship with the package (types/); a repository adds or overrides kinds in
+plans/types/, next to the référentiels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, create_model, model_validator
+
+from .model import (
+    ID_PATTERN,
+    AnciensIds,
+    Echeance,
+    Id,
+    Indicateur,
+    Nombre,
+    PlanBase,
+    Record,
+    Ressource,
+    Suivi,
+    TempsImparti,
+    Texte,
+    Textes,
+    Url,
+)
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+Cle = Annotated[str, Field(pattern=KEY_PATTERN, max_length=40, description="Clé YAML : minuscules et _.")]
+TYPES_DIR = "types"
+
+
+class Financement(Record):
+    """One funding source of an element: who pays, how much, as the plan words it."""
+
+    source: Texte = Field(description="Source de financement, dans les mots du plan (ex. « FRR volet 2 »).")
+    partenaire: Id | None = Field(
+        default=None, description="Identifiant du partenaire qui finance, s'il est au registre."
+    )
+    montant: Nombre | None = Field(default=None, description="Montant en dollars, s'il est donné.")
+    texte: Texte | None = Field(default=None, description="Le montant ou la précision dans les mots du plan.")
+
+
+# The vocabulary of field types: what each accepts in a plan file (annotation, default).
+FIELD_TYPES: dict[str, tuple[Any, Any]] = {
+    "texte": (Texte | None, None),
+    "textes": (Textes, list),
+    "entier": (int | None, None),
+    "nombre": (Nombre | None, None),
+    "montant": (Nombre | Texte | None, None),
+    "date": (dt.date | None, None),
+    "echeance": (Echeance, None),
+    "partenaires": (list[Id], list),
+    "reference": (list[int], list),
+    "indicateurs": (list[Indicateur], list),
+    "temps_imparti": (TempsImparti | None, None),
+    "financement": (list[Financement], list),
+    "lien": (Url | None, None),
+    "suivi": (Suivi | None, None),
+}
+TypeChamp = Literal[
+    "texte",
+    "textes",
+    "entier",
+    "nombre",
+    "montant",
+    "date",
+    "echeance",
+    "partenaires",
+    "reference",
+    "indicateurs",
+    "temps_imparti",
+    "financement",
+    "lien",
+    "suivi",
+]
+# Field types whose value the page shows as a list, a table or a sentence of its own.
+LIST_TYPES = {"textes", "partenaires", "reference", "indicateurs", "financement"}
+
+
+class Champ(Record):
+    """A field of a level: its YAML key, its type, its French words."""
+
+    cle: Cle
+    type: TypeChamp = Field(description="Type du champ : " + ", ".join(FIELD_TYPES) + ".")
+    libelle: Texte = Field(description="Nom du champ sur les pages (ex. « Porteur »).")
+    aide: Texte | None = Field(default=None, description="Explication affichée dans l'éditeur (VS Code).")
+    obligatoire: bool = Field(
+        default=False, description="Sans ce champ, le fichier est ambigu : erreur de lecture (rare)."
+    )
+    attendu: bool = Field(
+        default=False,
+        description="Le gabarit attend ce champ : son absence est une non-conformité signalée, pas une erreur.",
+    )
+    manque: Texte | None = Field(default=None, description="Ce que la page dit quand le champ est absent.")
+    referentiel: Cle | None = Field(
+        default=None, description="Pour le type reference : la liste du référentiel visée (ex. axes)."
+    )
+    vue: Cle | None = Field(
+        default=None,
+        description="Pour le type textes : dossier d'une vue qui regroupe les éléments par valeur (ex. clienteles).",
+    )
+    vue_titre: Texte | None = Field(default=None, description="Titre de cette vue (ex. « Clientèles visées »).")
+    role: Texte | None = Field(
+        default=None, description="Pour le type partenaires : le rôle du partenaire (ex. « porteur »)."
+    )
+
+    @model_validator(mode="after")
+    def _type_options(self) -> Champ:
+        if self.type == "reference" and not self.referentiel:
+            raise ValueError("un champ de type reference nomme sa liste du référentiel (referentiel: axes).")
+        if self.vue and self.type != "textes":
+            raise ValueError("seul un champ de type textes peut avoir une vue.")
+        return self
+
+
+class Niveau(Record):
+    """A level of the hierarchy: enjeu, action, orientation, objectif, moyen d'action…"""
+
+    cle: Cle = Field(description="Clé de la liste dans le niveau au-dessus (ex. actions).")
+    type: Annotated[str, Field(pattern=ID_PATTERN, max_length=40)] = Field(
+        description="Nom court du niveau (ex. action) : il nomme ses pages et ses données."
+    )
+    dossier: Annotated[str, Field(pattern=ID_PATTERN, max_length=40)] = Field(
+        description="Dossier des adresses de ses pages (ex. actions)."
+    )
+    singulier: Texte = Field(description="Nom au singulier, tel qu'on l'écrit avant un numéro (ex. « Action »).")
+    pluriel: Texte = Field(description="Nom au pluriel (ex. « Actions »).")
+    feminin: bool = Field(default=False, description="Le nom est féminin (« Aucune action »).")
+    numerotation: Literal["id", "champ", "position"] = Field(
+        default="position",
+        description="D'où vient le numéro : id (« 1-2 » donne 1.2), champ (le champ numero) ou position "
+        "(1, 2, 3… sous le parent, préfixé du numéro du parent).",
+    )
+    texte: Cle | None = Field(default=None, description="Champ du texte principal (ex. texte, enonce).")
+    titre: Cle | None = Field(default=None, description="Champ d'un libellé facultatif ajouté au titre.")
+    page: Annotated[str, Field(pattern=r"^[a-z_]+$")] = Field(
+        default="element", description="Gabarit de page sous overrides/plan/ (element par défaut)."
+    )
+    champs: list[Champ] = Field(default_factory=list, description="Champs du niveau, dans l'ordre des pages.")
+
+    def champ(self, cle: str) -> Champ | None:
+        return next((c for c in self.champs if c.cle == cle), None)
+
+    @property
+    def aucun(self) -> str:
+        return "Aucune" if self.feminin else "Aucun"
+
+
+class ColonneApercu(Record):
+    """A column of the overview table: fields of one level shown together."""
+
+    libelle: Texte = Field(description="Titre de la colonne (celui du gabarit du ministère s'il y en a un).")
+    niveau: Annotated[str, Field(pattern=ID_PATTERN)] = Field(description="Type du niveau dont les champs s'affichent.")
+    champs: list[Cle] = Field(description="Champs affichés dans la colonne.")
+
+
+Vue = Literal["partenaires", "referentiel", "echeances", "suivi", "etat", "historique"]
+DEFAULT_VIEWS: tuple[Vue, ...] = ("partenaires", "echeances", "suivi", "etat", "historique")
+
+
+class TypePlan(Record):
+    """A kind of plan: its levels, fields, words, overview columns and views."""
+
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=40)] = Field(
+        description="Identifiant du type : la valeur de « gabarit: » dans les plans."
+    )
+    nom: Texte = Field(description="Nom du type de plan (ex. « Plan de développement de la zone agricole »).")
+    sigle: Texte = Field(description="Nom court dans les titres (ex. « PDZA »).")
+    description: Texte | None = Field(default=None, description="À quoi sert ce type de plan.")
+    niveaux: list[Niveau] = Field(min_length=1, max_length=4, description="Niveaux, du plus haut au plus bas.")
+    ressources: bool = Field(default=False, description="Le plan tient un registre des ressources (PIAR).")
+    programme: bool = Field(
+        default=False,
+        description="Le plan nomme obligatoirement le référentiel de son programme (clé « programme »).",
+    )
+    annee: Texte = Field(default="An", description="Mot d'une année du plan (« An » donne « An 1 (2024-2025) »).")
+    rapport: Texte = Field(default="Reddition de compte", description="Nom du rapport annuel.")
+    colonnes: list[ColonneApercu] = Field(default_factory=list, description="Colonnes du tableau d'ensemble.")
+    vues: list[Vue] = Field(
+        default_factory=lambda: list(DEFAULT_VIEWS),
+        description="Vues offertes : partenaires, referentiel, echeances, suivi, etat, historique.",
+    )
+    regles: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(
+        default_factory=list, description="Règles propres au programme (ex. piar, pac)."
+    )
+    apercu: Annotated[str, Field(pattern=r"^[a-z_]+$")] = Field(
+        default="apercu", description="Gabarit du tableau d'ensemble sous overrides/plan/ (_apercu.html par défaut)."
+    )
+    modele: Texte | None = Field(default=None, description="Plan modèle que « plan-ouvert nouveau » recopie.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TypePlan:
+        seen: set[str] = set()
+        for niveau in self.niveaux:
+            if niveau.type in seen or niveau.dossier in {n.dossier for n in self.niveaux if n is not niveau}:
+                raise ValueError(f"niveau « {niveau.type} » en double (type ou dossier).")
+            seen.add(niveau.type)
+            keys = [c.cle for c in niveau.champs]
+            if len(keys) != len(set(keys)):
+                raise ValueError(f"champ en double dans le niveau « {niveau.type} ».")
+        for colonne in self.colonnes:
+            if colonne.niveau not in seen:
+                raise ValueError(f"la colonne « {colonne.libelle} » nomme un niveau inconnu : « {colonne.niveau} ».")
+        return self
+
+    def niveau(self, type_: str) -> Niveau:
+        return next(n for n in self.niveaux if n.type == type_)
+
+    def depth(self, type_: str) -> int:
+        return next(i for i, n in enumerate(self.niveaux) if n.type == type_)
+
+    def champs(self) -> Iterator[tuple[Niveau, Champ]]:
+        for niveau in self.niveaux:
+            for champ in niveau.champs:
+                yield niveau, champ
+
+    def has_field_type(self, type_: str) -> bool:
+        return any(c.type == type_ for _, c in self.champs())
+
+    def value_views(self) -> list[tuple[Niveau, Champ]]:
+        return [(n, c) for n, c in self.champs() if c.vue]
+
+
+# --- The plan model of a kind -----------------------------------------------------------------
+
+_RESERVED = {"id", "anciens_ids", "prive", "numero"}
+
+
+def _field(champ: Champ) -> tuple[Any, Any]:
+    annotation, default = FIELD_TYPES[champ.type]
+    description = champ.aide or champ.libelle
+    if champ.obligatoire and default is None:
+        return annotation, Field(description=description)
+    if default is list:
+        return annotation, Field(default_factory=list, description=description)
+    return annotation, Field(default=None, description=description)
+
+
+def _class_name(text: str) -> str:
+    return "".join(part.capitalize() for part in text.replace("-", "_").split("_"))
+
+
+def build_models(kind: TypePlan) -> type[PlanBase]:
+    """The pydantic class of a plan of this kind, built bottom-up from its levels."""
+    child: tuple[str, type[BaseModel], Niveau] | None = None
+    for niveau in reversed(kind.niveaux):
+        fields: dict[str, Any] = {
+            "id": (Id, ...),
+            "anciens_ids": (AnciensIds, Field(default_factory=list)),
+        }
+        if niveau.numerotation == "champ":
+            fields["numero"] = (int, Field(ge=0, le=999, description=f"Numéro de l'élément ({niveau.singulier})."))
+        for champ in niveau.champs:
+            if champ.cle in _RESERVED:
+                raise ValueError(f"le champ « {champ.cle} » est réservé.")
+            fields[champ.cle] = _field(champ)
+        if child is not None:
+            key, model, below = child
+            fields[key] = (list[model], Field(default_factory=list, description=below.pluriel))  # type: ignore[valid-type]
+        model_cls = create_model(
+            f"{_class_name(kind.id)}{_class_name(niveau.type)}", __base__=Record, __doc__=niveau.singulier, **fields
+        )
+        child = (niveau.cle, model_cls, niveau)
+    if child is None:  # a kind has at least one level (min_length)
+        raise ValueError("type de plan sans niveau")
+    key, top, niveau = child
+    plan_fields: dict[str, Any] = {
+        "gabarit": (Literal[kind.id], Field(description=f"Type du plan : {kind.id} ({kind.nom}).")),
+        key: (list[top], Field(default_factory=list, description=niveau.pluriel)),  # type: ignore[valid-type]
+    }
+    if kind.programme:
+        plan_fields["programme"] = (
+            Id,
+            Field(description="Identifiant du référentiel du programme (plans/referentiels/)."),
+        )
+    if kind.ressources:
+        plan_fields["ressources"] = (
+            list[Ressource],
+            Field(default_factory=list, description="Registre des ressources."),
+        )
+    return create_model(f"Plan{_class_name(kind.id)}", __base__=PlanBase, __doc__=kind.nom, **plan_fields)
+
+
+# --- The kinds known to a build --------------------------------------------------------------
+
+
+@dataclass
+class Kind:
+    """A kind with its generated plan class."""
+
+    spec: TypePlan
+    model: type[PlanBase]
+    origin: str  # file the kind came from, for messages
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass
+class Kinds:
+    by_id: dict[str, Kind] = field(default_factory=dict)
+
+    def get(self, kind_id: str) -> Kind | None:
+        return self.by_id.get(kind_id)
+
+    def __iter__(self) -> Iterator[Kind]:
+        return iter(self.by_id.values())
+
+    def add(self, spec: TypePlan, origin: str) -> Kind:
+        kind = Kind(spec, build_models(spec), origin)
+        self.by_id[spec.id] = kind
+        return kind
+
+    def of(self, plan: PlanBase) -> Kind:
+        return self.by_id[str(getattr(plan, "gabarit"))]  # noqa: B009 (generated field)
+
+
+def builtin_files() -> list[tuple[str, str]]:
+    """(name, text) of the kinds shipped with Plan ouvert."""
+    folder = resources.files("plan_ouvert").joinpath(TYPES_DIR)
+    return sorted((entry.name, entry.read_text("utf-8")) for entry in folder.iterdir() if entry.name.endswith(".yml"))
+
+
+def kind_files(folder: Path) -> list[Path]:
+    return (
+        sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()) if folder.is_dir() else []
+    )
