@@ -1,4 +1,9 @@
-"""A set of plan files with their référentiels, loaded and checked together."""
+"""A set of plan files with their kinds and référentiels, loaded and checked together.
+
+Loading runs in three steps: the plan kinds (built in, then plans/types/), the référentiels
+(plans/referentiels/), then each plan, validated by its kind's model, turned into its
+element tree and checked.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import Finding, Severity, sort_findings
+from .kinds import Kind, Kinds, TypePlan
 from .load import file_problem, load_file, plan_files
 from .model import AnyPlan, Referentiel
 from .rules import check_plan
+from .tree import PlanTree, build_tree
 from .yamlsource import Source, link_finding
 
 REFERENTIELS_DIR = "referentiels"
+TYPES_DIR = "types"
 
 
 @dataclass
@@ -22,12 +30,15 @@ class Entry:
     plan: AnyPlan
     source: Source
     referentiel: Referentiel | None
+    kind: Kind
+    tree: PlanTree
 
 
 @dataclass
 class Catalogue:
     entries: list[Entry] = field(default_factory=list)
     referentiels: dict[str, Referentiel] = field(default_factory=dict)
+    kinds: Kinds = field(default_factory=Kinds.builtin)
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False  # some input could not be read at all (CLI exit code 2)
     _index: dict[str, Entry] = field(default_factory=dict, repr=False)
@@ -53,12 +64,12 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _referentiels_dir(path: Path) -> Path | None:
-    """The nearest `referentiels/` folder beside the input or above it."""
+def _data_dir(path: Path, name: str = REFERENTIELS_DIR) -> Path | None:
+    """The nearest `referentiels/` (or `types/`) folder beside the input or above it."""
     start = path if path.is_dir() else path.parent
     for folder in (start, *start.parents):
-        candidate = folder / REFERENTIELS_DIR
-        if candidate.is_dir():
+        candidate = folder / name
+        if candidate.is_dir() or candidate.is_symlink():
             return candidate
     return None
 
@@ -77,35 +88,50 @@ def _inputs(paths: list[Path]) -> tuple[list[Path], list[Path], list[Finding]]:
                 Finding(display_path(path), 1, 1, "YAML-E011", Severity.ERREUR, "fichier ou dossier introuvable.")
             )
             continue
-        found = _referentiels_dir(path)
+        found = _data_dir(path)
         if found and found not in ref_dirs:
             ref_dirs.append(found)
     return plans, ref_dirs, problems
+
+
+def _data_files(catalogue: Catalogue, folder: Path, kind: str) -> list[TypePlan | Referentiel]:
+    """Every valid kind or référentiel file of a folder; the others leave their findings."""
+    if folder.is_symlink():
+        catalogue.findings.append(link_finding(display_path(folder)))
+        catalogue.unreadable = True
+        return []
+    found = []
+    for path in plan_files(folder):
+        display = display_path(path)
+        loaded = file_problem(path, display) or load_file(path, kind, display)
+        catalogue.findings.extend(loaded.findings)
+        catalogue.unreadable |= loaded.unreadable
+        if isinstance(loaded.record, (TypePlan, Referentiel)):
+            found.append(loaded.record)
+    return found
 
 
 def load_catalogue(paths: list[Path], referentiels_dir: Path | None = None) -> Catalogue:
     """Load, validate and check every plan under `paths`; never raises for bad content."""
     plan_paths, ref_dirs, problems = _inputs(paths)
     catalogue = Catalogue(findings=problems, unreadable=bool(problems))
-    for folder in [referentiels_dir] if referentiels_dir else ref_dirs:
-        if folder.is_symlink():
-            catalogue.findings.append(link_finding(display_path(folder)))
-            catalogue.unreadable = True
-            continue
-        for path in plan_files(folder):
-            display = display_path(path)
-            loaded = file_problem(path, display) or load_file(path, "referentiel", display)
-            catalogue.findings.extend(loaded.findings)
-            catalogue.unreadable |= loaded.unreadable
-            if isinstance(loaded.record, Referentiel):
-                catalogue.referentiels.setdefault(loaded.record.id, loaded.record)
+    data_dirs = [referentiels_dir] if referentiels_dir else ref_dirs
+    for folder in data_dirs:
+        types = folder.parent / TYPES_DIR
+        for spec in _data_files(catalogue, types, "type") if types.is_dir() or types.is_symlink() else []:
+            if isinstance(spec, TypePlan):
+                catalogue.kinds.add(spec, display_path(types / f"{spec.id}.yml"))
+    for folder in data_dirs:
+        for record in _data_files(catalogue, folder, "referentiel"):
+            if isinstance(record, Referentiel):
+                catalogue.referentiels.setdefault(record.id, record)
     seen: dict[str, Source] = {}
     for path in plan_paths:
         display = display_path(path)
-        loaded = file_problem(path, display) or load_file(path, "plan", display)
+        loaded = file_problem(path, display) or load_file(path, "plan", display, catalogue.kinds)
         catalogue.findings.extend(loaded.findings)
         catalogue.unreadable |= loaded.unreadable
-        if loaded.record is None or isinstance(loaded.record, Referentiel) or loaded.source is None:
+        if not isinstance(loaded.record, AnyPlan) or loaded.source is None:
             continue
         plan, source = loaded.record, loaded.source
         line, column = source.locate(("id",))
@@ -137,23 +163,33 @@ def load_catalogue(paths: list[Path], referentiels_dir: Path | None = None) -> C
                     plan=plan.id,
                 )
             )
-        referentiel = catalogue.referentiels.get(plan.programme)
-        if referentiel is None:
-            line, column = source.locate(("programme",))
-            known = ", ".join(sorted(catalogue.referentiels)) or "aucun référentiel trouvé"
-            catalogue.findings.append(
-                Finding(
-                    source.display,
-                    line,
-                    column,
-                    "COM-E005",
-                    Severity.ERREUR,
-                    f"programme « {plan.programme} » inconnu : il faut son référentiel dans "
-                    f"plans/{REFERENTIELS_DIR}/ (connus : {known}).",
-                    plan=plan.id,
-                )
-            )
-        catalogue.findings.extend(check_plan(plan, referentiel, source))
-        catalogue.entries.append(Entry(plan, source, referentiel))
+        referentiel = _referentiel(catalogue, plan, source)
+        kind = catalogue.kinds.of(plan)
+        tree = build_tree(plan, kind, referentiel)
+        catalogue.findings.extend(check_plan(tree, source))
+        catalogue.entries.append(Entry(plan, source, referentiel, kind, tree))
     catalogue.findings = sort_findings(catalogue.findings)
     return catalogue
+
+
+def _referentiel(catalogue: Catalogue, plan: AnyPlan, source: Source) -> Referentiel | None:
+    """The référentiel the plan names; a finding when it names one that is not there."""
+    if plan.programme is None:
+        return None
+    referentiel = catalogue.referentiels.get(plan.programme)
+    if referentiel is None:
+        line, column = source.locate(("programme",))
+        known = ", ".join(sorted(catalogue.referentiels)) or "aucun référentiel trouvé"
+        catalogue.findings.append(
+            Finding(
+                source.display,
+                line,
+                column,
+                "COM-E005",
+                Severity.ERREUR,
+                f"programme « {plan.programme} » inconnu : il faut son référentiel dans "
+                f"plans/{REFERENTIELS_DIR}/ (connus : {known}).",
+                plan=plan.id,
+            )
+        )
+    return referentiel

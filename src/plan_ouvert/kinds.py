@@ -16,9 +16,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import BaseModel, Field, create_model, model_validator
 
 from .model import (
@@ -168,7 +168,16 @@ class ColonneApercu(Record):
     champs: list[Cle] = Field(description="Champs affichés dans la colonne.")
 
 
-Vue = Literal["partenaires", "referentiel", "echeances", "suivi", "etat", "historique"]
+Vue = Literal["programme", "partenaires", "echeances", "suivi", "etat", "historique"]
+# Each view's page title when the kind gives none.
+VIEW_TITLES: dict[str, str] = {
+    "partenaires": "Partenaires",
+    "programme": "Objectifs et axes du programme",
+    "echeances": "Échéances",
+    "etat": "État du plan",
+    "suivi": "Suivi du plan",
+    "historique": "Historique des versions",
+}
 DEFAULT_VIEWS: tuple[Vue, ...] = ("partenaires", "echeances", "suivi", "etat", "historique")
 
 
@@ -190,9 +199,10 @@ class TypePlan(Record):
     annee: Texte = Field(default="An", description="Mot d'une année du plan (« An » donne « An 1 (2024-2025) »).")
     rapport: Texte = Field(default="Reddition de compte", description="Nom du rapport annuel.")
     colonnes: list[ColonneApercu] = Field(default_factory=list, description="Colonnes du tableau d'ensemble.")
-    vues: list[Vue] = Field(
-        default_factory=lambda: list(DEFAULT_VIEWS),
-        description="Vues offertes : partenaires, referentiel, echeances, suivi, etat, historique.",
+    vues: dict[Vue, Texte | None] = Field(
+        default_factory=lambda: dict.fromkeys(DEFAULT_VIEWS),
+        description="Vues offertes et leur titre (vide : titre par défaut) : programme (le plan par niveau, ou la "
+        "couverture du référentiel), partenaires, echeances, suivi, etat, historique.",
     )
     regles: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(
         default_factory=list, description="Règles propres au programme (ex. piar, pac)."
@@ -230,6 +240,9 @@ class TypePlan(Record):
 
     def has_field_type(self, type_: str) -> bool:
         return any(c.type == type_ for _, c in self.champs())
+
+    def view_title(self, vue: str) -> str:
+        return self.vues.get(vue) or VIEW_TITLES[vue]  # type: ignore[call-overload]
 
     def value_views(self) -> list[tuple[Niveau, Champ]]:
         return [(n, c) for n, c in self.champs() if c.vue]
@@ -329,14 +342,22 @@ class Kinds:
     def of(self, plan: PlanBase) -> Kind:
         return self.by_id[str(getattr(plan, "gabarit"))]  # noqa: B009 (generated field)
 
+    def copy(self) -> Kinds:
+        return Kinds(dict(self.by_id))
+
+    @classmethod
+    def builtin(cls) -> Kinds:
+        """The kinds shipped with Plan ouvert (trusted files: a problem there is a bug)."""
+        if not _BUILTIN.by_id:
+            for name, text in builtin_files():
+                _BUILTIN.add(TypePlan.model_validate(yaml.safe_load(text)), name)
+        return _BUILTIN.copy()
+
+
+_BUILTIN = Kinds()
+
 
 def builtin_files() -> list[tuple[str, str]]:
     """(name, text) of the kinds shipped with Plan ouvert."""
     folder = resources.files("plan_ouvert").joinpath(TYPES_DIR)
     return sorted((entry.name, entry.read_text("utf-8")) for entry in folder.iterdir() if entry.name.endswith(".yml"))
-
-
-def kind_files(folder: Path) -> list[Path]:
-    return (
-        sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()) if folder.is_dir() else []
-    )

@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .findings import Finding, Severity
-from .model import AnyPlan, Plan, PlanPAC, PlanPIAR, Record, Referentiel
+from .kinds import Kinds, TypePlan
+from .model import AnyPlan, Record, Referentiel
 from .yamlsource import ReadError, Source, YamlPath, link_finding, read_yaml
-
-PLAN_ADAPTER: TypeAdapter[AnyPlan] = TypeAdapter(Plan)
-GABARITS: dict[str, type[BaseModel]] = {"piar": PlanPIAR, "pac": PlanPAC}
 
 
 @dataclass
@@ -26,7 +24,7 @@ class Loaded:
     """The outcome of loading one file: a record, or the findings that prevented it."""
 
     source: Source | None
-    record: AnyPlan | Referentiel | None = None
+    record: AnyPlan | Referentiel | TypePlan | None = None
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
 
@@ -148,10 +146,6 @@ def _french(path: YamlPath, errors: list[Any], root: type[BaseModel] | None, dat
         listed = f" Clés permises : {', '.join(allowed)}." if allowed and not hint else ""
         shown = name if len(name) <= 40 else f"{name[:40]}…"
         return "SCHEMA-E002", f"clé inconnue « {shown} ».{suggestion}{listed}"
-    if kind in ("union_tag_not_found", "union_tag_invalid"):
-        found = data.get("gabarit") if isinstance(data, dict) else None
-        got = " (valeur actuelle non reconnue)" if found is not None else ""
-        return "SCHEMA-E003", f"clé « gabarit » attendue avec la valeur « piar » ou « pac »{got}."
     if kind == "string_pattern_mismatch" and "https" in str(error.get("ctx", {}).get("pattern", "")):
         return "SCHEMA-E011", (
             f"adresse Web invalide en {where} : elle doit commencer par "
@@ -210,48 +204,77 @@ def assign_paths(record: BaseModel, path: YamlPath = ()) -> None:
                     assign_paths(item, (*path, name, index))
 
 
-def _validate(source: Source, kind: str) -> Loaded:
+def _finding(source: Source, path: YamlPath, code: str, message: str) -> Loaded:
+    line, column = source.locate(path)
+    return Loaded(source, findings=[Finding(source.display, line, column, code, Severity.ERREUR, message)])
+
+
+_WHAT = {"plan": "un plan", "referentiel": "un référentiel", "type": "un type de plan"}
+
+
+def _plan_model(source: Source, data: dict[str, Any], kinds: Kinds) -> type[BaseModel] | Loaded:
+    """The generated class of the plan's kind, or the finding that says why there is none."""
+    gabarit = data.get("gabarit")
+    known = ", ".join(sorted(k.id for k in kinds)) or "aucun"
+    if gabarit is None:
+        return _finding(
+            source, (), "SCHEMA-E003", f"clé « gabarit » manquante : elle nomme le type du plan (connus : {known})."
+        )
+    kind = kinds.get(gabarit) if isinstance(gabarit, str) else None
+    if kind is None:
+        return _finding(
+            source,
+            ("gabarit",),
+            "SCHEMA-E003",
+            f"type de plan inconnu en « gabarit » (connus : {known}) ; un nouveau type s'écrit dans "
+            "plans/types/ (voir « Types de plans » dans le guide).",
+        )
+    return kind.model
+
+
+def _validate(source: Source, kind: str, kinds: Kinds | None = None) -> Loaded:
     data = source.data
     if not isinstance(data, dict):
-        line, column = source.locate(())
-        what = "un plan" if kind == "plan" else "un référentiel"
-        return Loaded(
+        return _finding(
             source,
-            findings=[
-                Finding(
-                    source.display,
-                    line,
-                    column,
-                    "SCHEMA-E010",
-                    Severity.ERREUR,
-                    f"{what} commence par des clés (« id: … ») et non par {_describe_input(data)}.",
-                )
-            ],
+            (),
+            "SCHEMA-E010",
+            f"{_WHAT[kind]} commence par des clés (« id: … ») et non par {_describe_input(data)}.",
         )
-    root: type[BaseModel] | None
+    root: type[BaseModel]
+    if kind == "referentiel":
+        root = Referentiel
+    elif kind == "type":
+        root = TypePlan
+    else:
+        found = _plan_model(source, data, kinds or Kinds.builtin())
+        if isinstance(found, Loaded):
+            return found
+        root = found
     try:
-        if kind == "referentiel":
-            root = Referentiel
-            record: AnyPlan | Referentiel = Referentiel.model_validate(data)
-        else:
-            gabarit = data.get("gabarit")
-            root = GABARITS.get(gabarit) if isinstance(gabarit, str) else None
-            record = PLAN_ADAPTER.validate_python(data)
+        record = root.model_validate(data)
     except ValidationError as exc:
         return Loaded(source, findings=_schema_findings(source, exc, root))
+    except ValueError as exc:  # a kind whose levels cannot make a model (a reserved key)
+        return _finding(source, (), "SCHEMA-E009", f"type de plan incohérent : {exc}")
+    if isinstance(record, TypePlan):
+        try:
+            Kinds().add(record, source.display)
+        except ValueError as exc:
+            return _finding(source, (), "SCHEMA-E009", f"type de plan incohérent : {exc}")
     assign_paths(record)
     # The validated record holds the same content: keep only the positions (for findings).
     source.data = None
-    return Loaded(source, record=record)
+    return Loaded(source, record=record)  # type: ignore[arg-type]
 
 
-def load_file(path: Path, kind: str = "plan", display: str | None = None) -> Loaded:
-    """Load a plan (or référentiel) file; never raises for bad content."""
+def load_file(path: Path, kind: str = "plan", display: str | None = None, kinds: Kinds | None = None) -> Loaded:
+    """Load a plan (or référentiel, or plan kind) file; never raises for bad content."""
     try:
         source = read_yaml(path, display)
     except ReadError as exc:
         return Loaded(None, findings=[exc.finding], unreadable=exc.unreadable)
-    return _validate(source, kind)
+    return _validate(source, kind, kinds)
 
 
 # File names become part of edit links and messages: the same alphabet as ids.

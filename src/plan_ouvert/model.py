@@ -187,7 +187,9 @@ class PlanBase(Record):
     id: Id
     anciens_ids: AnciensIds = Field(default_factory=list)
     titre: Texte = Field(description="Titre du plan.")
-    programme: Id = Field(description="Identifiant du référentiel du programme (plans/referentiels/).")
+    programme: Id | None = Field(
+        default=None, description="Identifiant du référentiel du programme (plans/referentiels/), s'il y a lieu."
+    )
     organisme: Organisme
     statut: Literal["projet", "adopte", "en_vigueur", "echu"] | None = Field(
         default=None, description="Statut du plan : projet, adopte, en_vigueur ou echu."
@@ -211,7 +213,7 @@ class PlanBase(Record):
     )
 
 
-# --- PIAR (Accès entreprise Québec) ----------------------------------------------------------
+# --- Registries a kind may hold -------------------------------------------------------------
 
 
 class Ressource(Record):
@@ -222,80 +224,6 @@ class Ressource(Record):
         description="nouvelle (embauche), existante ou promotion_interne.",
     )
     temps: Literal["plein", "partiel"] | None = Field(default=None, description="Temps plein ou temps partiel.")
-
-
-class Action(Record):
-    id: Id
-    anciens_ids: AnciensIds = Field(default_factory=list)
-    texte: Texte = Field(description="L'action ou l'intervention, dans les mots du plan.")
-    echeance: Echeance = None
-    temps_imparti: TempsImparti | None = None
-    suivi: Suivi | None = None
-
-
-class Enjeu(Record):
-    id: Id
-    anciens_ids: AnciensIds = Field(default_factory=list)
-    enonce: Texte = Field(description="L'enjeu de développement économique, dans les mots du plan.")
-    objectifs_generaux: list[int] = Field(
-        default_factory=list, description="Numéros des objectifs généraux du programme (1 à 4 pour AEQ)."
-    )
-    axes: list[int] = Field(
-        default_factory=list, description="Numéros des axes d'intervention du programme (1 à 7 pour AEQ)."
-    )
-    objectifs: Textes = Field(default_factory=list, description="Objectifs à atteindre.")
-    actions: list[Action] = Field(default_factory=list, description="Actions mises en place.")
-    indicateurs: list[Indicateur] = Field(default_factory=list, description="Indicateurs de performance.")
-    temps_imparti: TempsImparti | None = None
-
-
-class PlanPIAR(PlanBase):
-    """Plan d'intervention et d'affectation des ressources (Accès entreprise Québec)."""
-
-    gabarit: Literal["piar"] = Field(description="Gabarit du plan : piar.")
-    ressources: list[Ressource] = Field(default_factory=list, description="Registre des ressources.")
-    enjeux: list[Enjeu] = Field(default_factory=list, description="Enjeux à travailler par la MRC.")
-
-
-# --- PAC programmation (MIFI) ----------------------------------------------------------------
-
-
-class Moyen(Record):
-    id: Id
-    anciens_ids: AnciensIds = Field(default_factory=list)
-    texte: Texte = Field(description="Le moyen d'action (activité ou projet), dans les mots du plan.")
-    porteurs: list[Id] = Field(default_factory=list, description="Porteur(s) : identifiants du registre `partenaires`.")
-    collaborateurs: list[Id] = Field(
-        default_factory=list, description="Collaborateurs : identifiants du registre `partenaires`."
-    )
-    resultats_attendus: Textes = Field(default_factory=list, description="Résultats attendus.")
-    indicateurs: list[Indicateur] = Field(
-        default_factory=list, description="Indicateurs de performance et leurs cibles."
-    )
-    echeance: Echeance = None
-    clientele: Textes = Field(default_factory=list, description="Clientèle visée.")
-    commentaires: Texte | None = Field(default=None, description="Commentaires.")
-    suivi: Suivi | None = None
-
-
-class ObjectifSpecifique(Record):
-    id: Id
-    anciens_ids: AnciensIds = Field(default_factory=list)
-    numero: int = Field(ge=0, le=999, description="Numéro de l'objectif spécifique.")
-    titre: Texte | None = Field(default=None, description="Libellé, seulement si la source en donne un.")
-    moyens: list[Moyen] = Field(default_factory=list, description="Moyens d'action.")
-
-
-class PlanPAC(PlanBase):
-    """Programmation d'un plan d'action du Programme d'appui aux collectivités (MIFI)."""
-
-    gabarit: Literal["pac"] = Field(description="Gabarit du plan : pac.")
-    objectifs_specifiques: list[ObjectifSpecifique] = Field(
-        default_factory=list, description="Objectifs spécifiques et leurs moyens d'action."
-    )
-
-
-Plan = Annotated[PlanPIAR | PlanPAC, Field(discriminator="gabarit")]
 
 
 # --- Référentiel of a programme --------------------------------------------------------------
@@ -316,7 +244,9 @@ class Referentiel(Record):
     id: Id
     nom: Texte = Field(description="Nom du programme.")
     ministere: Texte = Field(description="Ministère responsable.")
-    gabarit: Literal["piar", "pac"] = Field(description="Gabarit des plans de ce programme.")
+    gabarit: Annotated[str, Field(pattern=ID_PATTERN, max_length=40)] = Field(
+        description="Type des plans de ce programme (piar, pac ou un type de plans/types/)."
+    )
     titre_gabarit: Texte | None = Field(default=None, description="Titre du gabarit du ministère.")
     consignes: Textes = Field(default_factory=list, description="Consignes générales du gabarit.")
     colonnes: list[Colonne] = Field(default_factory=list, description="Colonnes du gabarit.")
@@ -329,4 +259,5 @@ class Referentiel(Record):
     )
 
 
-AnyPlan = PlanPIAR | PlanPAC
+# Every plan is a PlanBase; its kind's generated class adds the levels (kinds.py).
+AnyPlan = PlanBase

@@ -1,4 +1,8 @@
-"""Program rules: small named checks, each with a stable code, a severity and a French message.
+"""Rules: small named checks, each with a stable code, a severity and a French message.
+
+Generic rules (rules/common.py, rules/generic.py) hold for every plan and read the element
+tree, so that they follow from what a plan's kind declares. Rules that only one programme has
+(rules/piar.py, rules/pac.py) form named sets; a kind lists the sets it uses (`regles:`).
 
 Severity follows the programme's own words: what a gabarit says « doit » is an erreur (it
 blocks the build), what it says « généralement » or merely recommends is an avertissement
@@ -13,6 +17,7 @@ from typing import Any
 
 from ..findings import Finding, Severity
 from ..model import AnyPlan, Referentiel
+from ..tree import PlanTree
 from ..yamlsource import Source, YamlPath
 
 
@@ -29,11 +34,19 @@ class Hit:
 
 @dataclass(frozen=True)
 class Context:
-    plan: AnyPlan
-    referentiel: Referentiel | None
+    tree: PlanTree
     source: Source
     # What several rules of one plan compute alike (one pass over its texts), by name.
     memo: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def plan(self) -> Any:
+        # Any: the levels of a plan are fields of its kind's generated class.
+        return self.tree.plan
+
+    @property
+    def referentiel(self) -> Referentiel | None:
+        return self.tree.referentiel
 
 
 Check = Callable[[Context], Iterator[Hit]]
@@ -43,7 +56,7 @@ Check = Callable[[Context], Iterator[Hit]]
 class Rule:
     code: str
     severity: Severity
-    gabarit: str | None  # "piar", "pac", or None for both
+    regles: str | None  # the rule set ("piar", "pac") a kind names, or None for every plan
     titre: str  # short French title, used in the guide and on « État du plan »
     check: Check
 
@@ -51,21 +64,23 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, titre: str, gabarit: str | None = None) -> Callable[[Check], Check]:
+def rule(code: str, severity: Severity, titre: str, regles: str | None = None) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         if code in REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
-        REGISTRY[code] = Rule(code, severity, gabarit, titre, check)
+        REGISTRY[code] = Rule(code, severity, regles, titre, check)
         return check
 
     return register
 
 
-def check_plan(plan: AnyPlan, referentiel: Referentiel | None, source: Source) -> list[Finding]:
-    context = Context(plan, referentiel, source)
+def check_plan(tree: PlanTree, source: Source) -> list[Finding]:
+    context = Context(tree, source)
+    plan: AnyPlan = tree.plan
+    sets = tree.kind.spec.regles
     findings = []
     for current in REGISTRY.values():
-        if current.gabarit not in (None, plan.gabarit):
+        if current.regles is not None and current.regles not in sets:
             continue
         for hit in current.check(context):
             line, column = hit.at or source.locate(hit.path)
@@ -85,6 +100,6 @@ def check_plan(plan: AnyPlan, referentiel: Referentiel | None, source: Source) -
 
 
 # Importing the modules registers their rules.
-from . import common, pac, piar  # noqa: E402
+from . import common, generic, pac, piar  # noqa: E402
 
-__all__ = ["REGISTRY", "Context", "Hit", "Rule", "check_plan", "common", "pac", "piar", "rule"]
+__all__ = ["REGISTRY", "Context", "Hit", "Rule", "check_plan", "common", "generic", "pac", "piar", "rule"]

@@ -305,7 +305,7 @@ def mixed_scripts(ctx: Context) -> Iterator[Hit]:
 
 @rule("COM-E009", Severity.ERREUR, "Deux éléments à la même adresse")
 def url_collision(ctx: Context) -> Iterator[Hit]:
-    for first, other in url_collisions(ctx.plan):
+    for first, other in url_collisions(ctx.tree):
         line, column = ctx.source.locate(first.path)
         yield Hit(
             other.path,

@@ -10,38 +10,32 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from typing import Any
 
 from ..echeance import mistyped_number, parse
 from ..findings import Severity
-from ..model import Cible, Moyen, PlanPAC
+from ..tree import cible_years
 from . import Context, Hit, rule
 from .common import path_of
 
 
-def _plan(ctx: Context) -> PlanPAC:
-    if not isinstance(ctx.plan, PlanPAC):  # rules are filtered by gabarit: never happens
-        raise TypeError(ctx.plan.gabarit)
+def _plan(ctx: Context) -> Any:
+    # The rule set runs on kinds that name it (pac.yml): objectifs spécifiques → moyens.
     return ctx.plan
 
 
-def _moyens(ctx: Context) -> Iterator[Moyen]:
+def _moyens(ctx: Context) -> Iterator[Any]:
     for objectif in _plan(ctx).objectifs_specifiques:
         yield from objectif.moyens
 
 
-def numero(moyen: Moyen) -> str:
+def numero(moyen: Any) -> str:
     """« 2-1 » is shown as « 2.1 », as in the programmation."""
     return moyen.id.replace("-", ".")
 
 
-def years_of(moyen: Moyen) -> list[int]:
+def years_of(moyen: Any) -> list[int]:
     return [t.annee_plan for t in parse(moyen.echeance) if t.annee_plan is not None]
-
-
-def cible_years(cible: Cible) -> list[int]:
-    if cible.annee is None:
-        return []
-    return cible.annee if isinstance(cible.annee, list) else [cible.annee]
 
 
 def _missing(ctx: Context, field: str, what: str, how: str) -> Iterator[Hit]:
@@ -50,24 +44,24 @@ def _missing(ctx: Context, field: str, what: str, how: str) -> Iterator[Hit]:
             yield Hit(path_of(moyen), f"le moyen {numero(moyen)} n'a pas {what} : {how}")
 
 
-@rule("PAC-W001", Severity.AVERTISSEMENT, "Moyen sans porteur", gabarit="pac")
+@rule("PAC-W001", Severity.AVERTISSEMENT, "Moyen sans porteur", regles="pac")
 def moyen_porteur(ctx: Context) -> Iterator[Hit]:
     yield from _missing(ctx, "porteurs", "de porteur", "ajoutez « porteurs: [mrc] ».")
 
 
-@rule("PAC-W002", Severity.AVERTISSEMENT, "Moyen sans résultat attendu", gabarit="pac")
+@rule("PAC-W002", Severity.AVERTISSEMENT, "Moyen sans résultat attendu", regles="pac")
 def moyen_resultat(ctx: Context) -> Iterator[Hit]:
     yield from _missing(ctx, "resultats_attendus", "de résultat attendu", "ajoutez « resultats_attendus: ».")
 
 
-@rule("PAC-W003", Severity.AVERTISSEMENT, "Moyen sans indicateur", gabarit="pac")
+@rule("PAC-W003", Severity.AVERTISSEMENT, "Moyen sans indicateur", regles="pac")
 def moyen_indicateur(ctx: Context) -> Iterator[Hit]:
     yield from _missing(
         ctx, "indicateurs", "d'indicateur de performance", "ajoutez « indicateurs: » avec leurs cibles par année."
     )
 
 
-@rule("PAC-W004", Severity.AVERTISSEMENT, "Indicateur sans cible pour une année", gabarit="pac")
+@rule("PAC-W004", Severity.AVERTISSEMENT, "Indicateur sans cible pour une année", regles="pac")
 def indicateur_cibles(ctx: Context) -> Iterator[Hit]:
     for moyen in _moyens(ctx):
         years = years_of(moyen)
@@ -83,12 +77,12 @@ def indicateur_cibles(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("PAC-W005", Severity.AVERTISSEMENT, "Moyen sans échéance", gabarit="pac")
+@rule("PAC-W005", Severity.AVERTISSEMENT, "Moyen sans échéance", regles="pac")
 def moyen_echeance(ctx: Context) -> Iterator[Hit]:
     yield from _missing(ctx, "echeance", "d'échéance", "ajoutez « echeance: [An 1 (2022-2023)] ».")
 
 
-@rule("PAC-E001", Severity.ERREUR, "Échéance hors des années du plan", gabarit="pac")
+@rule("PAC-E001", Severity.ERREUR, "Échéance hors des années du plan", regles="pac")
 def echeance_in_plan(ctx: Context) -> Iterator[Hit]:
     known = {a.numero for a in _plan(ctx).annees}
     if not known:
@@ -103,7 +97,7 @@ def echeance_in_plan(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("PAC-W006", Severity.AVERTISSEMENT, "Année du plan mal datée", gabarit="pac")
+@rule("PAC-W006", Severity.AVERTISSEMENT, "Année du plan mal datée", regles="pac")
 def year_label(ctx: Context) -> Iterator[Hit]:
     years = {a.numero: (a.debut, a.fin) for a in _plan(ctx).annees}
     for moyen in _moyens(ctx):
@@ -118,7 +112,7 @@ def year_label(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("PAC-W007", Severity.AVERTISSEMENT, "Cible numérique mal saisie", gabarit="pac")
+@rule("PAC-W007", Severity.AVERTISSEMENT, "Cible numérique mal saisie", regles="pac")
 def cible_number(ctx: Context) -> Iterator[Hit]:
     for moyen in _moyens(ctx):
         for indicateur in moyen.indicateurs:
@@ -132,7 +126,7 @@ def cible_number(ctx: Context) -> Iterator[Hit]:
                     )
 
 
-@rule("PAC-W008", Severity.AVERTISSEMENT, "Partenaire absent du registre", gabarit="pac")
+@rule("PAC-W008", Severity.AVERTISSEMENT, "Partenaire absent du registre", regles="pac")
 def partner_known(ctx: Context) -> Iterator[Hit]:
     registry = {p.id: p for p in ctx.plan.partenaires}
     for moyen in _moyens(ctx):
@@ -151,7 +145,7 @@ def partner_known(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("PAC-W009", Severity.AVERTISSEMENT, "Cible hors de l'échéance", gabarit="pac")
+@rule("PAC-W009", Severity.AVERTISSEMENT, "Cible hors de l'échéance", regles="pac")
 def cible_within(ctx: Context) -> Iterator[Hit]:
     for moyen in _moyens(ctx):
         years = set(years_of(moyen))
@@ -168,7 +162,7 @@ def cible_within(ctx: Context) -> Iterator[Hit]:
                     )
 
 
-@rule("PAC-W010", Severity.AVERTISSEMENT, "Années du plan non définies", gabarit="pac")
+@rule("PAC-W010", Severity.AVERTISSEMENT, "Années du plan non définies", regles="pac")
 def plan_years(ctx: Context) -> Iterator[Hit]:
     if not _plan(ctx).annees:
         yield Hit(
@@ -178,6 +172,6 @@ def plan_years(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("PAC-I001", Severity.INFO, "Moyen sans clientèle visée", gabarit="pac")
+@rule("PAC-I001", Severity.INFO, "Moyen sans clientèle visée", regles="pac")
 def moyen_clientele(ctx: Context) -> Iterator[Hit]:
     yield from _missing(ctx, "clientele", "de clientèle visée", "ajoutez « clientele: » si elle est connue.")
