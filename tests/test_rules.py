@@ -315,6 +315,40 @@ CASES = [
         "id: 2-1",
         "le moyen 2.1 n'a pas de clientèle visée",
     ),
+    # Rules that follow from a kind's declarations (here the generic kind, plan-action)
+    Case(
+        "TYPE-W001",
+        "petit-plan-action",
+        "            porteurs: [mrc]\n",
+        "",
+        "id: plantation",
+        "l'action 1.1.1 ne précise pas « Porteur », que le gabarit attend",
+    ),
+    Case(
+        "TYPE-W002",
+        "petit-plan-action",
+        "partenaires: [obv]",
+        "partenaires: [upa]",
+        "upa]",
+        "« upa » (partenaires de l'action 1.1.1) n'est pas au registre",
+    ),
+    Case(
+        "TYPE-W003",
+        "petit-plan-action",
+        "echeance: Été 2025",
+        "echeance: Automne 2023",
+        "id: plantation",
+        "l'échéance « Automne 2023 » de l'action 1.1.1 précède le début du plan (1er janvier 2024)",
+    ),
+    Case(
+        "TYPE-I001",
+        "petit-plan-action",
+        "            cibles:\n              - {annee: 2, texte: 5 km}\n",
+        "",
+        "- texte: Kilomètres",
+        "l'indicateur « Kilomètres de rives restaurées » de l'objectif 1.1 n'a pas de cible",
+        offset=2,
+    ),
 ]
 
 
@@ -338,7 +372,7 @@ def test_rule_reports_exact_finding(case: Case, tmp_path: Path) -> None:
 
 
 def test_small_plans_have_no_finding_above_info(tmp_path: Path) -> None:
-    for name in ("petit-piar", "petit-pac"):
+    for name in ("petit-piar", "petit-pac", "petit-plan-action"):
         findings = check_text(tmp_path / name, name, petit(name))
         assert [f for f in findings if f.severity is not Severity.INFO] == []
 

@@ -11,7 +11,7 @@ from plan_ouvert.rules import REGISTRY
 
 from .helpers import ROOT
 
-SOURCE_CODES = re.compile(r'"((?:YAML|SCHEMA|COM)-[EWI]\d{3})"')
+SOURCE_CODES = re.compile(r'"((?:YAML|SCHEMA|COM|TYPE)-[EWI]\d{3})"')
 
 
 def test_committed_schema_matches_the_model() -> None:
@@ -22,9 +22,11 @@ def test_committed_schema_matches_the_model() -> None:
 
 def test_schema_describes_fields_in_french() -> None:
     plan = json.loads(schema.render("plan"))
-    moyen = plan["$defs"]["Moyen"]["properties"]
+    moyen = plan["$defs"]["PacMoyen"]["properties"]
     assert moyen["porteurs"]["description"].startswith("Porteur(s)")
-    assert "minuscules sans accents" in plan["$defs"]["Moyen"]["properties"]["id"]["description"]
+    assert "minuscules sans accents" in moyen["id"]["description"]
+    # One branch per kind, chosen by « gabarit: », the generic kind included.
+    assert set(plan["discriminator"]["mapping"]) >= {"piar", "pac", "plan-action"}
 
 
 def test_every_plan_file_names_the_schema() -> None:
@@ -47,7 +49,7 @@ def _all_codes() -> set[str]:
 
 def test_guide_explains_every_finding_code_and_no_other() -> None:
     guide = (ROOT / "docs" / "guide" / "codes.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| ((?:YAML|SCHEMA|COM|PIAR|PAC)-[EWI]\d{3}) \|", guide, flags=re.MULTILINE))
+    documented = set(re.findall(r"^\| ((?:YAML|SCHEMA|COM|TYPE|PIAR|PAC)-[EWI]\d{3}) \|", guide, flags=re.MULTILINE))
     codes = _all_codes()
     assert codes - documented == set(), "codes sans entrée dans docs/guide/codes.md"
     assert documented - codes == set(), "entrées du guide pour des codes qui n'existent pas"

@@ -111,16 +111,29 @@ def _data_files(catalogue: Catalogue, folder: Path, kind: str) -> list[TypePlan 
     return found
 
 
+def _load_kinds(catalogue: Catalogue, types: Path) -> None:
+    """Kinds written as data in plans/types/ join the built-in ones (and may replace one)."""
+    if not (types.is_dir() or types.is_symlink()):
+        return
+    for spec in _data_files(catalogue, types, "type"):
+        if isinstance(spec, TypePlan):
+            catalogue.kinds.add(spec, display_path(types / f"{spec.id}.yml"))
+
+
+def load_kinds(plans_dir: Path) -> Catalogue:
+    """Only the kinds of a plans folder (built in and plans/types/), with the findings of their files."""
+    catalogue = Catalogue()
+    _load_kinds(catalogue, plans_dir / TYPES_DIR)
+    return catalogue
+
+
 def load_catalogue(paths: list[Path], referentiels_dir: Path | None = None) -> Catalogue:
     """Load, validate and check every plan under `paths`; never raises for bad content."""
     plan_paths, ref_dirs, problems = _inputs(paths)
     catalogue = Catalogue(findings=problems, unreadable=bool(problems))
     data_dirs = [referentiels_dir] if referentiels_dir else ref_dirs
     for folder in data_dirs:
-        types = folder.parent / TYPES_DIR
-        for spec in _data_files(catalogue, types, "type") if types.is_dir() or types.is_symlink() else []:
-            if isinstance(spec, TypePlan):
-                catalogue.kinds.add(spec, display_path(types / f"{spec.id}.yml"))
+        _load_kinds(catalogue, folder.parent / TYPES_DIR)
     for folder in data_dirs:
         for record in _data_files(catalogue, folder, "referentiel"):
             if isinstance(record, Referentiel):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 
 from . import schema as schema_module
@@ -65,55 +64,18 @@ def _verifier(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from .catalogue import load_kinds
+
+    loaded = load_kinds(Path(args.plans))
+    for finding in loaded.findings:
+        print(finding.format(), file=sys.stderr)
+    if loaded.findings:
+        return EXIT_UNREADABLE
     if args.sortie == "-":
-        sys.stdout.write(schema_module.render("plan"))
+        sys.stdout.write(schema_module.render("plan", loaded.kinds))
         return EXIT_OK
-    for path in schema_module.write_all(Path(args.sortie)):
+    for path in schema_module.write_all(Path(args.sortie), loaded.kinds):
         print(f"écrit : {path}")
-    return EXIT_OK
-
-
-def _nouveau(args: argparse.Namespace) -> int:
-    import re
-
-    from .load import load_file
-    from .model import ID_PATTERN, Referentiel
-
-    # Both become file names: an id like « ../x » or « a/b » would write or read elsewhere.
-    for what, value in (("programme", args.programme), ("identifiant", args.id)):
-        if not re.fullmatch(ID_PATTERN, value) or len(value) > 60:
-            print(
-                f"plan-ouvert : erreur : {what} « {value[:60]} » invalide : seulement des minuscules sans "
-                "accents, des chiffres et des traits d'union (ex. mrc-exemple-piar-2025), sans « / » ni « .. ».",
-                file=sys.stderr,
-            )
-            return EXIT_UNREADABLE
-    gabarit = args.programme if args.programme in ("piar", "pac") else None
-    ref_path = Path(args.dossier) / "referentiels" / f"{args.programme}.yml"
-    if gabarit is None and ref_path.is_file():
-        loaded = load_file(ref_path, "referentiel")
-        if isinstance(loaded.record, Referentiel):
-            gabarit = loaded.record.gabarit
-    if gabarit is None:
-        print(
-            f"plan-ouvert : erreur : programme « {args.programme} » inconnu (ni « piar », ni « pac », ni un "
-            f"référentiel de {ref_path.parent}).",
-            file=sys.stderr,
-        )
-        return EXIT_UNREADABLE
-    programme = (
-        args.programme
-        if args.programme not in ("piar", "pac")
-        else {"piar": "acces-entreprise-quebec", "pac": "mifi-pac"}[gabarit]
-    )
-    target = Path(args.dossier) / f"{args.id}.yml"
-    if target.exists():
-        print(f"plan-ouvert : erreur : {target} existe déjà ; choisissez un autre identifiant.", file=sys.stderr)
-        return EXIT_UNREADABLE
-    text = resources.files("plan_ouvert").joinpath("gabarits", f"{gabarit}.yml").read_text("utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text.replace("__ID__", args.id).replace("__PROGRAMME__", programme), encoding="utf-8")
-    print(f"écrit : {target} (gabarit {gabarit}) ; remplissez-le puis lancez « plan-ouvert verifier {target} ».")
     return EXIT_OK
 
 
@@ -159,9 +121,11 @@ def parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser(
         "schema",
-        help="écrire le schéma JSON des fichiers de plan",
-        description="Écrit le schéma JSON (pour la complétion dans VS Code).",
+        help="écrire les schémas JSON des plans, des référentiels et des types de plans",
+        description="Écrit les schémas JSON (pour la complétion dans VS Code), y compris pour les types de "
+        "plans écrits dans plans/types/.",
     )
+    schema.add_argument("--plans", default="plans", metavar="DOSSIER", help="dossier des plans (défaut : plans)")
     schema.add_argument(
         "sortie",
         nargs="?",
@@ -173,15 +137,18 @@ def parser() -> argparse.ArgumentParser:
 
     nouveau = sub.add_parser(
         "nouveau",
-        help="créer un plan à partir du gabarit d'un programme",
+        help="créer un plan d'un type donné (piar, pac, plan-action ou un type de plans/types/)",
         description="Écrit un nouveau fichier de plan, chaque champ expliqué en commentaire.",
     )
     nouveau.add_argument(
-        "programme", metavar="PROGRAMME", help="référentiel (acces-entreprise-quebec, mifi-pac) ou gabarit (piar, pac)"
+        "programme",
+        metavar="TYPE",
+        help="type de plan (piar, pac, plan-action, ou un type de plans/types/) ou référentiel d'un programme "
+        "(acces-entreprise-quebec, mifi-pac)",
     )
     nouveau.add_argument("id", metavar="ID", help="identifiant du plan, ex. mrc-exemple-piar-2025")
     nouveau.add_argument("--dossier", default="plans", help="dossier des plans (défaut : plans)")
-    nouveau.set_defaults(run=_nouveau)
+    nouveau.set_defaults(run=_lazy("nouveau", "command"))
 
     construire = sub.add_parser(
         "construire",

@@ -114,9 +114,17 @@ class Champ(Record):
         description="Pour le type textes : dossier d'une vue qui regroupe les éléments par valeur (ex. clienteles).",
     )
     vue_titre: Texte | None = Field(default=None, description="Titre de cette vue (ex. « Clientèles visées »).")
+    vue_nom: Texte | None = Field(
+        default=None, description="Nom d'une valeur, dans le titre de sa page (ex. « Clientèle »)."
+    )
     role: Texte | None = Field(
         default=None, description="Pour le type partenaires : le rôle du partenaire (ex. « porteur »)."
     )
+
+    @property
+    def valeur_nom(self) -> str:
+        """« Clientèle » in « Clientèle : Personnes immigrantes »."""
+        return self.vue_nom or self.libelle.split(" ")[0]
 
     @model_validator(mode="after")
     def _type_options(self) -> Champ:

@@ -133,7 +133,7 @@ def url_claims(tree: PlanTree) -> Iterator[Claim]:
                 yield Claim(
                     value_url(plan.id, champ.vue or "", text),
                     f"{champ.vue}:{wording_key(text)}",
-                    f"{champ.libelle.lower()} « {text[:80]} »",
+                    f"{champ.valeur_nom.lower()} « {text[:80]} »",
                     (*element.path, champ.cle, index),
                 )
 
@@ -207,7 +207,7 @@ def _plan_pages(pages: PageMap, tree: PlanTree) -> None:
                 Page(
                     f"plans/{plan.id}/{dossier}/{key}/",
                     "valeur",
-                    f"{champ.libelle.split(' ')[0]} : {text}",
+                    f"{champ.valeur_nom} : {text}",
                     plan.id,
                     key,
                     parent=browse_url(plan.id, dossier),

@@ -1,0 +1,159 @@
+"""`plan-ouvert nouveau KIND ID`: a new plan file, every field explained in a comment.
+
+A kind with a hand-written starter (`modele:`, under gabarits/) gets it; any other kind, one
+written as data included, gets a starter generated from its levels and fields. Every text
+value is quoted, so that French typography (« : », « (cible : 25) ») never breaks the YAML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from importlib import resources
+from pathlib import Path
+
+from . import schema
+from .catalogue import load_kinds
+from .kinds import Champ, Kind, Niveau
+from .load import load_file
+from .model import ID_PATTERN, Referentiel
+
+EXIT_OK, EXIT_UNREADABLE = 0, 2
+TODO = '"À remplir"'
+
+
+def _comment(champ: Champ) -> str:
+    words = champ.libelle + (f" : {champ.aide}" if champ.aide and champ.aide != champ.libelle else "")
+    need = " (attendu par le gabarit)" if champ.attendu or champ.obligatoire else ""
+    return f"# {words}{need}".replace("\n", " ")
+
+
+_SAMPLES = {
+    "texte": TODO,
+    "textes": f"[{TODO}]",
+    "entier": "1",
+    "nombre": "0",
+    "montant": "0",
+    "date": "2025-01-01",
+    "echeance": '"En continu"',
+    "partenaires": "[mrc]",
+    "reference": "[1]",
+    "lien": '"https://"',
+}
+_BLOCKS = {
+    "indicateurs": ["- texte: {todo}", "  cibles:", "    - {{annee: 1, texte: {todo}}}"],
+    "financement": ["- {{source: {todo}, montant: 0}}"],
+    "temps_imparti": ["texte: {todo}", "allocations: []"],
+    "suivi": ["statut: a_venir"],
+}
+
+
+def _field_lines(champ: Champ, indent: str) -> list[str]:
+    active = champ.attendu or champ.obligatoire
+    mark = "" if active else "# "
+    comment = _comment(champ)
+    if champ.type in _BLOCKS:
+        lines = [f"{indent}{mark}{champ.cle}:  {comment}"]
+        lines += [f"{indent}{mark}  {line.format(todo=TODO)}" for line in _BLOCKS[champ.type]]
+        return lines
+    return [f"{indent}{mark}{champ.cle}: {_SAMPLES[champ.type]}  {comment}"]
+
+
+def _level_lines(niveaux: list[Niveau], depth: int, prefix: str, indent: str) -> list[str]:
+    niveau = niveaux[depth]
+    number = f"{prefix}-1" if prefix else "1"
+    lines = [f"{indent}{niveau.cle}:  # {niveau.pluriel}", f'{indent}  - id: "{number}"  # « {niveau.singulier} »']
+    inner = indent + "    "
+    if niveau.numerotation == "champ":
+        lines.append(f"{inner}numero: 1")
+    for champ in niveau.champs:
+        lines += _field_lines(champ, inner)
+    if depth + 1 < len(niveaux):
+        lines += _level_lines(niveaux, depth + 1, number, inner)
+    return lines
+
+
+def generated(kind: Kind, plan_id: str, programme: str | None) -> str:
+    spec = kind.spec
+    year = dt.date.today().year
+    lines = [
+        "# yaml-language-server: $schema=../docs/schema/plan.schema.json",
+        f"# {spec.nom}." + (f" {spec.description}" if spec.description else ""),
+        "# Remplacez chaque « À remplir » par le texte du plan adopté, tel quel, puis lancez :",
+        f"#   plan-ouvert verifier plans/{plan_id}.yml",
+        "# Les lignes en commentaire (#) sont les champs facultatifs : retirez le # pour les remplir.",
+        "# Les identifiants (id) font les adresses des pages : minuscules, chiffres et traits d'union.",
+        "",
+        f"id: {plan_id}",
+        f"gabarit: {spec.id}",
+    ]
+    if programme or spec.programme:
+        lines.append(f"programme: {programme or 'a-remplir'}  # référentiel du programme, dans plans/referentiels/")
+    lines += [
+        f"titre: {TODO}",
+        "organisme:",
+        f"  nom: {TODO}  # l'organisme qui adopte le plan (ex. « MRC des Etchemins »)",
+        "statut: projet  # projet, adopte, en_vigueur ou echu",
+        "annees:  # les années du plan et leurs années civiles",
+        f"  - {{numero: 1, debut: {year}, fin: {year + 1}}}",
+        "# licence: CC-BY-4.0  # licence des données ouvertes",
+        "",
+        "partenaires:  # registre des porteurs et partenaires cités",
+        "  - id: mrc",
+        "    sigle: MRC",
+        f"    nom: {TODO}",
+    ]
+    if spec.ressources:
+        lines += ["ressources:  # registre des ressources", "  - id: ressource-1", f"    role: {TODO}"]
+    lines.append("")
+    lines += _level_lines(spec.niveaux, 0, "", "")
+    return "\n".join(lines) + "\n"
+
+
+def _refuse(message: str) -> int:
+    print(f"plan-ouvert : erreur : {message}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
+def command(args: argparse.Namespace) -> int:
+    # Both become file names: an id like « ../x » or « a/b » would write or read elsewhere.
+    for what, value in (("type ou programme", args.programme), ("identifiant", args.id)):
+        if not re.fullmatch(ID_PATTERN, value) or len(value) > 60:
+            return _refuse(
+                f"{what} « {value[:60]} » invalide : seulement des minuscules sans accents, des chiffres et des "
+                "traits d'union (ex. mrc-exemple-piar-2025), sans « / » ni « .. »."
+            )
+    folder = Path(args.dossier)
+    kinds = load_kinds(folder).kinds
+    kind, programme = kinds.get(args.programme), None
+    ref_path = folder / "referentiels" / f"{args.programme}.yml"
+    if kind is None and ref_path.is_file() and not ref_path.is_symlink():
+        loaded = load_file(ref_path, "referentiel")
+        if isinstance(loaded.record, Referentiel):
+            kind, programme = kinds.get(loaded.record.gabarit), loaded.record.id
+    if kind is None:
+        known = ", ".join(sorted(k.id for k in kinds))
+        return _refuse(
+            f"« {args.programme} » n'est ni un type de plan ({known}) ni un référentiel de {ref_path.parent}."
+        )
+    if programme is None and kind.spec.programme:
+        programme = {"piar": "acces-entreprise-quebec", "pac": "mifi-pac"}.get(kind.id)
+    target = folder / f"{args.id}.yml"
+    if target.exists() or target.is_symlink():
+        return _refuse(f"{target} existe déjà ; choisissez un autre identifiant.")
+    starter = resources.files("plan_ouvert").joinpath("gabarits", f"{kind.spec.modele}.yml")
+    if kind.spec.modele and starter.is_file():
+        text = starter.read_text("utf-8").replace("__ID__", args.id).replace("__PROGRAMME__", programme or "")
+    else:
+        text = generated(kind, args.id, programme)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"écrit : {target} (type {kind.id}) ; remplissez-le puis lancez « plan-ouvert verifier {target} ».")
+    schemas = folder.parent / schema.SCHEMA_DIR
+    if kind.id not in {k.id for k in type(kinds).builtin()} and schemas.is_dir():
+        # VS Code completes from docs/schema/plan.schema.json: it must know the new kind.
+        schema.write_all(schemas, kinds)
+        print(f"schéma mis à jour pour le type {kind.id} : {schemas / 'plan.schema.json'}")
+    return EXIT_OK
