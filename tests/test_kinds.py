@@ -157,3 +157,10 @@ def test_schema_command_publishes_each_data_kind(tmp_path: Path) -> None:
     ]
     kind_schema = json.loads((tmp_path / "sortie" / "type.schema.json").read_text(encoding="utf-8"))
     assert "Niveau" in kind_schema["$defs"]
+
+
+def test_a_plan_year_in_the_kind_s_own_word_is_understood() -> None:
+    from plan_ouvert.echeance import parse
+
+    assert [t.annee_plan for t in parse("Année 2")] == [2]
+    assert [t.annee_plan for t in parse("Année 2024")] == [None]  # a calendar year, not « year 2024 »

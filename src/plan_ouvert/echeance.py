@@ -64,7 +64,8 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-_AN = re.compile(r"^(fin\s+)?an\s*(\d+)\s*(?:\((\d{4})\s*[-–]\s*(\d{4})\))?$")
+# « An 2 (2023-2024) », or in a kind's own word for a plan year, « Année 2 » (never « Année 2024 »).
+_AN = re.compile(r"^(fin\s+)?(?:an\s*(\d+)|annee\s+(\d{1,2}))\s*(?:\((\d{4})\s*[-–]\s*(\d{4})\))?$")
 _DATE = re.compile(r"^(\d{1,2})(?:er)?\s+([a-z]+)\s+(\d{4})$")
 _MOIS = re.compile(r"^([a-z]+)\s+(\d{4})$")
 _ANNEE = re.compile(r"^(\d{4})$")
@@ -82,8 +83,9 @@ def _parse_one(original: str) -> Terme:
         depuis = prefix.group(1) in ("des", "a partir de", "a compter de")
         text = text[prefix.end() :]
     if m := _AN.match(text):
-        periode = (int(m.group(3)), int(m.group(4))) if m.group(3) else None
-        return Terme(original, "annee_plan", annee_plan=int(m.group(2)), periode=periode, depuis=depuis)
+        periode = (int(m.group(4)), int(m.group(5))) if m.group(4) else None
+        number = int(m.group(2) or m.group(3))
+        return Terme(original, "annee_plan", annee_plan=number, periode=periode, depuis=depuis)
     if (m := _DATE.match(text)) and m.group(2) in MOIS:
         try:
             day = dt.date(int(m.group(3)), MOIS[m.group(2)], int(m.group(1)))

@@ -25,7 +25,7 @@ def _plans(kinds: list[Kind]) -> dict[str, Any]:
     models = tuple(k.model for k in sorted(kinds, key=lambda k: k.id))
     if len(models) == 1:
         return models[0].model_json_schema()
-    union = Annotated[Union[models], Field(discriminator="gabarit")]  # noqa: UP007 (a runtime tuple of classes)
+    union = Annotated[Union[models], Field(discriminator="gabarit")]  # type: ignore[valid-type]  # noqa: UP007
     return TypeAdapter(union).json_schema()
 
 

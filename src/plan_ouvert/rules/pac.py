@@ -31,7 +31,7 @@ def _moyens(ctx: Context) -> Iterator[Any]:
 
 def numero(moyen: Any) -> str:
     """« 2-1 » is shown as « 2.1 », as in the programmation."""
-    return moyen.id.replace("-", ".")
+    return str(moyen.id).replace("-", ".")
 
 
 def years_of(moyen: Any) -> list[int]:
