@@ -1,7 +1,8 @@
 """mkdocs-macros module: wiring from MkDocs to the plan_ouvert core, nothing more.
 
 Pages call `plan_page(url)`; hand-written pages can call `liste_plans()`,
-`carte_enjeu(plan_id, enjeu_id)` and `resume_plan(plan_id)`.
+`carte_element(plan_id, type, id)` (« carte_element('mrc-x', 'action', '1-2') ») and
+`resume_plan(plan_id)`.
 """
 
 from __future__ import annotations
@@ -41,22 +42,23 @@ def define_env(env: Any) -> None:
     @env.macro  # type: ignore[untyped-decorator]
     def donnees_ouvertes() -> str:
         current = site()
-        tables = opendata.tables(sorted(current.catalogue.plans, key=lambda p: p.id))
+        tables = opendata.tables(sorted(current.trees, key=lambda t: t.id), current.catalogue.kinds)
         return current_renderer().render("_donnees.html", current, current_url(), tables=tables)
 
     @env.macro  # type: ignore[untyped-decorator]
     def resume_plan(plan_id: str) -> str:
         entry = site().entry(plan_id)
         return current_renderer().render(
-            "_plan_facts.html", site(), current_url(), plan=entry.plan, referentiel=entry.referentiel
+            "_plan_facts.html", site(), current_url(), plan=entry.plan, referentiel=entry.referentiel, tree=entry.tree
         )
 
     @env.macro  # type: ignore[untyped-decorator]
-    def carte_enjeu(plan_id: str, enjeu_id: str) -> str:
+    def carte_element(plan_id: str, type_: str, element_id: str) -> str:
+        current = site()
+        element = current.find(plan_id, type_, element_id)
+        if element is None:
+            raise ValueError(f"carte_element : aucun élément « {type_} {element_id} » dans le plan « {plan_id} ».")
+        tree = current.tree(plan_id)
         return current_renderer().render(
-            "_carte_enjeu.html",
-            site(),
-            current_url(),
-            plan=site().plan(plan_id),
-            record=site().record(plan_id, "enjeu", enjeu_id),
+            "_carte.html", current, current_url(), plan=tree.plan, tree=tree, element=element
         )

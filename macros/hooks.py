@@ -119,7 +119,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for page in site.pages:
         title = page.title
         if page.plan_id:
-            title = f"{page.title} — {plan_label(site.plan(page.plan_id))}"
+            title = f"{page.title} — {plan_label(site.tree(page.plan_id))}"
         build.titles[page.src_uri] = title
         build.urls[page.src_uri] = page.url
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -131,7 +131,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for entry in site.catalogue.entries:
         plan = entry.plan
         for annee in plan.annees:  # the annual report, ready to file, beside its page
-            workbook = rapport.report_xlsx(rapport.report(plan, annee.numero))
+            workbook = rapport.report_xlsx(rapport.report(entry.tree, annee.numero))
             files.append(File.generated(config, report_file(plan.id, annee.numero), content=workbook))
         files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.yml", content=to_yaml(plan, schema_url)))
         files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.json", content=to_json(plan)))
@@ -201,7 +201,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     # Open data of every plan: CSV per kind of record, XLSX, JSON and datapackage.json.
     if build.site is not None:
-        opendata.write_all(build.site.catalogue.plans, site_dir / "donnees")
+        opendata.write_all(build.site.trees, site_dir / "donnees", build.site.catalogue.kinds)
     if build.settings.directory_urls:
         (site_dir / "_headers").write_text(csp.headers_file(sorted(build.inline_hashes)), encoding="utf-8")
     # Accent-insensitive French search: extend Material's own lunr.fr in the built site,

@@ -264,6 +264,20 @@ def test_odd_plan_files_in_a_revision_are_refused(repo: Path, entry: str, messag
     assert f"plan-ouvert : erreur : la révision « {commit} » contient {message}" in result.stderr
 
 
+def test_kind_files_of_a_revision_are_read_and_checked_like_plan_files(repo: Path) -> None:
+    # plans/types/ is read from each revision: a link or an odd name there is refused too.
+    blob = _git(repo, "hash-object", "-w", "--stdin", stdin="/etc/passwd")
+    types = _git(repo, "mktree", stdin=f"120000 blob {blob}\tlien.yml\n")
+    commit = _commit_with_plans_entry(repo, f"040000 tree {types}\ttypes")
+    result = run_cli("comparer", "HEAD", commit, cwd=repo)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert (
+        f"plan-ouvert : erreur : la révision « {commit} » contient « plans/types/lien.yml », qui n'est pas un "
+        "fichier ordinaire (lien symbolique ou sous-module)"
+    ) in result.stderr
+
+
 # --- Plan text is shown as text -----------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from plan_ouvert import historique
 from plan_ouvert.load import load_file
-from plan_ouvert.model import MiseAJour, PlanPAC
+from plan_ouvert.model import AnyPlan, MiseAJour
 
 from .conftest import copy_project, run_cli
 from .helpers import ROOT
@@ -134,7 +134,7 @@ def test_history_is_empty_outside_a_repository(tmp_path: Path) -> None:
 def test_plan_fields_are_named_as_the_pages_name_them() -> None:
     loaded = load_file(ROOT / "plans" / f"{DEMO}.yml")
     plan = loaded.record
-    assert isinstance(plan, PlanPAC)
+    assert isinstance(plan, AnyPlan)
     update = MiseAJour(date=dt.date(2026, 9, 1), resume="Suivi de l'An 3")
     changed = plan.model_copy(update={"date_plan": dt.date(2024, 4, 1), "mises_a_jour": [*plan.mises_a_jour, update]})
     lines = historique.changes_between(plan, changed)
@@ -157,7 +157,27 @@ def test_only_the_newest_versions_are_compared(tmp_path: Path, monkeypatch: pyte
         edit(plan_file, "{annee: 3, texte: ", f"{{annee: 3, texte: {number} ou ")
         git(repo, "commit", "-q", "-am", f"v{number}", date=f"{day}T10:00:00")
     current = load_file(plan_file).record
-    assert isinstance(current, PlanPAC)
+    assert isinstance(current, AnyPlan)
     versions = historique.git_versions(plan_file, current)
     assert [v.resume for v in versions] == ["", historique.NOT_DETAILED, historique.NOT_DETAILED, historique.FIRST]
     assert "« 12 ou 10 ou 8 activités » → « 14 ou 12 ou 10 ou 8 activités »" in versions[0].changements[0]
+
+
+def test_history_reads_old_versions_of_a_plan_of_a_kind_written_as_data(tmp_path: Path) -> None:
+    """Old versions load with the kinds beside the plans (plans/types/), not only the built-in ones."""
+    from .test_suivi_types import CHANTIERS_KIND, CHANTIERS_PLAN
+
+    repo = tmp_path / "depot"
+    types = repo / "plans" / "types"
+    types.mkdir(parents=True)
+    (types / "chantiers.yml").write_text(CHANTIERS_KIND, encoding="utf-8")
+    plan_file = repo / "plans" / "revitalisation-2024.yml"
+    plan_file.write_text(CHANTIERS_PLAN, encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "v1", date="2026-01-01T10:00:00")
+    edit(plan_file, "texte: Rénover les façades", "texte: Rénover les façades et les enseignes")
+    git(repo, "commit", "-q", "-am", "v2", date="2026-02-01T10:00:00")
+    versions = historique.git_versions(plan_file)
+    assert [v.resume for v in versions] == ["", historique.FIRST]  # neither « ne se lisait pas »
+    assert any("Rénover les façades et les enseignes" in line for line in versions[0].changements)

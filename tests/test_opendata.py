@@ -20,7 +20,6 @@ import pytest
 
 from plan_ouvert.catalogue import load_catalogue
 from plan_ouvert.export import public_data
-from plan_ouvert.model import AnyPlan, PlanPAC
 from plan_ouvert.opendata import (
     Column,
     Table,
@@ -32,6 +31,7 @@ from plan_ouvert.opendata import (
     write_all,
     xlsx_bytes,
 )
+from plan_ouvert.tree import PlanTree
 
 from .helpers import ROOT, files_containing, petit, plans_folder
 
@@ -91,18 +91,18 @@ def petit_piar_suivi() -> str:
     return _edit(text, "          part: 50\n", "          part: 37.5\n")
 
 
-def petit_plans(tmp_path: Path) -> list[AnyPlan]:
+def petit_plans(tmp_path: Path) -> list[PlanTree]:
     folder = plans_folder(tmp_path, {"petit-pac.yml": petit_pac_suivi(), "petit-piar.yml": petit_piar_suivi()})
     catalogue = load_catalogue([folder])
     assert not catalogue.errors(), [f.format() for f in catalogue.errors()]
     assert len(catalogue.plans) == 2
-    return catalogue.plans
+    return [e.tree for e in catalogue.entries]
 
 
-def real_plans() -> list[AnyPlan]:
+def real_plans() -> list[PlanTree]:
     catalogue = load_catalogue([ROOT / "plans"])
     assert not catalogue.errors(), [f.format() for f in catalogue.errors()]
-    return catalogue.plans
+    return [e.tree for e in catalogue.entries]
 
 
 def sentinel_files(folder: Path) -> list[str]:
@@ -156,18 +156,20 @@ def _row(table: Table, **where: object) -> dict[str, object]:
 
 def test_row_counts_and_values_of_the_real_plans() -> None:
     found = tables(real_plans())
+    # The plans and their registries, each kind's levels (built-in kinds in their order), then
+    # the indicators.
     assert list(found) == [
         "plans",
         "annees",
         "mises_a_jour",
         "partenaires",
         "ressources",
-        "enjeux",
-        "actions",
-        "allocations",
         "objectifs_specifiques",
         "moyens",
         "moyens_partenaires",
+        "enjeux",
+        "actions",
+        "allocations",
         "indicateurs",
         "cibles",
     ]
@@ -272,11 +274,11 @@ def test_write_all_command_and_privacy(tmp_path: Path, capsys: pytest.CaptureFix
         [f"csv/{name}.csv" for name in found] + ["plans.xlsx", "plans.json", "datapackage.json"]
     )
     assert sentinel_files(folder) == []
-    pac = next(p for p in plans if isinstance(p, PlanPAC))  # the sentinel really is in the loaded plans
-    assert SENTINEL in str(pac.prive) and SENTINEL in str(pac.objectifs_specifiques[0].moyens[0].prive)
-    assert SENTINEL in str(pac.partenaires[1].prive)
+    pac = next(t for t in plans if t.kind.id == "pac")  # the sentinel really is in the loaded plans
+    assert SENTINEL in str(pac.plan.prive) and SENTINEL in str(pac.leaves[0].record.prive)
+    assert SENTINEL in str(pac.plan.partenaires[1].prive)
     exported = json.loads((folder / "plans.json").read_text(encoding="utf-8"))
-    assert exported == [public_data(p) for p in sorted(plans, key=lambda p: p.id)]
+    assert exported == [public_data(t.plan) for t in sorted(plans, key=lambda t: t.plan.id)]
     assert exported[0]["objectifs_specifiques"][0]["moyens"][0]["suivi"]["statut"] == "en_cours"
 
     # Two exports give the same bytes, file for file.
@@ -340,7 +342,8 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
     text = text.replace("commentaires: Inclus dans les frais de gestion", 'commentaires: "@SUM(A1) et \\x07 cloche"')
     catalogue = load_catalogue([plans_folder(tmp_path, {"petit-pac.yml": text})])
     assert not catalogue.errors(), [f.format() for f in catalogue.errors()]
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(tables(catalogue.plans))))["Moyens d'action"]
+    trees = [e.tree for e in catalogue.entries]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(tables(trees))))["Moyens d'action"]
     texte, commentaires = sheet["E3"], sheet["L3"]
     assert (texte.value, texte.data_type) == ('=HYPERLINK("https://exemple.org";"Cliquez")', "s")
     assert (commentaires.value, commentaires.data_type) == ("@SUM(A1) et  cloche", "s")
@@ -400,7 +403,7 @@ def test_frictionless_validates_the_data_package(tmp_path: Path) -> None:
     report = _validate(petits)
     assert report["valid"] is True, _errors(report)
     descriptor = json.loads((petits / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor == datapackage(tables(plans), plans)
+    assert descriptor == datapackage(tables(plans), [t.plan for t in plans])
     assert descriptor["licenses"] == [
         {"name": "CC-BY-4.0", "title": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
     ]
@@ -512,7 +515,7 @@ def test_libreoffice_reads_the_xlsx_and_the_csv_files(tmp_path: Path) -> None:
 FORMULA = '=HYPERLINK("http://x","clic")'
 
 
-def _hostile_plans(tmp_path: Path) -> list[AnyPlan]:
+def _hostile_plans(tmp_path: Path) -> list[PlanTree]:
     """petit-pac with formula-like text in text columns and negative numbers in number columns."""
     text = _edit(
         petit("petit-pac"),
@@ -525,7 +528,7 @@ def _hostile_plans(tmp_path: Path) -> list[AnyPlan]:
     )
     catalogue = load_catalogue([plans_folder(tmp_path, {"petit-pac.yml": text})])
     assert not catalogue.errors(), [f.format() for f in catalogue.errors()]
-    return catalogue.plans
+    return [e.tree for e in catalogue.entries]
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -544,7 +547,7 @@ def test_csv_neutralises_formula_text_and_keeps_numbers(tmp_path: Path) -> None:
     for value, shown in [("\tcmd", "'\tcmd"), ("\r=1", "'\r=1"), ("-1-1", "'-1-1"), ("+33", "+33"), ("a=b", "a=b")]:
         table = Table("essai", "Essai", [Column("texte", "Texte")], [[value]])
         assert _csv_rows(csv_bytes(table))[1] == [shown], value
-    descriptor = datapackage(found, _hostile_plans(tmp_path / "encore"))
+    descriptor = datapackage(found, [t.plan for t in _hostile_plans(tmp_path / "encore")])
     assert "précédé d'une apostrophe" in descriptor["description"]
 
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from plan_ouvert.catalogue import load_catalogue
-from plan_ouvert.model import AnyPlan
 from plan_ouvert.rapport import HEADERS, AnneeInconnue, command, report, report_xlsx
+from plan_ouvert.tree import PlanTree
 
 from .helpers import ROOT, petit, plans_folder
 from .test_opendata import SENTINEL, petit_pac_suivi, petit_piar_suivi
@@ -42,10 +42,10 @@ def projet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _plan(folder: Path, plan_id: str) -> AnyPlan:
+def _plan(folder: Path, plan_id: str) -> PlanTree:
     catalogue = load_catalogue([folder / "plans"])
     assert not catalogue.errors(), [f.format() for f in catalogue.errors()]
-    return catalogue.entry(plan_id).plan
+    return catalogue.entry(plan_id).tree
 
 
 def _run(plan: str, annee: int, sortie: Path) -> int:
@@ -53,8 +53,8 @@ def _run(plan: str, annee: int, sortie: Path) -> int:
 
 
 def test_pac_year_1_and_year_2(projet: Path) -> None:
-    plan = _plan(projet, "petit-pac")
-    rapport = report(plan, 1)
+    tree = _plan(projet, "petit-pac")
+    rapport = report(tree, 1)
     assert rapport.annee_label == "An 1 (2022-2023)"
     lines = [
         (r.groupe, r.element, r.indicateur, r.cible, r.realise, r.atteinte_label, r.statut, r.date, r.commentaire)
@@ -96,7 +96,7 @@ def test_pac_year_1_and_year_2(projet: Path) -> None:
     }
     assert (rapport.elements, rapport.cibles, rapport.cibles_mesurees, rapport.cibles_atteintes) == (2, 2, 2, 1)
 
-    second = report(plan, 2)
+    second = report(tree, 2)
     assert second.annee_label == "An 2 (2023-2024)"
     assert [(r.element_id, r.cible, r.realise, r.atteinte_label, r.statut) for r in second.rows] == [
         ("1-1", "8 activités", None, "—", "En cours")
@@ -104,12 +104,12 @@ def test_pac_year_1_and_year_2(projet: Path) -> None:
     assert (second.cibles, second.cibles_mesurees, second.cibles_atteintes) == (1, 0, 0)
 
     with pytest.raises(AnneeInconnue, match="n'a pas d'An 3 \\(années du plan : An 1, An 2\\)"):
-        report(plan, 3)
+        report(tree, 3)
 
 
 def test_piar_lists_actions_then_the_indicators_of_their_enjeu(projet: Path) -> None:
-    plan = _plan(projet, "petit-piar")
-    rapport = report(plan, 2)  # a PIAR without `annees` numbers no year: every year is accepted
+    tree = _plan(projet, "petit-piar")
+    rapport = report(tree, 2)  # a PIAR without `annees` numbers no year: every year is accepted
     assert rapport.annee_label == "An 2"
     assert [(r.groupe, r.element, r.indicateur, r.cible, r.statut) for r in rapport.rows[:3]] == [
         ("Enjeu 1", "Action 1.1", None, None, "Non renseigné"),
@@ -125,12 +125,12 @@ def test_piar_lists_actions_then_the_indicators_of_their_enjeu(projet: Path) -> 
         "Nombre de jumelages",
     ]
     with pytest.raises(AnneeInconnue):
-        report(plan, 0)
+        report(tree, 0)
 
 
 def test_real_plans_can_be_reported() -> None:
     catalogue = load_catalogue([ROOT / "plans"])
-    etchemins = catalogue.entry("mrc-etchemins-pac-2022").plan
+    etchemins = catalogue.entry("mrc-etchemins-pac-2022").tree
     source = yaml.safe_load((ROOT / "plans" / "mrc-etchemins-pac-2022.yml").read_text(encoding="utf-8"))
     moyens = [m for o in source["objectifs_specifiques"] for m in o["moyens"]]
     for annee in (1, 2, 3):
@@ -140,7 +140,7 @@ def test_real_plans_can_be_reported() -> None:
         assert rapport.elements == len(expected) and rapport.par_statut["Non renseigné"] == len(expected)
     with pytest.raises(AnneeInconnue):
         report(etchemins, 4)
-    demo = report(catalogue.entry("demo-mrc-fictive-pac-2024").plan, 1)
+    demo = report(catalogue.entry("demo-mrc-fictive-pac-2024").tree, 1)
     assert (demo.cibles, demo.cibles_mesurees, demo.cibles_atteintes) == (4, 3, 2)
 
 
@@ -159,8 +159,8 @@ def test_command_writes_a_workbook_for_filing(projet: Path, capsys: pytest.Captu
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == "Reddition de compte annuelle"
     block = {r[0]: r[1] for r in rows[1:8] if r[0]}
-    plan = _plan(projet, "petit-pac")
-    assert block["Plan"] == plan.titre
+    tree = _plan(projet, "petit-pac")
+    assert block["Plan"] == tree.plan.titre
     assert block["Organisme"] == "MRC de Petite-Rivière"
     assert block["Programme"] == "mifi-pac"
     assert block["Année"] == "An 1 (2022-2023)"
@@ -203,8 +203,8 @@ def test_two_runs_give_identical_bytes(projet: Path) -> None:
     assert _run("plans/petit-pac.yml", 2, projet / "b") == 0  # a file path works as well as an id
     first = (projet / "a" / "petit-pac-rapport-an-2.xlsx").read_bytes()
     assert first == (projet / "b" / "petit-pac-rapport-an-2.xlsx").read_bytes()
-    plan = _plan(projet, "petit-pac")
-    assert report_xlsx(report(plan, 2)) == first
+    tree = _plan(projet, "petit-pac")
+    assert report_xlsx(report(tree, 2)) == first
     rows = [list(r) for r in openpyxl.load_workbook(io.BytesIO(first)).active.iter_rows(values_only=True)]
     assert rows[-1][:2] == ["Objectif spécifique 1", "Moyen d'action 1.1"]
 

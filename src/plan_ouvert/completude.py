@@ -1,25 +1,67 @@
-"""How complete a plan is: the share of the information its gabarit expects that it gives.
+"""How complete a plan is: the share of the information its kind expects that it gives.
 
-Each expected piece counts once: a plan's statut, an enjeu's indicators, a moyen's échéance,
-one target per indicator and year. The score is what « État du plan » shows and what the
-build can be told to require (`completude_minimale` in mkdocs.yml).
+Each expected piece counts once. What every plan is expected to give follows from its kind,
+its référentiel and its own content:
+
+- the plan's statut and data licence;
+- its years (`annees`) once its échéances name plan years (« An 2 »);
+- the plan's and the convention's dates when its programme sets a filing delay after the
+  convention (`delai_depot_mois` in the référentiel);
+- a statut for each resource of the registry (kinds with `ressources: true`), a full name for
+  each partner of the registry (kinds whose levels name partners);
+- each field a level declares `attendu: true`;
+- for each indicator, one target per plan year its element's échéance names (suivi.py).
+
+A programme's gabarit may expect more than its kind file marks as expected (the kind file's
+`attendu` also makes the generic check and the element pages speak, where the programme has
+its own rules and pages): those fields are listed below by rule set (the kind's `regles`),
+with the words « État du plan » shows.
+
+The score is what « État du plan » shows and what the build can be told to require
+(`completude_minimale` in mkdocs.yml).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from .echeance import parse
-from .model import AnyPlan, PlanPAC, PlanPIAR, Record
-from .pages import action_number
-from .rules.pac import cible_years, numero, years_of
+from .pages import partner_url, plan_url
+from .suivi import echeance_years
+from .tree import Element, PlanTree, cible_years
+from .yamlsource import YamlPath
+
+# Rule set → level type → (field key, or the key of the level below, and its words).
+PROGRAMME_EXPECTATIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "piar": {
+        "enjeu": [
+            ("objectifs_generaux", "objectifs généraux"),
+            ("axes", "axes d'intervention"),
+            ("objectifs", "objectifs à atteindre"),
+            ("actions", "actions"),
+            ("indicateurs", "indicateurs de performance"),
+            ("temps_imparti", "temps imparti"),
+        ],
+        "action": [("echeance", "échéance")],
+    },
+    "pac": {
+        "moyen": [
+            ("porteurs", "porteur"),
+            ("resultats_attendus", "résultats attendus"),
+            ("indicateurs", "indicateurs de performance"),
+            ("echeance", "échéance"),
+            ("clientele", "clientèle visée"),
+        ],
+    },
+}
 
 
 @dataclass(frozen=True)
 class Manque:
     where: str  # « Moyen d'action 1.5 »
     what: str  # « indicateurs »
-    path: tuple[str | int, ...]  # the record, for a link to its page
+    path: YamlPath  # the record in the file
+    url: str | None = None  # the page that shows it, None for the plan's own facts
 
 
 @dataclass
@@ -34,56 +76,83 @@ class Completude:
             return 100
         return (self.attendus - len(self.manques)) * 100 // self.attendus
 
-    def expect(self, present: object, where: str, what: str, record: Record | None = None) -> None:
+    @property
+    def presents(self) -> int:
+        return self.attendus - len(self.manques)
+
+    def expect(self, present: object, where: str, what: str, path: YamlPath = (), url: str | None = None) -> None:
         self.attendus += 1
         if not present:
-            self.manques.append(Manque(where, what, record._path if record else ()))
+            self.manques.append(Manque(where, what, path, url))
 
 
-def completude(plan: AnyPlan) -> Completude:
-    result = Completude()
+def _given(value: Any) -> bool:
+    return value not in (None, "", [])
+
+
+def _expected_fields(tree: PlanTree, element: Element) -> list[tuple[str, str]]:
+    """(key, words) of what this element's level is expected to give, in the kind's order."""
+    found = [(c.cle, c.libelle[:1].lower() + c.libelle[1:]) for c in element.niveau.champs if c.attendu]
+    for regles in tree.kind.spec.regles:
+        for key, words in PROGRAMME_EXPECTATIONS.get(regles, {}).get(element.type, []):
+            if key not in {k for k, _ in found}:
+                found.append((key, words))
+    return found
+
+
+def _plan(result: Completude, tree: PlanTree) -> None:
+    plan = tree.plan
     result.expect(plan.statut, "Plan", "statut")
     result.expect(plan.licence, "Plan", "licence des données")
-    if isinstance(plan, PlanPIAR):
+    if tree.referentiel is not None and tree.referentiel.delai_depot_mois is not None:
         result.expect(plan.date_plan, "Plan", "date du plan")
         result.expect(plan.date_convention, "Plan", "date de la convention")
-        for ressource in plan.ressources:
-            result.expect(
-                ressource.statut, f"Ressource « {ressource.id} »", "statut (nouvelle ou existante)", ressource
-            )
-        for enjeu in plan.enjeux:
-            where = f"Enjeu {enjeu.id}"
-            for name, label in (
-                ("objectifs_generaux", "objectifs généraux"),
-                ("axes", "axes d'intervention"),
-                ("objectifs", "objectifs à atteindre"),
-                ("actions", "actions"),
-                ("indicateurs", "indicateurs de performance"),
-                ("temps_imparti", "temps imparti"),
-            ):
-                result.expect(getattr(enjeu, name), where, label, enjeu)
-            for action in enjeu.actions:
-                result.expect(parse(action.echeance), f"Action {action_number(action.id)}", "échéance", action)
-    if isinstance(plan, PlanPAC):
+    if any(e.annees_plan for e in tree.elements):
         result.expect(plan.annees, "Plan", "années du plan")
-        for partenaire in plan.partenaires:
+
+
+def _registries(result: Completude, tree: PlanTree) -> None:
+    plan = tree.plan
+    for index, ressource in enumerate(getattr(plan, "ressources", None) or []):
+        result.expect(
+            ressource.statut,
+            f"Ressource « {ressource.id} »",
+            "statut (nouvelle ou existante)",
+            ("ressources", index),
+            plan_url(plan.id),
+        )
+    if tree.kind.spec.has_field_type("partenaires"):
+        for index, partenaire in enumerate(plan.partenaires):
             result.expect(
-                partenaire.nom, f"Partenaire « {partenaire.sigle or partenaire.id} »", "nom complet", partenaire
+                partenaire.nom,
+                f"Partenaire « {partenaire.sigle or partenaire.id} »",
+                "nom complet",
+                ("partenaires", index),
+                partner_url(plan.id, partenaire.id),
             )
-        for objectif in plan.objectifs_specifiques:
-            for moyen in objectif.moyens:
-                where = f"Moyen d'action {numero(moyen)}"
-                for name, label in (
-                    ("porteurs", "porteur"),
-                    ("resultats_attendus", "résultats attendus"),
-                    ("indicateurs", "indicateurs de performance"),
-                    ("echeance", "échéance"),
-                    ("clientele", "clientèle visée"),
-                ):
-                    result.expect(getattr(moyen, name), where, label, moyen)
-                years = years_of(moyen)
-                for indicateur in moyen.indicateurs:
-                    covered = {y for c in indicateur.cibles for y in cible_years(c)}
-                    for year in years:
-                        result.expect(year in covered, where, f"cible An {year} de « {indicateur.texte} »", indicateur)
+
+
+def _element(result: Completude, tree: PlanTree, element: Element) -> None:
+    for key, words in _expected_fields(tree, element):
+        result.expect(_given(element.valeur(key)), element.libelle, words, element.path, element.url)
+    years = echeance_years(tree, element)
+    word = tree.kind.spec.annee
+    for indicateur in element.indicateurs:
+        covered = {y for c in indicateur.cibles for y in cible_years(c)}
+        for year in years:
+            result.expect(
+                year in covered,
+                element.libelle,
+                f"cible {word} {year} de « {indicateur.texte} »",
+                element.path,
+                element.url,
+            )
+
+
+def completude(tree: PlanTree) -> Completude:
+    result = Completude()
+    _plan(result, tree)
+    _registries(result, tree)
+    for element in tree.elements:
+        _element(result, tree, element)
     return result

@@ -1,8 +1,11 @@
 """`plan-ouvert comparer`: what a change does to the plans, in French Markdown for reviewers.
 
-Both sides are loaded into the model and compared record by record, so changes of form
-(key order, comments, quoting, line breaks) say nothing. Records are matched by id; an
-indicator without an id is matched by its position within its record.
+Both sides are loaded into the model and turned into their element trees, then compared
+element by element, so changes of form (key order, comments, quoting, line breaks) say
+nothing. Elements are matched by level and id and named in their kind's words (« Moyen
+d'action 1.2 ajouté », « Orientation 2 reformulée »); an indicator without an id is matched
+by its position within its element. The kinds are those of each side: built in, and the
+side's own plans/types/.
 
 The summary is posted where reviewers trust it, so nothing a proposed change holds may steer
 it: an argument is a git revision unless written as a path, a revision is read from git
@@ -25,12 +28,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .catalogue import REFERENTIELS_DIR, Catalogue, load_catalogue
+from .catalogue import REFERENTIELS_DIR, TYPES_DIR, Catalogue, load_catalogue
 from .echeance import wording
 from .export import strip_private
 from .findings import Finding, Severity
-from .model import ID_PATTERN, AnyPlan, Indicateur, PlanPAC, PlanPIAR
-from .pages import action_number, plan_label
+from .kinds import Kinds, Niveau
+from .model import ID_PATTERN, Indicateur, PlanBase, TempsImparti
+from .pages import plan_label
+from .tree import Element, PlanTree, build_tree, cible_years
 
 # --- Plan text in Markdown ------------------------------------------------------------------
 
@@ -62,103 +67,110 @@ def _code(plan_id: str) -> str:
     return f"`{plan_id}`" if re.fullmatch(ID_PATTERN, plan_id) else markdown_text(plan_id)
 
 
+# --- What is compared -----------------------------------------------------------------------
+
+# Sections of a plan's changes, in the order the summary lists them. An element's section is
+# its depth in its kind (a kind has four levels at most), titled with the level's plural.
+MAX_LEVELS = 4
+SECTION_TITLES = {
+    "plan": "Le plan",
+    **{f"niveau-{depth}": f"Éléments de niveau {depth + 1}" for depth in range(MAX_LEVELS)},
+    "indicateur": "Indicateurs",
+    "ressource": "Ressources",
+    "partenaire": "Partenaires",
+    "allocation": "Temps imparti aux ressources",
+}
+
+
 @dataclass
 class Item:
-    """One comparable record: its label for humans and its public fields."""
+    """One comparable record: its label for humans, its main text and its public fields."""
 
     label: str
     text: str
     record: Any
+    section: str
+    feminin: bool = False  # « Action 1.2 ajoutée », « Ressource « x » modifiée »
+    niveau: Niveau | None = None  # an element's level: its fields are compared in the kind's words
+    registre: bool = False  # a partner or a resource: « modifié », not « reformulé »
 
 
-def _items(plan: AnyPlan) -> dict[tuple[str, str], Item]:
-    items: dict[tuple[str, str], Item] = {}
-    if isinstance(plan, PlanPIAR):
-        for enjeu in plan.enjeux:
-            items[("enjeu", enjeu.id)] = Item(f"Enjeu {enjeu.id}", enjeu.enonce, enjeu)
-            for action in enjeu.actions:
-                items[("action", action.id)] = Item(f"Action {action_number(action.id)}", action.texte, action)
-            _indicators(items, f"Enjeu {enjeu.id}", f"enjeu-{enjeu.id}", enjeu.indicateurs)
-        for ressource in plan.ressources:
-            items[("ressource", ressource.id)] = Item(f"Ressource « {ressource.id} »", ressource.role, ressource)
-    if isinstance(plan, PlanPAC):
-        for objectif in plan.objectifs_specifiques:
-            items[("objectif", objectif.id)] = Item(
-                f"Objectif spécifique {objectif.numero}", objectif.titre or "", objectif
+def _lower_first(text: str) -> str:
+    """« Résultats attendus » → « résultats attendus » inside a line; an acronym stays: « PME »."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _main_text(element: Element) -> str:
+    """What a rewording changes: the element's text, else its own title (a PAC objectif's)."""
+    if element.niveau.texte:
+        return str(element.texte or "")
+    return str(element.valeur(element.niveau.titre) or "") if element.niveau.titre else ""
+
+
+def _main_key(niveau: Niveau) -> str | None:
+    return niveau.texte or niveau.titre
+
+
+def _items(tree: PlanTree) -> dict[tuple[str, ...], Item]:
+    items: dict[tuple[str, ...], Item] = {}
+    for element in tree.elements:
+        niveau = element.niveau
+        items[("element", element.type, element.id)] = Item(
+            element.libelle, _main_text(element), element.record, f"niveau-{element.depth}", niveau.feminin, niveau
+        )
+        for index, indicateur in enumerate(element.indicateurs):
+            ident = indicateur.id or str(index + 1)
+            items[("indicateur", f"{element.type}-{element.id}/{ident}")] = Item(
+                f"{element.libelle}, indicateur « {indicateur.texte} »", indicateur.texte, indicateur, "indicateur"
             )
-            for moyen in objectif.moyens:
-                label = f"Moyen d'action {action_number(moyen.id)}"
-                items[("moyen", moyen.id)] = Item(label, moyen.texte, moyen)
-                _indicators(items, label, f"moyen-{moyen.id}", moyen.indicateurs)
-    for partenaire in plan.partenaires:
+    for ressource in (getattr(tree.plan, "ressources", None) or []) if tree.kind.spec.ressources else []:
+        items[("ressource", ressource.id)] = Item(
+            f"Ressource « {ressource.id} »", ressource.role, ressource, "ressource", feminin=True, registre=True
+        )
+    for partenaire in tree.plan.partenaires:
         items[("partenaire", partenaire.id)] = Item(
-            f"Partenaire « {partenaire.sigle or partenaire.nom or partenaire.id} »", partenaire.nom or "", partenaire
+            f"Partenaire « {partenaire.sigle or partenaire.nom or partenaire.id} »",
+            partenaire.nom or "",
+            partenaire,
+            "partenaire",
+            registre=True,
         )
     return items
-
-
-def _indicators(items: dict[tuple[str, str], Item], owner: str, key: str, indicateurs: list[Indicateur]) -> None:
-    for index, indicateur in enumerate(indicateurs):
-        ident = indicateur.id or str(index + 1)
-        items[("indicateur", f"{key}/{ident}")] = Item(
-            f"{owner}, indicateur « {indicateur.texte} »", indicateur.texte, indicateur
-        )
-
-
-KIND_TITLES = {
-    "enjeu": "Enjeux",
-    "action": "Actions",
-    "objectif": "Objectifs spécifiques",
-    "moyen": "Moyens d'action",
-    "indicateur": "Indicateurs",
-    "ressource": "Ressources",
-    "partenaire": "Partenaires",
-}
 
 
 def _q(text: str) -> str:
     return f"« {' '.join(str(text).split())} »"
 
 
-def _cibles(indicateur: Indicateur) -> dict[str, str]:
+def _cibles(indicateur: Indicateur, annee: str) -> dict[str, str]:
+    """Targets by the plan years they are for (« An 1 », in the kind's word), else by position."""
     result: dict[str, str] = {}
     for index, cible in enumerate(indicateur.cibles):
-        years = cible.annee if isinstance(cible.annee, list) else [cible.annee] if cible.annee else []
-        key = ", ".join(f"An {y}" for y in years) if years else f"cible {index + 1}"
+        years = cible_years(cible)
+        key = ", ".join(f"{annee} {y}" for y in years) if years else f"cible {index + 1}"
         while key in result:
             key += " (bis)"
         result[key] = cible.texte
     return result
 
 
-def _allocations(plan: AnyPlan) -> dict[tuple[str, str], float]:
+def _allocations(tree: PlanTree) -> dict[tuple[str, str], float]:
+    """Share of each resource's time per element (« enjeu 3 »), whatever levels hold a time field."""
     shares: dict[tuple[str, str], float] = {}
-    if isinstance(plan, PlanPIAR):
-        for enjeu in plan.enjeux:
-            places = [(f"enjeu {enjeu.id}", enjeu.temps_imparti)]
-            places += [(f"action {action_number(a.id)}", a.temps_imparti) for a in enjeu.actions]
-            for where, temps in places:
-                for allocation in temps.allocations if temps else []:
-                    key = (allocation.ressource, where)
-                    shares[key] = shares.get(key, 0) + allocation.part
+    for element in tree.elements:
+        where = _lower_first(element.libelle)
+        for champ in element.niveau.champs:
+            temps = element.valeur(champ.cle) if champ.type == "temps_imparti" else None
+            for allocation in temps.allocations if isinstance(temps, TempsImparti) else []:
+                key = (allocation.ressource, where)
+                shares[key] = shares.get(key, 0) + allocation.part
     return shares
 
 
-_COMPARED_FIELDS = {
-    "objectifs_generaux": "objectifs généraux",
-    "axes": "axes d'intervention",
-    "objectifs": "objectifs à atteindre",
-    "porteurs": "porteurs",
-    "collaborateurs": "collaborateurs",
-    "resultats_attendus": "résultats attendus",
-    "clientele": "clientèle visée",
-    "commentaires": "commentaires",
-    "statut": "statut",
-    "temps": "temps",
-    "site_web": "site Web",
-    "sigle": "sigle",
-    "suivi": "suivi",
-}
+# Fields of the shared registries, by their French name.
+_REGISTRY_FIELDS = {"statut": "statut", "temps": "temps", "site_web": "site Web", "sigle": "sigle"}
 
 
 def _public(value: Any) -> Any:
@@ -184,6 +196,8 @@ def _value_text(public: Any) -> str:
         return ", ".join(f"{k} : {_value_text(v)}" for k, v in public.items())
     if isinstance(public, list):
         return "; ".join(_value_text(v) for v in public)
+    if isinstance(public, float) and public.is_integer() and abs(public) < 1e15:
+        return str(int(public))  # 12000.0 is written 12000 in the plan
     return str(public)
 
 
@@ -191,26 +205,42 @@ def _differ(old: Any, new: Any) -> bool:
     return bool(_public(old) != _public(new))
 
 
-def _record_changes(old: Item, new: Item) -> Iterator[str]:
+def _element_changes(old: Item, new: Item, niveau: Niveau) -> Iterator[str]:
+    """Each field of the kind that changed, by its libellé; the échéance as a move."""
+    for champ in niveau.champs:
+        if champ.cle == _main_key(niveau) or champ.type == "indicateurs":
+            continue  # the text is a rewording; indicators are items of their own
+        before, after = getattr(old.record, champ.cle, None), getattr(new.record, champ.cle, None)
+        if champ.type == "echeance":
+            was, now = wording(before), wording(after)
+            if was != now:
+                yield f"{new.label} : échéance déplacée : {_q(was or '(aucune)')} → {_q(now or '(aucune)')}"
+            continue
+        if champ.type == "temps_imparti":  # the shares are compared per resource (allocation)
+            before = before.texte if isinstance(before, TempsImparti) else None
+            after = after.texte if isinstance(after, TempsImparti) else None
+        if _differ(before, after):
+            yield f"{new.label} : {_lower_first(champ.libelle)} : {_value(before)} → {_value(after)}"
+
+
+def _record_changes(old: Item, new: Item, annee: str) -> Iterator[str]:
     if old.text != new.text:
-        verb = "reformulé" if old.label.startswith(("Moyen", "Objectif", "Enjeu")) else "reformulée"
-        if old.label.startswith(("Partenaire", "Ressource")):
-            verb = "modifié" if old.label.startswith("Partenaire") else "modifiée"
+        verb = ("modifié" if new.registre else "reformulé") + ("e" if new.feminin else "")
         yield f"{new.label} {verb} : {_q(old.text)} → {_q(new.text)}"
-    old_echeance = wording(getattr(old.record, "echeance", None))
-    new_echeance = wording(getattr(new.record, "echeance", None))
-    if old_echeance != new_echeance:
-        yield f"{new.label} : échéance déplacée : {_q(old_echeance or '(aucune)')} → {_q(new_echeance or '(aucune)')}"
-    if isinstance(old.record, Indicateur) and isinstance(new.record, Indicateur):
-        before, after = _cibles(old.record), _cibles(new.record)
+    if new.niveau is not None:
+        yield from _element_changes(old, new, new.niveau)
+    elif isinstance(old.record, Indicateur) and isinstance(new.record, Indicateur):
+        before, after = _cibles(old.record, annee), _cibles(new.record, annee)
         for key in [*before, *(k for k in after if k not in before)]:
             if before.get(key) != after.get(key):
                 yield (
                     f"{new.label}, {key} : cible {_q(before.get(key, '(aucune)'))} → {_q(after.get(key, '(aucune)'))}"
                 )
-    for name, label in _COMPARED_FIELDS.items():
-        if name in type(old.record).model_fields and _differ(getattr(old.record, name), getattr(new.record, name)):
-            yield f"{new.label} : {label} : {_value(getattr(old.record, name))} → {_value(getattr(new.record, name))}"
+    else:
+        for name, label in _REGISTRY_FIELDS.items():
+            was, now = getattr(old.record, name, None), getattr(new.record, name, None)
+            if _differ(was, now):
+                yield f"{new.label} : {label} : {_value(was)} → {_value(now)}"
 
 
 @dataclass
@@ -219,31 +249,60 @@ class PlanChanges:
 
     label: str
     plan_id: str
-    lines: dict[str, list[str]] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)  # section → lines
+    titles: dict[str, str] = field(default_factory=dict)  # section → title, in the kind's words
 
-    def add(self, kind: str, line: str) -> None:
-        self.lines.setdefault(kind, []).append(line)
+    def add(self, section: str, line: str) -> None:
+        self.lines.setdefault(section, []).append(line)
+
+    def sections(self) -> Iterator[tuple[str, list[str]]]:
+        """(title, lines) of each section that has lines, in the summary's order."""
+        for section, default in SECTION_TITLES.items():
+            if section in self.lines:
+                yield self.titles.get(section, default), self.lines[section]
 
 
-def _agree(participle: str, kind: str) -> str:
-    """French agreement: « Action 1.2 ajoutée », « Moyen d'action 1.2 ajouté »."""
-    return participle + ("e" if kind in ("action", "ressource") else "")
+def as_tree(plan: PlanTree | PlanBase, kinds: Kinds | None = None) -> PlanTree:
+    """A plan's element tree; a plan alone is read with `kinds` (by default the built-in ones)."""
+    if isinstance(plan, PlanTree):
+        return plan
+    return build_tree(plan, (kinds or Kinds.builtin()).of(plan))
 
 
-def compare_plans(old: AnyPlan, new: AnyPlan) -> PlanChanges:
-    changes = PlanChanges(plan_label(new), new.id)
-    before, after = _items(old), _items(new)
+PLAN_FIELDS = (
+    "gabarit",
+    "titre",
+    "statut",
+    "date_plan",
+    "date_convention",
+    "periode",
+    "annees",
+    "mises_a_jour",
+    "adoption",
+    "licence",
+    "organisme",
+)
+
+
+def compare_plans(old: PlanTree | PlanBase, new: PlanTree | PlanBase, kinds: Kinds | None = None) -> PlanChanges:
+    """What changed from `old` to `new`, two versions of one plan (trees, or plans of `kinds`)."""
+    before_tree, after_tree = as_tree(old, kinds), as_tree(new, kinds)
+    changes = PlanChanges(plan_label(after_tree), after_tree.plan.id)
+    for tree in (before_tree, after_tree):  # a removed level of a changed kind keeps its title
+        changes.titles.update({f"niveau-{d}": n.pluriel for d, n in enumerate(tree.niveaux)})
+    annee = after_tree.kind.spec.annee
+    before, after = _items(before_tree), _items(after_tree)
     for key, item in after.items():
         if key not in before:
-            changes.add(key[0], f"{item.label} {_agree('ajouté', key[0])} : {_q(item.text)}")
+            changes.add(item.section, f"{item.label} {'ajoutée' if item.feminin else 'ajouté'} : {_q(item.text)}")
     for key, item in before.items():
         if key not in after:
-            changes.add(key[0], f"{item.label} {_agree('retiré', key[0])} : {_q(item.text)}")
+            changes.add(item.section, f"{item.label} {'retirée' if item.feminin else 'retiré'} : {_q(item.text)}")
     for key, item in after.items():
         if key in before:
-            for line in _record_changes(before[key], item):
-                changes.add(key[0], line)
-    old_shares, new_shares = _allocations(old), _allocations(new)
+            for line in _record_changes(before[key], item, annee):
+                changes.add(item.section, line)
+    old_shares, new_shares = _allocations(before_tree), _allocations(after_tree)
     for key in sorted(set(old_shares) | set(new_shares)):
         if old_shares.get(key) != new_shares.get(key):
             ressource, where = key
@@ -251,30 +310,16 @@ def compare_plans(old: AnyPlan, new: AnyPlan) -> PlanChanges:
                 "allocation",
                 f"Ressource « {ressource} », {where} : {old_shares.get(key, 0):g} % → {new_shares.get(key, 0):g} %",
             )
-    for name in (
-        "titre",
-        "statut",
-        "date_plan",
-        "date_convention",
-        "periode",
-        "annees",
-        "mises_a_jour",
-        "adoption",
-        "licence",
-        "organisme",
-    ):
-        if _differ(getattr(old, name), getattr(new, name)):
-            was, now = _value(getattr(old, name)), _value(getattr(new, name))
-            changes.add("plan", f"{name.replace('_', ' ')} : {was} → {now}")
+    for name in PLAN_FIELDS:
+        was_value, now_value = getattr(before_tree.plan, name, None), getattr(after_tree.plan, name, None)
+        if _differ(was_value, now_value):
+            changes.add("plan", f"{name.replace('_', ' ')} : {_value(was_value)} → {_value(now_value)}")
     return changes
 
 
 def _finding_key(finding: Finding) -> tuple[str, str, str]:
     # Line numbers move with any edit: a finding is the same if its code, plan and message are.
     return (finding.code, finding.plan or finding.file, finding.message)
-
-
-SECTION_TITLES = {"plan": "Le plan", **KIND_TITLES, "allocation": "Temps imparti aux ressources"}
 
 
 def _heading(text: str, plan_id: str) -> str:
@@ -288,8 +333,8 @@ def _bullets(lines: list[str]) -> list[str]:
 
 def render(base: Catalogue, head: Catalogue) -> str:
     out = ["## Changements dans les plans", ""]
-    old_plans = {p.id: p for p in base.plans}
-    new_plans = {p.id: p for p in head.plans}
+    old_plans = {e.plan.id: e.tree for e in base.entries}
+    new_plans = {e.plan.id: e.tree for e in head.entries}
     touched = False
     for plan_id in sorted(set(old_plans) | set(new_plans)):
         if plan_id not in old_plans:
@@ -305,9 +350,9 @@ def render(base: Catalogue, head: Catalogue) -> str:
             continue
         touched = True
         out += [_heading(changes.label, changes.plan_id), ""]
-        for kind in SECTION_TITLES:
-            if kind in changes.lines:
-                out += [f"**{SECTION_TITLES[kind]}**", "", *_bullets(changes.lines[kind]), ""]
+        for title, lines in changes.sections():
+            # The title is a kind's word (data of the repository): escaped like plan text.
+            out += [f"**{markdown_text(title)}**", "", *_bullets(lines), ""]
     if not touched:
         out += [
             "Aucun changement de contenu dans les plans (les changements de forme, comme l'ordre des "
@@ -339,6 +384,9 @@ def render(base: Catalogue, head: Catalogue) -> str:
 
 # The only files read from a revision: what the loader reads from a plans folder.
 PLANS_DIR = "plans"
+# Folders of plans/ the loader reads too: the référentiels, and the kinds written as data (a
+# revision's plans are read with the revision's own kinds).
+DATA_DIRS = (REFERENTIELS_DIR, TYPES_DIR)
 PLAN_FILE = re.compile(r"[a-z0-9-]+\.ya?ml")
 REGULAR_FILE_MODES = ("100644", "100755")
 
@@ -389,7 +437,8 @@ def _plan_target(path: str, spec: str) -> Path | None:
             f"la révision « {_shown(spec)} » contient le chemin « {_shown(path)} », qui n'est pas un chemin de "
             "fichier accepté (ni « .. », ni « . », ni chemin absolu) ; rien n'a été comparé."
         )
-    read_by_loader = parts[0] == PLANS_DIR and (len(parts) == 2 or (len(parts) == 3 and parts[1] == REFERENTIELS_DIR))
+    data_dir = len(parts) == 3 and parts[1] in DATA_DIRS
+    read_by_loader = parts[0] == PLANS_DIR and (len(parts) == 2 or data_dir)
     if not read_by_loader or not parts[-1].endswith((".yml", ".yaml")):
         return None
     if not PLAN_FILE.fullmatch(parts[-1]):
@@ -430,8 +479,11 @@ def _read_revision(spec: str, commit: str, scratch: Path) -> Catalogue:
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(blob.stdout)
     folder = root / PLANS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return load_catalogue([folder])
+    referentiels = folder / REFERENTIELS_DIR
+    referentiels.mkdir(parents=True, exist_ok=True)
+    # Named, not searched for: a revision without référentiels must not borrow a folder of that
+    # name found above the scratch folder, nor the kinds beside it.
+    return load_catalogue([folder], referentiels_dir=referentiels)
 
 
 def _read_path(spec: str) -> Catalogue:

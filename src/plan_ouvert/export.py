@@ -1,4 +1,8 @@
-"""Public forms of a plan: the data with every `prive` mapping removed, as JSON or YAML."""
+"""Public forms of a plan of any kind: the data with every `prive` mapping removed, as JSON or YAML.
+
+The dump follows the plan's own class, which its kind generated: the levels and fields are
+the kind's, and nothing here knows them.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ def strip_private(value: Any) -> Any:
 def public_data(plan: AnyPlan) -> dict[str, Any]:
     """The plan as plain JSON-ready data, without `prive` and without empty defaults."""
     data = plan.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    data["gabarit"] = plan.gabarit  # a default-free dump would drop the discriminator
+    # The discriminator names the kind: kept whatever the dump options drop.
+    data["gabarit"] = getattr(plan, "gabarit")  # noqa: B009 (a field of the kind's class)
     cleaned: dict[str, Any] = strip_private(data)
     return cleaned
 

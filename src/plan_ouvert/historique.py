@@ -16,9 +16,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalogue import load_kinds
 from .diff import SECTION_TITLES, compare_plans
+from .kinds import Kinds
 from .load import load_file
-from .model import AnyPlan, PlanPAC, PlanPIAR
+from .model import AnyPlan
+from .tree import PlanTree
 
 GIT_TIMEOUT = 60
 MAX_CHANGES = 8  # lines shown per version; the commit link gives the rest
@@ -192,13 +195,14 @@ def _read_blobs(folder: Path, blobs: list[str]) -> dict[str, bytes]:
     return contents
 
 
-def _load(content: bytes | None, scratch: Path) -> AnyPlan | None:
-    """A version of a plan file, loaded as the build loads plans; None if it does not load."""
+def _load(content: bytes | None, scratch: Path, kinds: Kinds) -> AnyPlan | None:
+    """A version of a plan file, loaded as the build loads plans (with today's kinds); None if
+    it does not load."""
     if content is None:
         return None
     scratch.write_bytes(content)
-    loaded = load_file(scratch, "plan", scratch.name)
-    return loaded.record if isinstance(loaded.record, PlanPAC | PlanPIAR) else None
+    loaded = load_file(scratch, "plan", scratch.name, kinds)
+    return loaded.record if isinstance(loaded.record, AnyPlan) else None
 
 
 def _french(line: str) -> str:
@@ -213,9 +217,9 @@ def _french(line: str) -> str:
     return line
 
 
-def changes_between(old: AnyPlan, new: AnyPlan) -> list[str]:
+def changes_between(old: AnyPlan, new: AnyPlan, kinds: Kinds | None = None) -> list[str]:
     """What changed from `old` to `new`, in French, grouped as the comparison groups them."""
-    compared = compare_plans(old, new)
+    compared = compare_plans(old, new, kinds)  # the kinds the versions were read with
     return [_french(line) for kind in SECTION_TITLES for line in compared.lines.get(kind, [])]
 
 
@@ -225,17 +229,19 @@ def _version(change: FileChange, resume: str, lines: list[str] | None = None) ->
     return Version(change.date, resume, "modification", change.commit, None, shown, len(lines) - len(shown))
 
 
-def git_versions(path: Path, current: AnyPlan | None = None) -> list[Version]:
+def git_versions(path: Path, current: AnyPlan | None = None, kinds: Kinds | None = None) -> list[Version]:
     """The versions of the plan file `path` in git, newest first; empty outside a repository.
 
     `current` is the plan as loaded from `path`: when the newest version is that same file,
-    it is not read and loaded a second time.
+    it is not read and loaded a second time. Older versions are read with `kinds`, the kinds
+    the build knows (by default those beside the file: built in and plans/types/).
     """
     log = folder_log(path.parent)
     if log is None:
         return []
     if path.name not in log.versions:
-        log.versions[path.name] = _compare_versions(path, log, current)
+        known = kinds if kinds is not None else load_kinds(path.parent).kinds
+        log.versions[path.name] = _compare_versions(path, log, current, known)
     return log.versions[path.name]
 
 
@@ -244,7 +250,7 @@ def blob_id(content: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
-def _compare_versions(path: Path, log: FolderLog, current: AnyPlan | None) -> list[Version]:
+def _compare_versions(path: Path, log: FolderLog, current: AnyPlan | None, kinds: Kinds) -> list[Version]:
     """Each of the MAX_DETAILED newest versions against the last readable one before it.
 
     Loading a version costs about as much as loading the plan for the build: the number of
@@ -267,7 +273,7 @@ def _compare_versions(path: Path, log: FolderLog, current: AnyPlan | None) -> li
             if position > MAX_DETAILED:  # neither read nor compared
                 versions.append(_version(change, first if oldest else NOT_DETAILED))
                 continue
-            plan = known[blob] if blob in known else _load(contents.get(blob), Path(scratch) / path.name)
+            plan = known[blob] if blob in known else _load(contents.get(blob), Path(scratch) / path.name, kinds)
             if plan is None:
                 versions.append(_version(change, UNREADABLE))
             elif oldest:
@@ -275,17 +281,18 @@ def _compare_versions(path: Path, log: FolderLog, current: AnyPlan | None) -> li
             elif previous is None or position == MAX_DETAILED:
                 versions.append(_version(change, NOT_DETAILED))  # read only to compare the next one
             else:
-                lines = changes_between(previous, plan)
+                lines = changes_between(previous, plan, kinds)
                 versions.append(_version(change, "" if lines else UNCHANGED, lines))
             previous = plan or previous
     return list(reversed(versions))
 
 
-def history(plan: AnyPlan, path: Path) -> list[Version]:
-    """Declared updates and versions of the file, newest first."""
+def history(tree: PlanTree, path: Path, kinds: Kinds | None = None) -> list[Version]:
+    """Declared updates and versions of the file, newest first (`kinds`: see git_versions)."""
+    plan = tree.plan
     declared = [
         Version(m.date, m.resume or "Mise à jour du plan", "mise à jour", None, m.resolution) for m in plan.mises_a_jour
     ]
     if plan.date_plan:
         declared.append(Version(plan.date_plan, "Date du plan", "mise à jour"))
-    return sorted(declared + git_versions(path, plan), key=lambda v: (v.date, v.source), reverse=True)
+    return sorted(declared + git_versions(path, plan, kinds), key=lambda v: (v.date, v.source), reverse=True)

@@ -117,8 +117,20 @@ class Champ(Record):
     vue_nom: Texte | None = Field(
         default=None, description="Nom d'une valeur, dans le titre de sa page (ex. « Clientèle »)."
     )
+    vue_feminin: bool = Field(
+        default=False, description="Le nom d'une valeur est féminin (« cette clientèle », « telles que »)."
+    )
     role: Texte | None = Field(
         default=None, description="Pour le type partenaires : le rôle du partenaire (ex. « porteur »)."
+    )
+    colonne: Texte | None = Field(
+        default=None,
+        description="En-tête de sa colonne dans les données ouvertes (CSV, XLSX), s'il diffère du libellé.",
+    )
+    annees_plan: bool = Field(
+        default=False,
+        description="Pour le type echeance : l'échéance se donne en années du plan (« An 1 (2022-2023) ») ; les "
+        "données ouvertes ajoutent la colonne des années visées.",
     )
 
     @property
@@ -132,6 +144,8 @@ class Champ(Record):
             raise ValueError("un champ de type reference nomme sa liste du référentiel (referentiel: axes).")
         if self.vue and self.type != "textes":
             raise ValueError("seul un champ de type textes peut avoir une vue.")
+        if self.annees_plan and self.type != "echeance":
+            raise ValueError("seul un champ de type echeance peut se donner en années du plan (annees_plan).")
         return self
 
 
@@ -203,6 +217,11 @@ class TypePlan(Record):
     programme: bool = Field(
         default=False,
         description="Le plan nomme obligatoirement le référentiel de son programme (clé « programme »).",
+    )
+    document: Texte = Field(
+        default="le plan",
+        description="Le document avec son article, dans les phrases des pages (« la programmation », "
+        "« le plan d'intervention »).",
     )
     annee: Texte = Field(default="An", description="Mot d'une année du plan (« An » donne « An 1 (2024-2025) »).")
     rapport: Texte = Field(default="Reddition de compte", description="Nom du rapport annuel.")

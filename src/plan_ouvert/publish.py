@@ -199,7 +199,7 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
     for entry in catalogue.entries:
         mine = [f for f in catalogue.findings if f.plan == entry.plan.id]
         _say(
-            f"  {entry.plan.id} : complet à {completude(entry.plan).score} %, "
+            f"  {entry.plan.id} : complet à {completude(entry.tree).score} %, "
             f"{count(mine, Severity.AVERTISSEMENT)} avertissement(s) (voir « État du plan »)"
         )
 

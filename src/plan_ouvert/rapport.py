@@ -1,12 +1,14 @@
-"""The annual reddition de compte: each action or moyen of one plan year, its targets and results.
+"""The annual report of a plan year: each follow-up element concerned, its targets and results.
 
-PAC programmations number their years (« An 1 (2022-2023) »): the report of year N keeps
-the moyens whose échéance covers An N and, for each indicator, the cibles whose `annee`
-includes N. PIAR plans do not number their years and their cibles rarely state one: the
-report of any year lists every action, then the indicators of its enjeu (a PIAR measures
-the enjeu, not each action) with every cible, except a cible that names other plan years.
-When a plan defines `annees`, only those years can be reported on; a PIAR without them
-accepts any year from 1.
+Any kind of plan has one: its name is the kind's (« Reddition de compte », « Bilan annuel »)
+and its years are the kind's (« An 1 (2022-2023) »). The elements reported on are those whose
+level has a follow-up (suivi.py). When the plan numbers its years, the report of year N keeps
+the elements that concern year N (by their échéance or a target of that year) and, for each
+indicator, the targets of year N or of no year in particular. A plan that numbers no year (a
+PIAR dated by calendar) reports every element in every year, and accepts any year from 1.
+An element without follow-up but with indicators (a PIAR's enjeu, a plan's objectif) measures
+the elements under it: its indicators get lines of their own after those elements', without
+a statut.
 
 The workbook is laid out for filing with the ministry (title block, one line per target,
 landscape on letter paper, one page wide) and, like the open data, never reads the clock.
@@ -25,18 +27,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .catalogue import load_catalogue
+from .catalogue import Entry, load_catalogue
+from .kinds import TypePlan
 from .libelles import STATUTS_SUIVI
-from .model import ID_PATTERN, AnyPlan, Cible, Indicateur, PlanPAC, PlanPIAR, Suivi
+from .model import ID_PATTERN, AnyPlan, Cible, Indicateur, Suivi
 from .opendata import DATE_FORMAT, number_text, put, stamp, workbook_bytes
-from .pages import action_number
-from .rules.pac import cible_years, years_of
-from .suivi import target_value, year_label
+from .suivi import followed, follows_up, numbers_years, plan_years, target_value
+from .tree import Element, PlanTree, cible_years
+from .views import de
 
 SANS_SUIVI = "Non renseigné"
 FONT = "Calibri"
 NO_VALUE = "—"
-TITLE = "Reddition de compte annuelle"
+# The kinds' default report name, titled in the workbook as the ministries title it.
+DEFAULT_NAME = str(TypePlan.model_fields["rapport"].default)
+DEFAULT_TITLE = "Reddition de compte annuelle"
 HEADERS = [
     ("Regroupement", 20),
     ("Élément", 18),
@@ -57,7 +62,7 @@ class AnneeInconnue(ValueError):
 
 @dataclass(frozen=True)
 class Ligne:
-    """One line of the report: one target of one indicator of one action or moyen."""
+    """One line of the report: one target of one indicator of one element."""
 
     groupe: str  # « Enjeu 1 », « Objectif spécifique 1 »
     element_id: str
@@ -86,31 +91,58 @@ class Ligne:
 
 @dataclass
 class Rapport:
-    plan: AnyPlan
+    tree: PlanTree
     annee: int
     annee_label: str  # « An 1 (2022-2023) » when the plan defines its years, else « An 1 »
     rows: list[Ligne]
-    par_statut: dict[str, int]  # French label → number of actions or moyens, every statut listed
-    elements: int  # actions or moyens reported on
+    par_statut: dict[str, int]  # French label → number of elements, every statut listed
+    elements: int  # follow-up elements reported on
     cibles: int  # lines with a target
     cibles_mesurees: int  # with a number for both target and result
     cibles_atteintes: int
 
+    @property
+    def plan(self) -> AnyPlan:
+        return self.tree.plan
 
-def plan_years(plan: AnyPlan) -> list[int] | None:
-    """Years that can be reported on; None when any year can (a PIAR without `annees`)."""
-    if plan.annees:
-        return sorted({a.numero for a in plan.annees})
-    if isinstance(plan, PlanPAC):
-        return sorted({y for o in plan.objectifs_specifiques for m in o.moyens for y in years_of(m)})
-    return None
+    @property
+    def nom(self) -> str:
+        """The report's name in the kind's words: « Reddition de compte », « Bilan annuel »."""
+        return self.tree.kind.spec.rapport
+
+    @property
+    def titre(self) -> str:
+        """« Reddition de compte, An 1 (2022-2023) »: the page's title and the table's caption."""
+        return f"{self.nom}, {self.annee_label}"
+
+    @property
+    def titre_classeur(self) -> str:
+        return DEFAULT_TITLE if self.nom == DEFAULT_NAME else self.nom
+
+    @property
+    def lien(self) -> str:
+        """The download link's words: a kind's own report name may be of either gender."""
+        if self.nom == DEFAULT_NAME:
+            return "Télécharger la reddition de compte (XLSX)"
+        return f"Télécharger le classeur « {self.nom} » (XLSX)"
+
+    @property
+    def feuille(self) -> str:
+        """The sheet's name, as short as the page's crumb: « Reddition An 1 », « Bilan Année 1 »."""
+        return f"{self.nom.split(' ')[0]} {self.tree.kind.spec.annee} {self.annee}"[:31]
+
+
+def known_years(tree: PlanTree) -> list[int] | None:
+    """Years that can be reported on; None when any year can (a plan that numbers none)."""
+    if tree.plan.annees:
+        return sorted({a.numero for a in tree.plan.annees})
+    years = sorted({y for e in followed(tree) for y in plan_years(tree, e)})
+    return years or None
 
 
 def _lines(
     groupe: str,
-    element_id: str,
-    element: str,
-    texte: str,
+    element: Element,
     suivi: Suivi | None,
     keep: list[tuple[Indicateur, list[Cible]]],
     without_suivi: str = SANS_SUIVI,
@@ -125,9 +157,9 @@ def _lines(
         met = done >= target if target is not None and done is not None else None
         return Ligne(
             groupe,
-            element_id,
-            element,
-            texte,
+            element.id,
+            element.libelle,
+            element.texte or "",
             indicateur,
             cible.texte if cible else None,
             target,
@@ -150,50 +182,65 @@ def _lines(
     return found
 
 
-def report(plan: AnyPlan, annee: int) -> Rapport:
+def _year_of(tree: PlanTree, annee: int) -> str:
+    return f"{de(tree.kind.spec.annee)} {annee}"
+
+
+class _Walk:
+    """One pass over the tree, children before the element that measures them."""
+
+    def __init__(self, tree: PlanTree, annee: int) -> None:
+        self.tree = tree
+        self.annee = annee
+        self.numbered = numbers_years(tree)
+        self.rows: list[Ligne] = []
+        self.suivis: list[Suivi | None] = []
+
+    def keep(self, element: Element) -> list[tuple[Indicateur, list[Cible]]]:
+        return [
+            (i, [c for c in i.cibles if not cible_years(c) or self.annee in cible_years(c)])
+            for i in element.indicateurs
+        ]
+
+    def concerns(self, element: Element) -> bool:
+        return not self.numbered or self.annee in plan_years(self.tree, element)
+
+    def visit(self, element: Element) -> bool:
+        """Add the lines of `element` and of the elements under it; whether any was added."""
+        start = len(self.rows)
+        if follows_up(element.niveau) and self.concerns(element):
+            groupe = element.parent.libelle if element.parent else element.niveau.pluriel
+            self.rows += _lines(groupe, element, element.suivi, self.keep(element))
+            self.suivis.append(element.suivi)
+        below = [self.visit(child) for child in element.enfants]
+        if not follows_up(element.niveau) and element.indicateurs and (any(below) or self.concerns(element)):
+            # Measured at this level (a PIAR measures the enjeu, not each action): the indicators
+            # follow the elements under it, on lines of the element itself, which has no statut.
+            self.rows += _lines(element.libelle, element, None, self.keep(element), without_suivi=NO_VALUE)
+        return len(self.rows) > start
+
+
+def report(tree: PlanTree, annee: int) -> Rapport:
     """The report of plan year `annee`; raises AnneeInconnue when the plan has no such year."""
-    known = plan_years(plan)
+    known = known_years(tree)
     if annee < 1 or (known is not None and annee not in known):
-        years = ", ".join(f"An {n}" for n in known) if known else "aucune"
-        raise AnneeInconnue(f"le plan « {plan.id} » n'a pas d'An {annee} (années du plan : {years}).")
-    rows: list[Ligne] = []
-    suivis: list[Suivi | None] = []
-    if isinstance(plan, PlanPAC):
-        for objectif in plan.objectifs_specifiques:
-            for moyen in objectif.moyens:
-                if annee not in years_of(moyen):
-                    continue
-                keep = [(i, [c for c in i.cibles if annee in cible_years(c)]) for i in moyen.indicateurs]
-                label = f"Moyen d'action {action_number(moyen.id)}"
-                groupe = f"Objectif spécifique {objectif.numero}"
-                rows += _lines(groupe, moyen.id, label, moyen.texte, moyen.suivi, keep)
-                suivis.append(moyen.suivi)
-    if isinstance(plan, PlanPIAR):
-        for enjeu in plan.enjeux:
-            groupe = f"Enjeu {enjeu.id}"
-            for action in enjeu.actions:
-                label = f"Action {action_number(action.id)}"
-                rows += _lines(groupe, action.id, label, action.texte, action.suivi, [])
-                suivis.append(action.suivi)
-            # A PIAR measures the enjeu, not each action (as its gabarit lays it out): the
-            # indicators follow the actions, on lines of the enjeu itself, which has no statut.
-            keep = [
-                (i, [c for c in i.cibles if not cible_years(c) or annee in cible_years(c)]) for i in enjeu.indicateurs
-            ]
-            if keep:
-                rows += _lines(groupe, enjeu.id, groupe, enjeu.enonce, None, keep, without_suivi=NO_VALUE)
+        years = ", ".join(f"{tree.kind.spec.annee} {n}" for n in known) if known else "aucune"
+        raise AnneeInconnue(f"le plan « {tree.plan.id} » n'a pas {_year_of(tree, annee)} (années du plan : {years}).")
+    walk = _Walk(tree, annee)
+    for root in tree.roots:
+        walk.visit(root)
     par_statut = {label: 0 for label in (*STATUTS_SUIVI.values(), SANS_SUIVI)}
-    for suivi in suivis:
+    for suivi in walk.suivis:
         par_statut[STATUTS_SUIVI[suivi.statut] if suivi else SANS_SUIVI] += 1
-    with_target = [r for r in rows if r.cible is not None]
+    with_target = [r for r in walk.rows if r.cible is not None]
     measured = [r for r in with_target if r.atteinte is not None]
     return Rapport(
-        plan,
+        tree,
         annee,
-        year_label(plan, annee),
-        rows,
+        tree.annee_label(annee),
+        walk.rows,
         par_statut,
-        len(suivis),
+        len(walk.suivis),
         len(with_target),
         len(measured),
         sum(1 for r in measured if r.atteinte),
@@ -219,13 +266,13 @@ def report_xlsx(rapport: Rapport) -> bytes:
     plan = rapport.plan
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = f"Reddition An {rapport.annee}"[:31]
+    sheet.title = rapport.feuille
     workbook.properties.creator = "Plan ouvert"
-    workbook.properties.title = f"{TITLE} — {plan.titre}"[:250]
+    workbook.properties.title = f"{rapport.titre_classeur} — {plan.titre}"[:250]
     workbook.properties.language = "fr-CA"
 
     bold = Font(name=FONT, bold=True)
-    put(sheet, 1, 1, TITLE).font = Font(name=FONT, bold=True, size=14)
+    put(sheet, 1, 1, rapport.titre_classeur).font = Font(name=FONT, bold=True, size=14)
     organisme = plan.organisme.nom
     if plan.organisme.delegataire:
         organisme += f" (délégataire : {plan.organisme.delegataire})"
@@ -234,7 +281,7 @@ def report_xlsx(rapport: Rapport) -> bytes:
     block = [
         ("Plan", plan.titre),
         ("Organisme", organisme),
-        ("Programme", plan.programme),
+        *([("Programme", plan.programme)] if plan.programme else []),
         ("Année", rapport.annee_label),
         ("Éléments", _plural(rapport.elements, "élément") + (f" ({statuts})" if statuts else "")),
         (
@@ -304,7 +351,7 @@ def _error(message: str) -> int:
     return 2
 
 
-def _find(spec: str) -> tuple[AnyPlan | None, int]:
+def _find(spec: str) -> tuple[Entry | None, int]:
     """The plan named by `spec` (a file, or a plan id under plans/), or None and an exit code."""
     path = Path(spec)
     by_file = path.suffix in (".yml", ".yaml")
@@ -329,7 +376,8 @@ def _find(spec: str) -> tuple[AnyPlan | None, int]:
             return None, _error(f"« {spec} » n'est pas un plan valide (voir ci-dessus).")
         known = ", ".join(sorted(e.plan.id for e in catalogue.entries)) or "aucun"
         return None, _error(f"plan « {spec} » introuvable dans plans/ (plans connus : {known}).")
-    plan = entries[0].plan
+    entry = entries[0]
+    plan = entry.plan
     errors = [f for f in catalogue.errors() if f.plan == plan.id]
     for finding in errors:
         print(finding.format(), file=sys.stderr)
@@ -339,16 +387,17 @@ def _find(spec: str) -> tuple[AnyPlan | None, int]:
             file=sys.stderr,
         )
         return None, 1
-    return plan, 0
+    return entry, 0
 
 
 def command(args: argparse.Namespace) -> int:
     """`plan-ouvert rapport PLAN --annee N [--sortie DOSSIER]`: args.plan, args.annee, args.sortie."""
-    plan, code = _find(args.plan)
-    if plan is None:
+    entry, code = _find(args.plan)
+    if entry is None:
         return code
+    plan = entry.plan
     try:
-        rapport = report(plan, args.annee)
+        rapport = report(entry.tree, args.annee)
     except AnneeInconnue as problem:
         return _error(str(problem))
     folder = Path(args.sortie)

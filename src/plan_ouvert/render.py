@@ -16,10 +16,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import echeance, pages, suivi, texte
-from .libelles import STATUTS_PLAN, STATUTS_RESSOURCE, STATUTS_SUIVI, TEMPS
-from .model import PlanPAC, PlanPIAR
-from .rules.pac import cible_years
+from . import echeance, pages, suivi, texte, views
+from .libelles import STATUTS_PLAN, STATUTS_SUIVI
 from .site import Site
 
 
@@ -42,6 +40,9 @@ def relative(target: str, current: str, directory_urls: bool = True) -> str:
     """
     if target.startswith(("http://", "https://", "mailto:")):
         return target
+    target, hash_, fragment = target.partition("#")
+    if hash_:  # « programme/#axes-2 »: the page's href, then its anchor
+        return f"{relative(target, current, directory_urls)}#{fragment}"
     base = posixpath.dirname(current.rstrip("/") + "/x") if current else ""
     path = _relpath(target or ".", base or ".")
     folder = target.endswith("/") or not target
@@ -141,31 +142,21 @@ class Renderer:
             montant=montant,
             pourcent=pourcent,
             nbsp=nbsp,
-            numero=pages.action_number,
             texte=texte.render,
+            minuscule=views.minuscule,
         )
         self.env.globals.update(
             STATUTS_PLAN=STATUTS_PLAN,
-            STATUTS_RESSOURCE=STATUTS_RESSOURCE,
             STATUTS_SUIVI=STATUTS_SUIVI,
-            TEMPS=TEMPS,
-            GABARIT_SIGLES=pages.GABARIT_SIGLES,
             site_name=settings.site_name,
-            parse_echeance=echeance.parse,
-            wording=echeance.wording,
-            cible_years=cible_years,
             plan_label=pages.plan_label,
-            record_url=pages.record_url,
             plan_url=pages.plan_url,
             browse_url=pages.browse_url,
             report_url=pages.report_url,
             report_file=pages.report_file,
             svg_geometry=suivi.svg_geometry,
             STATUTS=suivi.STATUTS,
-            target_value=suivi.target_value,
-            slug=pages.slug,
-            is_piar=lambda p: isinstance(p, PlanPIAR),
-            is_pac=lambda p: isinstance(p, PlanPAC),
+            views=views,
             settings=settings.extra,
         )
 
@@ -192,7 +183,8 @@ class Renderer:
         Its links are absolute, to the published site, whichever variant is being built.
         """
         entries = []
-        for plan in site.catalogue.plans:
+        for tree in site.trees:
+            plan = tree.plan
             updates = [(m.date, m.resume or "Mise à jour du plan", m.resolution) for m in plan.mises_a_jour]
             if plan.date_plan:
                 updates.append((plan.date_plan, "Publication du plan", None))
@@ -204,7 +196,7 @@ class Renderer:
                         "resolution": resolution,
                         "plan_id": plan.id,
                         "key": index,
-                        "plan_label": pages.plan_label(plan),
+                        "plan_label": pages.plan_label(tree),
                         "organisme": plan.organisme.nom,
                         "fictif": plan.fictif,
                         "url": pages.browse_url(plan.id, "historique"),
@@ -216,20 +208,27 @@ class Renderer:
 
     def redirect(self, site: Site, old_url: str) -> str:
         target = site.pages.redirects[old_url]
-        plan = site.plan(target.plan_id) if target.plan_id else None
-        return self.render("redirection.html", site, old_url, target=target, plan=plan) + "\n"
+        tree = site.tree(target.plan_id) if target.plan_id else None
+        return self.render("redirection.html", site, old_url, target=target, tree=tree) + "\n"
 
     def page(self, site: Site, url: str) -> str:
+        """A generated page: its template is the page's sort (« plan », « enjeu », « element », « valeurs »…)."""
         page = site.page(url)
-        context: dict[str, Any] = {"page": page}
+        context: dict[str, Any] = {"page": page, "breadcrumb": site.breadcrumb(page), "element": None}
+        context["previous"], context["next"] = site.neighbours(page)
         if page.plan_id:
             entry = site.entry(page.plan_id)
-            context.update(plan=entry.plan, referentiel=entry.referentiel, entry=entry)
-        if page.record_id is not None:
-            context["record"] = site.records.get((page.plan_id or "", page.kind, page.record_id))
-            context["parent"] = site.parent(page.plan_id or "", page.kind, page.record_id)
-            context["previous"], context["next"] = site.neighbours(page)
-        context["breadcrumb"] = site.breadcrumb(page)
+            urls = site.urls(page.plan_id)
+            context.update(plan=entry.plan, referentiel=entry.referentiel, entry=entry, tree=entry.tree, urls=urls)
+            element = site.element(url)
+            if element is not None:
+                fields = views.page_fields(entry.tree, element, urls)
+                context.update(
+                    element=element,
+                    fields=fields,
+                    champs={f.cle: f for f in fields},
+                    non_conformes=views.non_conformities(entry.tree, element),
+                )
         return self.render(f"{page.kind}.html", site, url, **context)
 
 

@@ -1,48 +1,127 @@
 """The site's view of a catalogue: page map plus the cross-references that pages show.
 
-Everything here is computed once per build (linear in the number of records), so that a
-page never scans the whole catalogue to find its neighbours or its partners.
+Everything here is computed from the plans' element trees, once per build and linear in the
+number of elements, so that a page never scans the whole catalogue to find its neighbours,
+its partners or its échéances. Nothing here knows a kind's shape: partner roles come from the
+kind's partner fields, the référentiel's coverage from its reference fields, value views
+(clientèles) from its fields with a view.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import historique, rapport, suivi
 from .catalogue import Catalogue, Entry, load_catalogue
 from .completude import Completude, completude
-from .echeance import Terme, parse
+from .echeance import Terme
 from .findings import Finding
-from .model import AnyPlan, ElementReferentiel, Enjeu, Moyen, ObjectifSpecifique, PlanPAC, PlanPIAR
-from .pages import Page, PageMap, build_page_map, plan_url, record_url, slug
+from .kinds import Champ, Niveau
+from .model import AnyPlan, ElementReferentiel, Partenaire
+from .pages import Page, PageMap, browse_url, build_page_map, partner_url, plan_url, slug, value_url
+from .tree import Element, PlanTree
 
 
 @dataclass
-class PartnerRoles:
-    porteur: list[Moyen] = field(default_factory=list)
-    collaborateur: list[Moyen] = field(default_factory=list)
+class PartnerRole:
+    """One partner field of a kind (porteur, collaborateur…) and the elements naming a partner in it."""
+
+    niveau: Niveau
+    champ: Champ
+    ident: str  # the id of its heading on a partner's page: « porteur »
+    elements: list[Element] = field(default_factory=list)
+
+    @property
+    def role(self) -> str:
+        """« porteur »: the field's role, or its label when the kind gives no role."""
+        return self.champ.role or self.champ.libelle.lower()
+
+
+@dataclass
+class PartnerRow:
+    """A partner as the partner views show it: its roles, in the kind's order."""
+
+    id: str
+    partenaire: Partenaire | None  # None: named by an element but absent from the plan's registry
+    roles: list[PartnerRole]
 
 
 @dataclass
 class Coverage:
-    element: ElementReferentiel
-    enjeux: list[Enjeu]
+    """An item of the référentiel (objectif général, axe) and the elements that name it."""
+
+    item: ElementReferentiel
+    elements: list[Element]
+
+
+@dataclass
+class ReferenceList:
+    """A list of the référentiel that a kind's reference fields name (« axes »), with its coverage."""
+
+    liste: str
+    niveau: Niveau
+    champ: Champ
+    coverage: list[Coverage]
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for c in self.coverage if c.elements)
+
+
+@dataclass(frozen=True)
+class EcheanceItem:
+    element: Element
+    quand: str | None  # the échéance as the plan words it, for this group
+
+
+@dataclass
+class EcheanceGroup:
+    ident: str  # the heading's id: « an-2 », « 2021 », « en-continu »
+    titre: str
+    items: list[EcheanceItem] = field(default_factory=list)
+
+
+@dataclass
+class Echeances:
+    """Elements grouped by échéance: by plan year when the plan names plan years, by calendar year otherwise."""
+
+    par_annee_plan: bool
+    groups: list[EcheanceGroup]
+
+
+@dataclass
+class ValueGroup:
+    """A value of a field with a view (a clientèle) and the elements that name it."""
+
+    key: str  # the slug of its URL
+    texte: str
+    url: str
+    elements: list[Element]
+
+
+CONTINU = "En continu"
+AUTRES = "Autres"
+SANS = "Sans échéance"
+_FAR = dt.date(9999, 12, 31)
 
 
 @dataclass
 class Site:
     catalogue: Catalogue
     pages: PageMap
-    records: dict[tuple[str, str, str], Any] = field(default_factory=dict)
-    parents: dict[tuple[str, str, str], Any] = field(default_factory=dict)
-    sequences: dict[tuple[str, str], list[Page]] = field(default_factory=dict)
+    elements: dict[str, Element] = field(default_factory=dict)  # URL → element of an element page
+    sequences: dict[tuple[str, str, str], list[Page]] = field(default_factory=dict)
+    _positions: dict[int, int] = field(default_factory=dict)
+    _paths: dict[tuple[str, tuple[str | int, ...]], str] = field(default_factory=dict)  # (plan, YAML path) → URL
     _completudes: dict[str, Completude] = field(default_factory=dict)
     _findings: dict[str, list[Finding]] = field(default_factory=dict)
-    _positions: dict[int, int] = field(default_factory=dict)
+    _roles: dict[str, dict[str, PartnerRow]] = field(default_factory=dict)
+    _references: dict[str, list[ReferenceList]] = field(default_factory=dict)
+    _echeances: dict[str, Echeances] = field(default_factory=dict)
+    _values: dict[tuple[str, str], dict[str, ValueGroup]] = field(default_factory=dict)
+    _urls: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -52,17 +131,30 @@ class Site:
     def plan(self, plan_id: str) -> AnyPlan:
         return self.entry(plan_id).plan
 
-    def record(self, plan_id: str, kind: str, record_id: str) -> Any:
-        return self.records[(plan_id, kind, record_id)]
+    def tree(self, plan_id: str) -> PlanTree:
+        return self.entry(plan_id).tree
 
-    def parent(self, plan_id: str, kind: str, record_id: str) -> Any:
-        return self.parents.get((plan_id, kind, record_id))
+    @property
+    def trees(self) -> list[PlanTree]:
+        return [e.tree for e in self.catalogue.entries]
 
     def page(self, url: str) -> Page:
         return self.pages.by_url[url]
 
+    def element(self, url: str) -> Element | None:
+        """The element whose page is at `url` (None for any other page)."""
+        return self.elements.get(url)
+
+    def view_of(self, page: Page) -> str:
+        """The folder of a value view's page (« clienteles »): the field's view it lists."""
+        return page.niveau or page.url.rstrip("/").rsplit("/", 1)[-1]
+
+    def find(self, plan_id: str, type_: str, element_id: str) -> Element | None:
+        return self.tree(plan_id).element(type_, element_id)
+
     def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
-        sequence = self.sequences.get((page.plan_id or "", page.kind), [])
+        """The pages before and after `page` among the plan's pages of its sort and level."""
+        sequence = self.sequences.get(_sequence_key(page), [])
         index = self._positions.get(id(page))
         if index is None:
             return None, None
@@ -87,137 +179,197 @@ class Site:
                 self._findings.setdefault(finding.plan or "", []).append(finding)
         return self._findings.get(plan_id, [])
 
+    def page_for(self, plan_id: str, path: tuple[str | int, ...] | str | None) -> Page | None:
+        """The page of the deepest record with a page along a YAML path (« enjeux.2.actions.0 »)."""
+        parts: tuple[str | int, ...] = ()
+        if isinstance(path, str):
+            parts = tuple(int(p) if p.isdigit() else p for p in path.split(".") if p)
+        elif path:
+            parts = tuple(path)
+        for end in range(len(parts), 0, -1):
+            url = self._paths.get((plan_id, parts[:end]))
+            if url is not None:
+                return self.pages.by_url.get(url)
+        return self.pages.by_url.get(plan_url(plan_id))
+
+    def urls(self, plan_id: str) -> dict[str, str]:
+        """What view objects link to: « partenaire:<id> » → the partner's page, « referentiel » → the view
+        that lists the référentiel's items (when the kind offers it)."""
+        if plan_id not in self._urls:
+            tree = self.tree(plan_id)
+            found = {f"partenaire:{p.id}": partner_url(plan_id, p.id) for p in tree.plan.partenaires}
+            programme = browse_url(plan_id, "programme")
+            if programme in self.pages.by_url and self.reference_lists(plan_id):
+                found["referentiel"] = programme
+            self._urls[plan_id] = found
+        return self._urls[plan_id]
+
+    # --- what other modules work out -----------------------------------------------------
+
     def completude(self, plan_id: str) -> Completude:
         if plan_id not in self._completudes:
-            self._completudes[plan_id] = completude(self.plan(plan_id))
+            self._completudes[plan_id] = completude(self.tree(plan_id))
         return self._completudes[plan_id]
 
     def tableau(self, plan_id: str) -> suivi.Tableau:
-        return suivi.tableau(self.plan(plan_id))
+        return suivi.tableau(self.tree(plan_id))
 
     def timeline(self, plan_id: str) -> suivi.Timeline:
-        return suivi.timeline(self.plan(plan_id))
+        return suivi.timeline(self.tree(plan_id))
 
     def history(self, plan_id: str) -> list[historique.Version]:
         entry = self.entry(plan_id)
-        return historique.history(entry.plan, entry.source.path)
+        return historique.history(entry.tree, entry.source.path, self.catalogue.kinds)
 
     def rapport(self, plan_id: str, annee: int) -> rapport.Rapport:
-        return rapport.report(self.plan(plan_id), annee)
-
-    def page_for(self, plan_id: str, path: tuple[str | int, ...] | str | None) -> Page | None:
-        """The page of the deepest record with a page along a YAML path (« enjeux.2.actions.0 »)."""
-        parts: list[str | int] = []
-        if isinstance(path, str):
-            parts = [int(p) if p.isdigit() else p for p in path.split(".")]
-        elif path:
-            parts = list(path)
-        current: Any = self.plan(plan_id)
-        found = self.pages.by_url.get(plan_url(plan_id))
-        for part in parts:
-            try:
-                current = current[part] if isinstance(part, int) else getattr(current, part)
-            except (AttributeError, IndexError, TypeError):
-                break
-            kind = _KINDS.get(type(current).__name__)
-            if kind and getattr(current, "id", None):
-                found = self.pages.by_url.get(record_url(plan_id, kind, current.id), found)
-        return found
+        return rapport.report(self.tree(plan_id), annee)
 
     # --- cross-references ----------------------------------------------------------------
 
-    def moyens(self, plan: AnyPlan) -> list[tuple[ObjectifSpecifique, Moyen]]:
-        if not isinstance(plan, PlanPAC):
-            return []
-        return [(o, m) for o in plan.objectifs_specifiques for m in o.moyens]
+    def partner_fields(self, plan_id: str) -> list[tuple[Niveau, Champ]]:
+        """The kind's partner fields (porteurs, collaborateurs…), in the kind's order."""
+        return [(n, c) for n, c in self.tree(plan_id).kind.spec.champs() if c.type == "partenaires"]
 
-    def partner_roles(self, plan: AnyPlan) -> dict[str, PartnerRoles]:
-        roles: dict[str, PartnerRoles] = defaultdict(PartnerRoles)
-        for _objectif, moyen in self.moyens(plan):
-            for ref in moyen.porteurs:
-                roles[ref].porteur.append(moyen)
-            for ref in moyen.collaborateurs:
-                roles[ref].collaborateur.append(moyen)
-        return roles
+    def partner_rows(self, plan_id: str) -> list[PartnerRow]:
+        """Every partner of the registry, then every id named without being in it, with its roles."""
+        return list(self._partners(plan_id).values())
 
-    def coverage(self, plan: AnyPlan, kind: str) -> list[Coverage]:
-        """For each objectif général or axe of the référentiel, the enjeux that serve it."""
-        referentiel = self.entry(plan.id).referentiel
-        if referentiel is None or not isinstance(plan, PlanPIAR):
-            return []
-        return [
-            Coverage(element, [e for e in plan.enjeux if element.numero in getattr(e, kind)])
-            for element in getattr(referentiel, kind)
-        ]
+    def partner_row(self, plan_id: str, partner_id: str) -> PartnerRow | None:
+        """One partner with its roles, one per partner field of the kind (empty ones included)."""
+        return self._partners(plan_id).get(partner_id)
 
-    def by_plan_year(self, plan: AnyPlan) -> dict[int, list[Moyen]]:
-        years: dict[int, list[Moyen]] = defaultdict(list)
-        for _objectif, moyen in self.moyens(plan):
-            for terme in parse(moyen.echeance):
-                if terme.annee_plan is not None and moyen not in years[terme.annee_plan]:
-                    years[terme.annee_plan].append(moyen)
-        return dict(sorted(years.items()))
+    def _partners(self, plan_id: str) -> dict[str, PartnerRow]:
+        if plan_id not in self._roles:
+            tree = self.tree(plan_id)
+            fields = self.partner_fields(plan_id)
+            position = {id(c): i for i, (_n, c) in enumerate(fields)}
+            roles = [c.role or c.libelle.lower() for _n, c in fields]
+            # Headings are named after the role, or after the field when two fields share a role.
+            idents = [slug(r) if roles.count(r) == 1 else slug(c.cle) for r, (_n, c) in zip(roles, fields, strict=True)]
 
-    def moyens_without_deadline(self, plan: AnyPlan) -> list[Moyen]:
-        return [m for _o, m in self.moyens(plan) if not parse(m.echeance)]
+            def row(ref: str, partenaire: Partenaire | None) -> PartnerRow:
+                return PartnerRow(
+                    ref, partenaire, [PartnerRole(n, c, i) for (n, c), i in zip(fields, idents, strict=True)]
+                )
 
-    def actions_by_deadline(self, plan: AnyPlan) -> list[tuple[str, list[tuple[Terme, Any, Enjeu]]]]:
-        """PIAR actions grouped: « En continu » first, then by year of their échéance."""
-        if not isinstance(plan, PlanPIAR):
-            return []
-        groups: dict[str, list[tuple[Terme, Any, Enjeu]]] = defaultdict(list)
-        for enjeu in plan.enjeux:
-            for action in enjeu.actions:
-                termes = parse(action.echeance) or []
-                if not termes:
-                    groups["Sans échéance"].append((Terme("", "inconnu"), action, enjeu))
-                for terme in termes:
-                    if terme.genre == "continu":
-                        key = "En continu"
-                    elif terme.debut:
-                        key = str(terme.debut.year)
-                    else:
-                        key = "Autres"
-                    groups[key].append((terme, action, enjeu))
-        order = ["En continu", *sorted(k for k in groups if k.isdigit()), "Autres", "Sans échéance"]
-        for key in groups:
-            groups[key].sort(key=lambda item: (item[0].fin or item[0].debut or _FAR, item[1].id))
-        return [(key, groups[key]) for key in order if key in groups]
+            rows = {p.id: row(p.id, p) for p in tree.plan.partenaires}
+            for element in tree.elements:
+                for champ, refs in element.partenaires():
+                    for ref in refs:
+                        found = rows.get(ref) or rows.setdefault(ref, row(ref, None))
+                        named = found.roles[position[id(champ)]].elements
+                        if not named or named[-1] is not element:  # named twice in one field
+                            named.append(element)
+            self._roles[plan_id] = rows
+        return self._roles[plan_id]
 
-    def clientele_moyens(self, plan: AnyPlan, key: str) -> list[Moyen]:
-        return [m for _o, m in self.moyens(plan) if any(slug(c) == key for c in m.clientele)]
+    def reference_lists(self, plan_id: str) -> list[ReferenceList]:
+        """For each référentiel list the kind's reference fields name, its items and the elements naming each."""
+        if plan_id not in self._references:
+            self._references[plan_id] = _reference_lists(self.tree(plan_id))
+        return self._references[plan_id]
+
+    def echeances(self, plan_id: str) -> Echeances:
+        """The elements with an échéance field, grouped as the échéances view shows them."""
+        if plan_id not in self._echeances:
+            self._echeances[plan_id] = _echeances(self.tree(plan_id))
+        return self._echeances[plan_id]
+
+    def value_groups(self, plan_id: str, dossier: str) -> list[ValueGroup]:
+        """The values of the field whose view is `dossier` (« clienteles »), in order of appearance."""
+        return list(self._value_index(plan_id, dossier).values())
+
+    def value_group(self, plan_id: str, dossier: str, key: str) -> ValueGroup | None:
+        return self._value_index(plan_id, dossier).get(key)
+
+    def _value_index(self, plan_id: str, dossier: str) -> dict[str, ValueGroup]:
+        if (plan_id, dossier) not in self._values:
+            champ = self.value_field(plan_id, dossier)
+            groups = self.tree(plan_id).value_groups(champ) if champ else {}
+            self._values[(plan_id, dossier)] = {
+                key: ValueGroup(key, text, value_url(plan_id, dossier, text), elements)
+                for key, (text, elements) in groups.items()
+            }
+        return self._values[(plan_id, dossier)]
+
+    def value_field(self, plan_id: str, dossier: str) -> Champ | None:
+        return next((c for _n, c in self.tree(plan_id).kind.spec.value_views() if c.vue == dossier), None)
+
+    def value_level(self, plan_id: str, dossier: str) -> Niveau | None:
+        return next((n for n, c in self.tree(plan_id).kind.spec.value_views() if c.vue == dossier), None)
 
 
-_FAR = dt.date(9999, 12, 31)
-_KINDS = {
-    "Enjeu": "enjeu",
-    "Action": "action",
-    "ObjectifSpecifique": "objectif",
-    "Moyen": "moyen",
-    "Partenaire": "partenaire",
-}
+def _reference_lists(tree: PlanTree) -> list[ReferenceList]:
+    if tree.referentiel is None:
+        return []
+    found = []
+    for niveau, champ in tree.kind.spec.champs():
+        if champ.type != "reference" or not champ.referentiel:
+            continue
+        by_number: dict[int, list[Element]] = {}
+        for element in tree.of_type(niveau.type):
+            for number in dict.fromkeys(element.valeur(champ.cle) or []):
+                by_number.setdefault(number, []).append(element)
+        items = getattr(tree.referentiel, champ.referentiel, None) or []
+        coverage = [Coverage(item, by_number.get(item.numero, [])) for item in items]
+        found.append(ReferenceList(champ.referentiel, niveau, champ, coverage))
+    return found
+
+
+def _echeances(tree: PlanTree) -> Echeances:
+    """« An 1 »… when the plan names plan years, then « En continu », calendar years, « Autres »,
+    « Sans échéance ». A plan year lists an element once with its whole échéance; a calendar
+    group lists each of its terms, by date."""
+    dated = [e for e in tree.elements if any(c.type == "echeance" for c in e.niveau.champs)]
+    par_annee_plan = any(e.annees_plan for e in dated)
+    years: dict[int, EcheanceGroup] = {}
+    calendar: dict[str, list[tuple[Terme, int, EcheanceItem]]] = {}
+    sans = EcheanceGroup(slug(SANS), SANS)
+    for position, element in enumerate(dated):
+        if not element.termes:
+            sans.items.append(EcheanceItem(element, None))
+            continue
+        for year in element.annees_plan:
+            group = years.setdefault(year, EcheanceGroup(f"an-{year}", tree.annee_label(year)))
+            group.items.append(EcheanceItem(element, element.echeance_texte))
+        for terme in element.termes:
+            if terme.annee_plan is not None:
+                continue
+            if terme.genre == "continu":
+                key = CONTINU
+            elif terme.debut:
+                key = str(terme.debut.year)
+            else:
+                key = AUTRES
+            calendar.setdefault(key, []).append((terme, position, EcheanceItem(element, terme.texte or None)))
+    groups = [years[y] for y in sorted(years)]
+    order = [CONTINU, *sorted(k for k in calendar if k.isdigit()), AUTRES]
+    for key in order:
+        if key in calendar:
+            items = sorted(calendar[key], key=lambda t: (t[0].fin or t[0].debut or _FAR, t[1]))
+            groups.append(EcheanceGroup(slug(key), key, [item for _t, _p, item in items]))
+    if sans.items:
+        groups.append(sans)
+    return Echeances(par_annee_plan, groups)
+
+
+def _sequence_key(page: Page) -> tuple[str, str, str]:
+    """Pages of one plan that follow one another: elements of a level, partners, values of a view."""
+    return (page.plan_id or "", page.kind, page.niveau or "")
 
 
 def build_site(catalogue: Catalogue) -> Site:
-    site = Site(catalogue, build_page_map(catalogue.plans))
-    for plan in catalogue.plans:
-        if isinstance(plan, PlanPIAR):
-            for enjeu in plan.enjeux:
-                site.records[(plan.id, "enjeu", enjeu.id)] = enjeu
-                for action in enjeu.actions:
-                    site.records[(plan.id, "action", action.id)] = action
-                    site.parents[(plan.id, "action", action.id)] = enjeu
-        else:
-            for objectif in plan.objectifs_specifiques:
-                site.records[(plan.id, "objectif", objectif.id)] = objectif
-                for moyen in objectif.moyens:
-                    site.records[(plan.id, "moyen", moyen.id)] = moyen
-                    site.parents[(plan.id, "moyen", moyen.id)] = objectif
-        for partenaire in plan.partenaires:
-            site.records[(plan.id, "partenaire", partenaire.id)] = partenaire
+    trees = [e.tree for e in catalogue.entries]
+    site = Site(catalogue, build_page_map(trees))
+    for tree in trees:
+        for element in tree.elements:
+            site.elements[element.url] = element
+            site._paths[(tree.id, tuple(element.path))] = element.url
+        for index, partenaire in enumerate(tree.plan.partenaires):
+            site._paths[(tree.id, ("partenaires", index))] = partner_url(tree.id, partenaire.id)
     for page in site.pages:
         if page.record_id is not None:
-            sequence = site.sequences.setdefault((page.plan_id or "", page.kind), [])
+            sequence = site.sequences.setdefault(_sequence_key(page), [])
             site._positions[id(page)] = len(sequence)
             sequence.append(page)
     return site

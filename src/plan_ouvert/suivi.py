@@ -1,5 +1,10 @@
 """Follow-up of a plan: statuses, results against targets, what is late, the timeline grid.
 
+The follow-up elements are those of the levels whose kind declares a `suivi` field (the
+actions, the moyens d'action…), whatever the kind. Their years are plan years when the plan
+numbers its years (« An 2 » in an échéance, a target's `annee`, or the plan's `annees`), and
+calendar years otherwise (the year each dated échéance ends).
+
 Nothing here reads the clock: « late » is judged at the plan's own reference date (its
 latest follow-up or update), so that two builds of the same commit say the same thing.
 A plan year counts as past only once the calendar year after it has begun, since the
@@ -14,37 +19,92 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .echeance import number_in, parse
+from .echeance import number_in
+from .kinds import Niveau
 from .libelles import STATUTS_SUIVI
-from .model import AnyPlan, Cible, PlanPAC, PlanPIAR, Suivi
-from .pages import action_number, record_url
-from .rules.pac import cible_years
+from .model import Cible, Suivi
+from .tree import Element, PlanTree
+from .views import de
 
 STATUTS = list(STATUTS_SUIVI)  # in the order the labels list them
 CLOSED = ("realise", "abandonne")
 
 
-@dataclass
-class Element:
-    """An action or a moyen, as follow-up sees it."""
+# --- Years of an element ---------------------------------------------------------------------
 
-    label: str
-    texte: str
-    url: str
-    groupe: str
+
+def follows_up(niveau: Niveau) -> bool:
+    """Whether the kind gives this level a follow-up (a field of type suivi)."""
+    return any(c.type == "suivi" for c in niveau.champs)
+
+
+def followed(tree: PlanTree) -> list[Element]:
+    """The elements a follow-up can report on, in the plan's order."""
+    return [e for e in tree.elements if follows_up(e.niveau)]
+
+
+def echeance_years(tree: PlanTree, element: Element) -> list[int]:
+    """The plan years an element's échéance names; when the plan's years are calendar years
+    (« An 2 (2025-2025) »), a dated échéance is in the year of its end (« Été 2025 » is in An 2)."""
+    years = set(element.annees_plan)
+    calendar = {a.debut: a.numero for a in tree.plan.annees if a.debut == a.fin}
+    years.update(calendar[t.fin.year] for t in element.termes if t.fin and t.fin.year in calendar)
+    return sorted(years)
+
+
+def plan_years(tree: PlanTree, element: Element) -> list[int]:
+    """The plan years an element concerns: its échéance's and its own targets'."""
+    years = set(echeance_years(tree, element))
+    years.update(y for y, _cible in element.cibles() if y is not None)
+    return sorted(years)
+
+
+def calendar_years(element: Element) -> list[int]:
+    """The calendar years in which the element's dated échéances end."""
+    return sorted({t.fin.year for t in element.termes if t.fin})
+
+
+def numbers_years(tree: PlanTree) -> bool:
+    """Whether the plan counts its follow-up in plan years (An 1, An 2…) or in calendar years."""
+    return bool(tree.plan.annees) or any(plan_years(tree, e) for e in followed(tree))
+
+
+# --- The dashboard ---------------------------------------------------------------------------
+
+
+@dataclass
+class ElementSuivi:
+    """A follow-up element, as the dashboard and the timeline show it."""
+
+    element: Element
     suivi: Suivi | None
-    years: list[int] = field(default_factory=list)  # plan years (PAC) or calendar years (PIAR)
-    fin: dt.date | None = None  # last day of a dated échéance (PIAR)
-    cibles: list[tuple[int | None, Cible]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)  # plan years, or calendar years (see Timeline)
+    fin: dt.date | None = None  # last day of a dated échéance
+
+    @property
+    def label(self) -> str:
+        return self.element.libelle
+
+    @property
+    def short_label(self) -> str:
+        """The label in the timeline drawing, where space is short: « Moyen 1.2 » for « Moyen d'action 1.2 »."""
+        return f"{self.element.niveau.singulier.split()[0]} {self.element.numero}"
+
+    @property
+    def texte(self) -> str:
+        return self.element.texte or ""
+
+    @property
+    def url(self) -> str:
+        return self.element.url
 
     @property
     def statut(self) -> str | None:
         return self.suivi.statut if self.suivi else None
 
     @property
-    def short_label(self) -> str:
-        """The label in the timeline drawing, where space is short."""
-        return self.label.replace("Moyen d'action", "Moyen")
+    def cibles(self) -> list[tuple[int | None, Cible]]:
+        return self.element.cibles()
 
 
 @dataclass
@@ -61,154 +121,131 @@ class YearTargets:
 
 
 @dataclass
+class Groupe:
+    """The follow-up elements under one parent element (an enjeu, an objectif spécifique)."""
+
+    label: str
+    url: str | None
+    counts: Counter[str] = field(default_factory=Counter)  # by statut, « sans_suivi » included
+
+
+@dataclass
 class Tableau:
-    elements: list[Element]
+    elements: list[ElementSuivi]
     reference: dt.date | None
     by_statut: Counter[str]
-    groups: list[tuple[str, str, Counter[str]]]  # (label, url, counts by statut)
+    groups: list[Groupe]
     years: list[YearTargets]
-    late: list[Element]
+    late: list[ElementSuivi]
+    niveaux: list[Niveau]  # the levels followed up, for the page's sentences
 
     @property
     def has_follow_up(self) -> bool:
         return any(e.suivi for e in self.elements)
+
+    @property
+    def caption(self) -> str:
+        """« Nombre de moyens d'action par statut », « Nombre d'actions par statut »."""
+        words = " ou ".join(n.pluriel.lower() for n in self.niveaux) or "éléments"
+        return f"Nombre {de(words)} par statut"
+
+    @property
+    def none_late(self) -> str:
+        """« Aucune action en retard à cette date. », in the kind's words."""
+        words = " ni ".join(f"{n.aucun.lower()} {n.singulier.lower()}" for n in self.niveaux) or "aucun élément"
+        return f"{words[0].upper()}{words[1:]} en retard à cette date."
 
 
 def target_value(cible: Cible) -> float | None:
     return cible.valeur if cible.valeur is not None else number_in(cible.texte)
 
 
-def year_label(plan: AnyPlan, number: int) -> str:
-    for annee in plan.annees:
-        if annee.numero == number:
-            return f"An {number} ({annee.debut}-{annee.fin})"
-    return f"An {number}"
-
-
-def elements(plan: AnyPlan) -> list[Element]:
-    found: list[Element] = []
-    if isinstance(plan, PlanPAC):
-        for objectif in plan.objectifs_specifiques:
-            for moyen in objectif.moyens:
-                years = [t.annee_plan for t in parse(moyen.echeance) if t.annee_plan is not None]
-                cibles: list[tuple[int | None, Cible]] = [
-                    (year, cible)
-                    for indicateur in moyen.indicateurs
-                    for cible in indicateur.cibles
-                    for year in (list[int | None](cible_years(cible)) or [None])
-                ]
-                found.append(
-                    Element(
-                        f"Moyen d'action {action_number(moyen.id)}",
-                        moyen.texte,
-                        record_url(plan.id, "moyen", moyen.id),
-                        f"Objectif spécifique {objectif.numero}",
-                        moyen.suivi,
-                        sorted(set(years)),
-                        None,
-                        cibles,
-                    )
-                )
-    if isinstance(plan, PlanPIAR):
-        for enjeu in plan.enjeux:
-            for action in enjeu.actions:
-                termes = parse(action.echeance)
-                ends = [t.fin for t in termes if t.fin and not t.depuis]
-                years = sorted({t.fin.year for t in termes if t.fin})
-                found.append(
-                    Element(
-                        f"Action {action_number(action.id)}",
-                        action.texte,
-                        record_url(plan.id, "action", action.id),
-                        f"Enjeu {enjeu.id}",
-                        action.suivi,
-                        years,
-                        max(ends) if ends else None,
-                    )
-                )
+def elements(tree: PlanTree) -> list[ElementSuivi]:
+    numbered = numbers_years(tree)
+    found: list[ElementSuivi] = []
+    for element in followed(tree):
+        ends = [t.fin for t in element.termes if t.fin and not t.depuis]
+        years = plan_years(tree, element) if numbered else calendar_years(element)
+        found.append(ElementSuivi(element, element.suivi, years, max(ends) if ends else None))
     return found
 
 
-def reference_date(plan: AnyPlan, items: list[Element]) -> dt.date | None:
+def reference_date(tree: PlanTree, items: list[ElementSuivi]) -> dt.date | None:
     dates = [e.suivi.date for e in items if e.suivi and e.suivi.date]
-    dates += [m.date for m in plan.mises_a_jour]
+    dates += [m.date for m in tree.plan.mises_a_jour]
     return max(dates) if dates else None
 
 
-def _is_late(plan: AnyPlan, element: Element, reference: dt.date) -> bool:
-    if element.statut in CLOSED or element.suivi is None:
+def _is_late(tree: PlanTree, item: ElementSuivi, reference: dt.date, numbered: bool) -> bool:
+    if item.statut in CLOSED or item.suivi is None:
         return False
-    if element.fin is not None:
-        return element.fin < reference
-    ends = {a.numero: a.fin for a in plan.annees}
-    last = max((ends[y] for y in element.years if y in ends), default=None)
+    if item.fin is not None:
+        return item.fin < reference
+    if not numbered:
+        return False
+    ends = {a.numero: a.fin for a in tree.plan.annees}
+    last = max((ends[y] for y in item.years if y in ends), default=None)
     return last is not None and last < reference.year
 
 
-def tableau(plan: AnyPlan) -> Tableau:
-    items = elements(plan)
-    reference = reference_date(plan, items)
+def _groupe(item: ElementSuivi) -> tuple[str, str | None]:
+    parent = item.element.parent
+    return (parent.titre, parent.url) if parent else (item.element.niveau.pluriel, None)
+
+
+def tableau(tree: PlanTree) -> Tableau:
+    items = elements(tree)
+    numbered = numbers_years(tree)
+    reference = reference_date(tree, items)
     by_statut: Counter[str] = Counter(e.statut or "sans_suivi" for e in items)
-    groups: dict[str, Counter[str]] = {}
-    urls: dict[str, str] = {}
-    for element in items:
-        groups.setdefault(element.groupe, Counter())[element.statut or "sans_suivi"] += 1
-        urls.setdefault(element.groupe, _group_url(plan, element.groupe))
+    groups: dict[tuple[str, str | None], Groupe] = {}
+    for item in items:
+        key = _groupe(item)
+        groups.setdefault(key, Groupe(*key)).counts[item.statut or "sans_suivi"] += 1
     years: dict[int, YearTargets] = {}
-    for element in items:
-        for year, cible in element.cibles:
+    for item in items:
+        for year, cible in item.cibles:
             if year is None:
                 continue
-            row = years.setdefault(year, YearTargets(year, year_label(plan, year)))
+            row = years.setdefault(year, YearTargets(year, tree.annee_label(year)))
             row.total += 1
             target = target_value(cible)
             if target is not None and cible.valeur_realisee is not None:
                 row.measured += 1
                 row.met += cible.valeur_realisee >= target
-    late = [e for e in items if reference and _is_late(plan, e, reference)]
-    return Tableau(
-        items,
-        reference,
-        by_statut,
-        [(g, urls[g], c) for g, c in groups.items()],
-        [years[y] for y in sorted(years)],
-        late,
-    )
+    late = [e for e in items if reference and _is_late(tree, e, reference, numbered)]
+    niveaux = [n for n in tree.niveaux if follows_up(n)]
+    return Tableau(items, reference, by_statut, list(groups.values()), [years[y] for y in sorted(years)], late, niveaux)
 
 
-def _group_url(plan: AnyPlan, groupe: str) -> str:
-    number = groupe.rsplit(" ", 1)[-1]
-    if isinstance(plan, PlanPAC):
-        for objectif in plan.objectifs_specifiques:
-            if str(objectif.numero) == number:
-                return record_url(plan.id, "objectif", objectif.id)
-    return record_url(plan.id, "enjeu", number)
+# --- The timeline ----------------------------------------------------------------------------
 
 
 @dataclass
 class Timeline:
-    """A grid: one row per action or moyen, one column per plan year (or calendar year)."""
+    """A grid: one row per follow-up element, one column per plan year (or calendar year)."""
 
     columns: list[str]
-    rows: list[tuple[Element, list[bool]]]
+    rows: list[tuple[ElementSuivi, list[bool]]]
     # Each column's heading in the drawing, one short line per item (« An 1 », « 2024-2025 »).
     heads: list[tuple[str, ...]] = field(default_factory=list)
 
 
-def year_head(plan: AnyPlan, number: int) -> tuple[str, ...]:
+def year_head(tree: PlanTree, number: int) -> tuple[str, ...]:
     """A plan year on two short lines: one line « An 1 (2024-2025) » is wider than its column."""
-    for annee in plan.annees:
-        if annee.numero == number:
-            return (f"An {number}", f"{annee.debut}-{annee.fin}")
-    return (f"An {number}",)
+    word = tree.kind.spec.annee
+    annee = tree.annee(number)
+    if annee is None:
+        return (f"{word} {number}",)
+    return (f"{word} {number}", str(annee.debut) if annee.debut == annee.fin else f"{annee.debut}-{annee.fin}")
 
 
-def timeline(plan: AnyPlan) -> Timeline:
-    items = elements(plan)
-    if isinstance(plan, PlanPAC):
-        numbers = sorted({a.numero for a in plan.annees} | {y for e in items for y in e.years})
-        labels = [year_label(plan, n) for n in numbers]
-        heads = [year_head(plan, n) for n in numbers]
+def timeline(tree: PlanTree) -> Timeline:
+    items = elements(tree)
+    if numbers_years(tree):
+        numbers = sorted({a.numero for a in tree.plan.annees} | {y for e in items for y in e.years})
+        labels = [tree.annee_label(n) for n in numbers]
+        heads = [year_head(tree, n) for n in numbers]
     else:
         numbers = sorted({y for e in items for y in e.years})
         labels = [str(n) for n in numbers]

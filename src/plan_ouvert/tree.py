@@ -172,7 +172,10 @@ class PlanTree:
         """« An 1 (2022-2023) », in the kind's word for a plan year."""
         word = self.kind.spec.annee
         annee = self.annee(number)
-        return f"{word} {number} ({annee.debut}-{annee.fin})" if annee else f"{word} {number}"
+        if annee is None:
+            return f"{word} {number}"
+        span = str(annee.debut) if annee.debut == annee.fin else f"{annee.debut}-{annee.fin}"
+        return f"{word} {number} ({span})"
 
     def value_groups(self, champ: Champ) -> dict[str, tuple[str, list[Element]]]:
         """Slug → (wording, elements) for a field with a view (clientèles), in order of appearance."""

@@ -1,21 +1,31 @@
 """View objects: what a page shows of an element, worked out before any template runs.
 
 Templates only lay these out. Every domain fact (a label, whether a field is missing, which
-partner an id names, the plan year of a target) is decided here, from the element tree.
+partner an id names, the plan year of a target) and every sentence built from the kind's
+words is decided here, from the element tree, so that one template serves every kind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .echeance import date_fr, fold, wording
-from .kinds import Champ, Financement, Niveau
-from .model import Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
+from .echeance import date_fr, fold, number_in, wording
+from .findings import Severity
+from .kinds import Champ, ColonneApercu, Financement, Niveau, TypePlan
+from .libelles import STATUTS_RESSOURCE, TEMPS
+from .model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
+from .pages import browse_url, report_url, value_url
 from .tree import Element, PlanTree, cible_years
 
+if TYPE_CHECKING:  # the site imports modules that import this one
+    from .site import ReferenceList, Site
+
 VOWELS = tuple("aeiouyh")
+
+
+# --- French words ----------------------------------------------------------------------------
 
 
 def de(word: str) -> str:
@@ -23,17 +33,85 @@ def de(word: str) -> str:
     return f"d'{word}" if fold(word).startswith(VOWELS) else f"de {word}"
 
 
-def ce(niveau: Niveau) -> str:
-    """« cette action », « cet objectif », « ce moyen d'action »."""
-    word = niveau.singulier.lower()
-    if niveau.feminin:
+def demonstratif(word: str, feminin: bool) -> str:
+    """« cette clientèle », « cet objectif », « ce moyen d'action »."""
+    if feminin:
         return f"cette {word}"
     return f"cet {word}" if fold(word).startswith(VOWELS) else f"ce {word}"
+
+
+def ce(niveau: Niveau) -> str:
+    """« cette action », « cet objectif », « ce moyen d'action »."""
+    return demonstratif(niveau.singulier.lower(), niveau.feminin)
+
+
+def un(niveau: Niveau) -> str:
+    return "une" if niveau.feminin else "un"
+
+
+def minuscule(text: str) -> str:
+    """« Moyens d'action » → « moyens d'action » inside a sentence; an acronym (« MRC ») stays."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def majuscule(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def du(document: str) -> str:
+    """« du plan », « de la programmation », « des priorités »: de before a noun and its article."""
+    if document.startswith("le "):
+        return f"du {document[3:]}"
+    if document.startswith("les "):
+        return f"des {document[4:]}"
+    return f"de {document}"
+
+
+def nom_du_document(spec: TypePlan) -> str:
+    """« Programmation », « Plan d'intervention »: the document's name without its article."""
+    text = spec.document
+    for article in ("le ", "la ", "les ", "l'", "l’"):
+        if text.startswith(article):
+            text = text[len(article) :]
+            break
+    return majuscule(text)
+
+
+def court(niveau: Niveau) -> str:
+    """« moyen » for « Moyen d'action »: the level's first word, for counts (« 3 moyen(s) »)."""
+    return minuscule(niveau.singulier.split(" ")[0])
+
+
+def compte(niveau: Niveau, number: int) -> str:
+    """« 3 moyen(s) », « 0 action(s) »."""
+    return f"{number} {court(niveau)}(s)"
 
 
 def missing_sentence(niveau: Niveau, champ: Champ) -> str:
     """What a page says where the adopted plan leaves an expected field empty."""
     return f"Le plan adopté ne précise pas {de(champ.libelle.lower())} pour {ce(niveau)}."
+
+
+def missing_title(tree: PlanTree, element: Element) -> str | None:
+    """« La programmation ne donne pas de libellé pour cet objectif spécifique. », when it gives none."""
+    if not element.niveau.titre or element.valeur(element.niveau.titre):
+        return None
+    return f"{majuscule(tree.kind.spec.document)} ne donne pas de libellé pour {ce(element.niveau)}."
+
+
+def element_counts(element: Element) -> str:
+    """« 2 action(s), 3 indicateur(s) »: what an element holds, on its card."""
+    parts = []
+    if element.enfants:
+        parts.append(compte(element.enfants[0].niveau, len(element.enfants)))
+    if element.indicateurs:
+        parts.append(f"{len(element.indicateurs)} indicateur(s)")
+    return ", ".join(parts)
+
+
+# --- Links -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -53,12 +131,24 @@ def partner_link(plan: PlanBase, ref: str, url: str | None) -> Link:
     return Link(known.nom or known.sigle or known.id, url)
 
 
+def partner_label(plan: PlanBase, ref: str, urls: dict[str, str]) -> Link:
+    """The link to a partner of the plan, from its id (a note when the registry lacks it)."""
+    return partner_link(plan, ref, urls.get(f"partenaire:{ref}"))
+
+
+# --- Fields of an element --------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class CibleView:
     annee: str | None  # « An 2 (2023-2024) »
     texte: str
     echeance: str
     realise: str | None
+    annees: tuple[int, ...] = ()  # plan years the target is for
+    annee_courte: str | None = None  # « An 1, 2 »: the years without their dates, in a narrow column
+    valeur_realisee: float | None = None
+    but: float | None = None  # the target as a number, to draw progress against
 
 
 @dataclass(frozen=True)
@@ -92,25 +182,28 @@ def _montant(value: Any) -> str:
     return str(value)
 
 
+def cible_view(tree: PlanTree, cible: Cible) -> CibleView:
+    years = cible_years(cible)
+    return CibleView(
+        ", ".join(tree.annee_label(y) for y in years) or None,
+        cible.texte,
+        wording(cible.echeance),
+        cible.realise,
+        tuple(years),
+        f"{tree.kind.spec.annee} {', '.join(str(y) for y in years)}" if years else None,
+        cible.valeur_realisee,
+        cible.valeur if cible.valeur is not None else number_in(cible.texte),
+    )
+
+
 def _cibles(tree: PlanTree, indicateur: Indicateur) -> IndicateurView:
-    cibles = []
-    for cible in indicateur.cibles:
-        years = cible_years(cible)
-        cibles.append(
-            CibleView(
-                ", ".join(tree.annee_label(y) for y in years) or None,
-                cible.texte,
-                wording(cible.echeance),
-                cible.realise,
-            )
-        )
-    return IndicateurView(indicateur.texte, cibles)
+    return IndicateurView(indicateur.texte, [cible_view(tree, c) for c in indicateur.cibles])
 
 
 def _reference(referentiel: Referentiel | None, liste: str, numbers: list[int], url: str | None) -> list[Link]:
     items = {e.numero: e.libelle for e in (getattr(referentiel, liste, None) or [])} if referentiel else {}
     return [
-        Link(str(n), f"{url}#{liste.replace('_', '-')}-{n}" if url else None, title=items.get(n), note=None)
+        Link(str(n), f"{url}#{anchor(liste)}-{n}" if url else None, title=items.get(n), note=None)
         if n in items
         else Link(str(n), None, note="(absent du référentiel)")
         for n in numbers
@@ -124,6 +217,27 @@ def _financement(item: Financement) -> str:
     if item.texte:
         parts.append(item.texte)
     return " : ".join(parts[:1]) + (" — " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def _allocations(tree: PlanTree, temps: TempsImparti) -> list[str]:
+    """« 50 % — Conseiller (ressource existante, temps plein) », from the plan's registry of resources."""
+    from .render import pourcent
+
+    registry = {r.id: r for r in getattr(tree.plan, "ressources", None) or []}
+    lines = []
+    for allocation in temps.allocations:
+        ressource = registry.get(allocation.ressource)
+        if ressource is None:
+            lines.append(f"{pourcent(allocation.part)} — {allocation.ressource} (absente du registre)")
+            continue
+        details = ""
+        if ressource.statut:
+            details = STATUTS_RESSOURCE[ressource.statut].lower()
+            if ressource.temps:
+                details += f", {TEMPS[ressource.temps]}"
+            details = f" ({details})"
+        lines.append(f"{pourcent(allocation.part)} — {ressource.role}{details}")
+    return lines
 
 
 def champ_view(tree: PlanTree, element: Element, champ: Champ, urls: dict[str, str]) -> ChampView:
@@ -155,8 +269,10 @@ def champ_view(tree: PlanTree, element: Element, champ: Champ, urls: dict[str, s
         view.textes = list(value) if isinstance(value, list) else [value]
     elif champ.type == "textes":
         view.textes = list(value)
+        if champ.vue:  # each value has its page (a clientèle)
+            view.liens = [Link(text, value_url(tree.id, champ.vue, text)) for text in value]
     elif champ.type == "partenaires":
-        view.liens = [partner_link(tree.plan, ref, urls.get(f"partenaire:{ref}")) for ref in value]
+        view.liens = [partner_label(tree.plan, ref, urls) for ref in value]
     elif champ.type == "reference":
         view.liens = _reference(tree.referentiel, champ.referentiel or "", list(value), urls.get("referentiel"))
     elif champ.type == "indicateurs":
@@ -165,7 +281,7 @@ def champ_view(tree: PlanTree, element: Element, champ: Champ, urls: dict[str, s
         view.textes = [_financement(item) for item in value]
     elif champ.type == "temps_imparti" and isinstance(value, TempsImparti):
         view.texte = value.texte
-        view.textes = [f"{a.part:g} % — {a.ressource}" for a in value.allocations]
+        view.textes = _allocations(tree, value)
     elif champ.type == "suivi" and isinstance(value, Suivi):
         view.suivi = value
     return view
@@ -176,6 +292,17 @@ def champ_views(tree: PlanTree, element: Element, urls: dict[str, str], skip: se
     return [champ_view(tree, element, c, urls) for c in element.niveau.champs if c.cle not in skip]
 
 
+def page_fields(tree: PlanTree, element: Element, urls: dict[str, str]) -> list[ChampView]:
+    """The fields of an element's page: all but its lead text and its own title, shown above them."""
+    skip = {k for k in (element.niveau.texte, element.niveau.titre) if k}
+    return champ_views(tree, element, urls, skip)
+
+
+def champ_map(tree: PlanTree, element: Element, urls: dict[str, str]) -> dict[str, ChampView]:
+    """Every field of an element by its key, for the templates a kind names for its own pages."""
+    return {c.cle: champ_view(tree, element, c, urls) for c in element.niveau.champs}
+
+
 def non_conformities(tree: PlanTree, element: Element) -> list[str]:
     """Sentences for every expected field the adopted plan leaves empty on this element."""
     return [
@@ -183,6 +310,225 @@ def non_conformities(tree: PlanTree, element: Element) -> list[str]:
         for champ in element.niveau.champs
         if champ.attendu and element.valeur(champ.cle) in (None, "", [])
     ]
+
+
+@dataclass
+class CiblesTable:
+    """Indicators as rows, plan years as columns: the « cible par année » a programme asks for."""
+
+    annees: list[str]  # column headings, « An 1 (2022-2023) »; empty when no target names a year
+    rows: list[tuple[str, list[list[CibleView]]]]  # indicator, its targets for each year (one cell without years)
+
+
+def cibles_table(tree: PlanTree, element: Element) -> CiblesTable | None:
+    """The table of an element's indicators by plan year: the years of its échéance and of its targets."""
+    indicateurs = element.indicateurs
+    if not indicateurs:
+        return None
+    years = list(dict.fromkeys([*element.annees_plan, *(y for y, _c in element.cibles() if y is not None)]))
+    years.sort()
+    rows = []
+    for indicateur in indicateurs:
+        views = [cible_view(tree, c) for c in indicateur.cibles]
+        cells = [[v for v in views if y in v.annees] for y in years] if years else [views]
+        rows.append((indicateur.texte, cells))
+    return CiblesTable([tree.annee_label(y) for y in years], rows)
+
+
+# --- The référentiel -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListeReferentiel:
+    """The words of one of a référentiel's lists, as the pages use them."""
+
+    titre: str  # « Objectifs généraux »: the heading of its part of the programme view
+    un: str  # « un objectif général »: one item, in a sentence
+    court: str  # « objectif »: in « Par objectif et axe de … »
+
+
+# The référentiel of a programme holds these two numbered lists (model.Referentiel).
+LISTES = {
+    "objectifs_generaux": ListeReferentiel("Objectifs généraux", "un objectif général", "objectif"),
+    "axes": ListeReferentiel("Axes d'intervention", "un axe", "axe"),
+}
+
+
+def gabarit_columns(referentiel: Referentiel | None) -> dict[str, str]:
+    """The headings of the ministry's gabarit, by column key (« activites » → « Activité(s) et projets »)."""
+    return {c.cle: c.libelle for c in referentiel.colonnes} if referentiel else {}
+
+
+def anchor(liste: str) -> str:
+    """« objectifs-generaux »: the id of a list's heading, and the start of its items' ids."""
+    return liste.replace("_", "-")
+
+
+def liste(cle: str) -> ListeReferentiel:
+    return LISTES.get(cle) or ListeReferentiel(majuscule(cle.replace("_", " ")), cle.replace("_", " "), cle)
+
+
+def _enumeration(words: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} et {words[-1]}"
+
+
+@dataclass(frozen=True)
+class Programme:
+    """What the programme view says: the coverage of the référentiel, or the plan level by level."""
+
+    intro: str
+    consigne: str | None  # what the programme's gabarit asks, when the plan is a programme's
+    couverture: bool  # True: coverage of the référentiel; False: the plan's elements by level
+
+
+def programme(site: Site, tree: PlanTree) -> Programme:
+    spec = tree.kind.spec
+    lists = site.reference_lists(tree.id)
+    if not lists:
+        # « Les orientations du plan d'action, leurs objectifs et leurs actions. »
+        intro = f"Les {minuscule(tree.niveaux[0].pluriel)} {du(spec.document)}"
+        below = [f"leurs {minuscule(n.pluriel)}" for n in tree.niveaux[1:]]
+        if below:
+            intro += (", " if len(below) > 1 else " et ") + _enumeration(below)
+        return Programme(intro + ".", None, False)
+    niveau = lists[0].niveau
+    nom = tree.referentiel.nom if tree.referentiel else "programme"
+    covered = _enumeration([f"des {minuscule(liste(r.liste).titre)}" for r in lists])
+    intro = f"La couverture {covered} de {nom} par les {minuscule(niveau.pluriel)} du plan."
+    consigne = None
+    if spec.programme:  # a programme's gabarit asks each element to name an item of each list
+        items = _enumeration([liste(r.liste).un for r in lists])
+        consigne = f"Le gabarit demande d'associer à chaque {minuscule(niveau.singulier)} au moins {items}."
+    return Programme(intro, consigne, True)
+
+
+def coverage_count(reference: ReferenceList) -> str:
+    """« 3 sur 4 couverts par au moins un enjeu. »"""
+    niveau = reference.niveau
+    return (
+        f"{reference.covered} sur {len(reference.coverage)} couverts par au moins "
+        f"{un(niveau)} {minuscule(niveau.singulier)}."
+    )
+
+
+# --- Browsing a plan -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrowseLink:
+    vue: str  # « programme », « clienteles », « rapport », « etat »…
+    label: str
+    url: str
+
+
+def browse_links(site: Site, tree: PlanTree) -> list[BrowseLink]:
+    """The ways to browse a plan that its kind offers, in the order of the plan's page."""
+    plan_id, spec = tree.id, tree.kind.spec
+    links: list[BrowseLink] = []
+
+    def add(vue: str, label: str, url: str) -> None:
+        if url in site.pages.by_url:
+            links.append(BrowseLink(vue, label, url))
+
+    lists = site.reference_lists(plan_id)
+    if lists:
+        nom = tree.referentiel.nom if tree.referentiel else "programme"
+        programme_label = f"Par {_enumeration([liste(r.liste).court for r in lists])} de {nom}"
+    else:
+        programme_label = f"Par {minuscule(tree.niveaux[0].singulier)}"
+    add("programme", programme_label, browse_url(plan_id, "programme"))
+    for _niveau, champ in spec.value_views():
+        add(champ.vue or "", f"Par {minuscule(champ.libelle)}", browse_url(plan_id, champ.vue or ""))
+    add("partenaires", "Par partenaire", browse_url(plan_id, "partenaires"))
+    years = " et année du plan" if site.echeances(plan_id).par_annee_plan else ""
+    add("echeances", f"Par échéance{years}", browse_url(plan_id, "echeances"))
+    add("suivi", "Suivi et échéancier", browse_url(plan_id, "suivi"))
+    add("historique", "Historique des versions", browse_url(plan_id, "historique"))
+    for annee in tree.plan.annees:
+        add("rapport", f"{spec.rapport}, {tree.annee_label(annee.numero)}", report_url(plan_id, annee.numero))
+    add("etat", "État du plan", browse_url(plan_id, "etat"))
+    return links
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The words around the overview table."""
+
+    titre: str
+    consigne: str
+    template: str
+
+
+def overview(tree: PlanTree) -> Overview:
+    spec = tree.kind.spec
+    name = spec.apercu if spec.apercu.startswith("_") else f"_{spec.apercu}"
+    consigne = (
+        "Ce tableau reprend les colonnes du gabarit du ministère ; il s'imprime tel quel."
+        if spec.programme
+        else "Ce tableau présente le plan d'un coup d'œil ; il s'imprime tel quel."
+    )
+    return Overview(f"{nom_du_document(spec)} : vue d'ensemble", consigne, f"{name}.html")
+
+
+def etat_summary(site: Site, plan_id: str) -> str:
+    """« complet à 92 %, 8 avertissement(s) »: the state of a plan, beside its link."""
+    from .render import pourcent
+
+    warnings = sum(1 for f in site.findings_of(plan_id) if f.severity is Severity.AVERTISSEMENT)
+    return f"complet à {pourcent(site.completude(plan_id).score)}, {warnings} avertissement(s)"
+
+
+def echeances_intro(tree: PlanTree, par_annee_plan: bool) -> str:
+    dated = [n for n in tree.niveaux if any(c.type == "echeance" for c in n.champs)]
+    niveau = dated[-1] if dated else tree.niveaux[-1]
+    if par_annee_plan:
+        return f"Ce qui est prévu à chaque année du plan, selon l'échéance de chaque {minuscule(niveau.singulier)}."
+    return f"Les {minuscule(niveau.pluriel)} du plan selon leur échéance, telle que le plan l'écrit."
+
+
+# --- Partners and values ---------------------------------------------------------------------
+
+# How a partner's role reads in a sentence about what partners do.
+ROLE_VERBS = {
+    "porteur": "ce qu'ils portent",
+    "collaborateur": "où ils collaborent",
+    "partenaire": "où ils sont partenaires",
+    "financeur": "ce qu'ils financent",
+}
+
+
+def role_label(role: str) -> str:
+    """« Porteur », from the role of a partner field."""
+    return majuscule(role)
+
+
+def partners_caption(roles: list[str]) -> str:
+    """« Partenaires du plan : ce qu'ils portent et où ils collaborent »."""
+    if not roles:
+        return "Partenaires du plan"
+    verbs = [ROLE_VERBS.get(fold(r), f"où ils sont {minuscule(r)}s") for r in dict.fromkeys(roles)]
+    return f"Partenaires du plan : {_enumeration(verbs)}"
+
+
+def role_heading(role: str, niveau: Niveau) -> str:
+    """« Porteur des moyens d'action »."""
+    return f"{role_label(role)} des {minuscule(niveau.pluriel)}"
+
+
+def values_intro(tree: PlanTree, niveau: Niveau, champ: Champ) -> str:
+    """« Les clientèles visées par les moyens d'action, telles que la programmation les nomme. »"""
+    title = minuscule(champ.vue_titre or champ.libelle)
+    tels = "telles" if champ.vue_feminin else "tels"
+    return f"Les {title} par les {minuscule(niveau.pluriel)}, {tels} que {tree.kind.spec.document} les nomme."
+
+
+def value_heading(niveau: Niveau, champ: Champ) -> str:
+    """« Moyens d'action qui visent cette clientèle »."""
+    return f"{niveau.pluriel} qui visent {demonstratif(minuscule(champ.valeur_nom), champ.vue_feminin)}"
+
+
+# --- The overview of a kind declared as data -------------------------------------------------
 
 
 @dataclass
@@ -205,8 +551,6 @@ def apercu(tree: PlanTree, urls: dict[str, str]) -> Apercu:
     colonnes = spec.colonnes
     if not colonnes:  # no declared columns: the lowest level's text and fields
         niveau = tree.niveaux[-1]
-        from .kinds import ColonneApercu
-
         colonnes = [ColonneApercu(libelle=c.libelle, niveau=niveau.type, champs=[c.cle]) for c in niveau.champs]
     level = colonnes[0].niveau
     rows: list[ApercuRow] = []
@@ -217,11 +561,19 @@ def apercu(tree: PlanTree, urls: dict[str, str]) -> Apercu:
         if start is None:
             start = min(len(chain), len(previous))
         previous = chain
-        cells = []
+        cells: list[list[ChampView]] = []
         for colonne in colonnes:
-            niveau = element.niveau
+            # A column of a higher level shows the fields of the row's ancestor at that level.
+            owner = next((e for e in (element, *chain) if e.type == colonne.niveau), None)
+            if owner is None:
+                cells.append([])
+                continue
             cells.append(
-                [champ_view(tree, element, c, urls) for key in colonne.champs if (c := niveau.champ(key)) is not None]
+                [
+                    champ_view(tree, owner, c, urls)
+                    for key in colonne.champs
+                    if (c := owner.niveau.champ(key)) is not None
+                ]
             )
         rows.append(ApercuRow(element, chain[start:], cells))
     return Apercu([c.libelle for c in colonnes], rows)
