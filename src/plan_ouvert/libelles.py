@@ -14,3 +14,27 @@ STATUTS_SUIVI = {
     "abandonne": "Abandonné",
 }
 TEMPS = {"plein": "temps plein", "partiel": "temps partiel"}
+
+
+# --- Numbers as French readers write them ---------------------------------------------------
+
+
+def nombre(value: float | None) -> str:
+    """French number: « 1 000 », « 2,5 »; amounts in millions as « 2,5 M »."""
+    if value is None:
+        return ""
+    if value == int(value):
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", "\u202f").replace(".", ",")
+
+
+def montant(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value >= 1_000_000:
+        return f"{nombre(value / 1_000_000)}\u00a0M$"
+    return f"{nombre(value)}\u00a0$"
+
+
+def pourcent(value: float | None) -> str:
+    return "" if value is None else f"{nombre(value)}\u00a0%"

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import echeance, pages, suivi, texte, views
-from .libelles import STATUTS_PLAN, STATUTS_SUIVI
+from .libelles import STATUTS_PLAN, STATUTS_SUIVI, montant, nombre, pourcent
 from .site import Site
 
 
@@ -53,27 +53,6 @@ def relative(target: str, current: str, directory_urls: bool = True) -> str:
     if folder and not directory_urls:
         return "index.html" if path == "./" else path + "index.html"
     return path
-
-
-def nombre(value: float | None) -> str:
-    """French number: « 1 000 », « 2,5 »; amounts in millions as « 2,5 M »."""
-    if value is None:
-        return ""
-    if value == int(value):
-        return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", "\u202f").replace(".", ",")
-
-
-def montant(value: float | None) -> str:
-    if value is None:
-        return ""
-    if value >= 1_000_000:
-        return f"{nombre(value / 1_000_000)}\u00a0M$"
-    return f"{nombre(value)}\u00a0$"
-
-
-def pourcent(value: float | None) -> str:
-    return "" if value is None else f"{nombre(value)}\u00a0%"
 
 
 def nbsp(text: str) -> Markup:

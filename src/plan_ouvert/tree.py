@@ -16,11 +16,8 @@ from typing import Any
 from .echeance import Terme, parse, wording
 from .kinds import Champ, Kind, Niveau
 from .model import AnneePlan, Cible, Indicateur, PlanBase, Referentiel, Suivi
+from .urls import element_url, slug
 from .yamlsource import YamlPath
-
-
-def element_url(plan_id: str, dossier: str, record_id: str) -> str:
-    return f"plans/{plan_id}/{dossier}/{record_id}/"
 
 
 def cible_years(cible: Cible) -> list[int]:
@@ -179,7 +176,6 @@ class PlanTree:
 
     def value_groups(self, champ: Champ) -> dict[str, tuple[str, list[Element]]]:
         """Slug → (wording, elements) for a field with a view (clientèles), in order of appearance."""
-        from .pages import slug  # the page map owns slugs
 
         groups: dict[str, tuple[str, list[Element]]] = {}
         for element in self.elements:

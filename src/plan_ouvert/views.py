@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .echeance import date_fr, fold, number_in, wording
 from .findings import Severity
 from .kinds import Champ, ColonneApercu, Financement, Niveau, TypePlan
-from .libelles import STATUTS_RESSOURCE, TEMPS
+from .libelles import STATUTS_RESSOURCE, TEMPS, montant, nombre, pourcent
 from .model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
 from .pages import browse_url, report_url, value_url
 from .tree import Element, PlanTree, cible_years
@@ -176,7 +176,6 @@ class ChampView:
 
 def _montant(value: Any) -> str:
     if isinstance(value, (int, float)):
-        from .render import montant  # formatting lives with the other filters
 
         return montant(float(value))
     return str(value)
@@ -221,7 +220,6 @@ def _financement(item: Financement) -> str:
 
 def _allocations(tree: PlanTree, temps: TempsImparti) -> list[str]:
     """« 50 % — Conseiller (ressource existante, temps plein) », from the plan's registry of resources."""
-    from .render import pourcent
 
     registry = {r.id: r for r in getattr(tree.plan, "ressources", None) or []}
     lines = []
@@ -258,7 +256,6 @@ def champ_view(tree: PlanTree, element: Element, champ: Champ, urls: dict[str, s
     if champ.type in ("texte", "lien"):
         view.texte = str(value)
     elif champ.type in ("entier", "nombre"):
-        from .render import nombre
 
         view.texte = nombre(float(value))
     elif champ.type == "montant":
@@ -473,7 +470,6 @@ def overview(tree: PlanTree) -> Overview:
 
 def etat_summary(site: Site, plan_id: str) -> str:
     """« complet à 92 %, 8 avertissement(s) »: the state of a plan, beside its link."""
-    from .render import pourcent
 
     warnings = sum(1 for f in site.findings_of(plan_id) if f.severity is Severity.AVERTISSEMENT)
     return f"complet à {pourcent(site.completude(plan_id).score)}, {warnings} avertissement(s)"

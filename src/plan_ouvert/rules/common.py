@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from ..findings import Severity
 from ..model import Record
-from ..pages import url_collisions
+from ..urls import url_collisions
 from ..yamlsource import Source, YamlPath
 from . import Context, Hit, rule
 
