@@ -34,7 +34,7 @@ from .model import ID_PATTERN, AnyPlan, Cible, Indicateur, Suivi
 from .opendata import DATE_FORMAT, number_text, put, stamp, workbook_bytes
 from .suivi import followed, follows_up, numbers_years, plan_years, target_value
 from .tree import Element, PlanTree, cible_years
-from .views import de
+from .presenters import de
 
 SANS_SUIVI = "Non renseigné"
 FONT = "Calibri"

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import echeance, pages, suivi, texte, views
+from . import echeance, pages, presenters, suivi, texte
 from .libelles import STATUTS_PLAN, STATUTS_SUIVI, montant, nombre, pourcent
 from .site import Site
 
@@ -122,7 +122,7 @@ class Renderer:
             pourcent=pourcent,
             nbsp=nbsp,
             texte=texte.render,
-            minuscule=views.minuscule,
+            minuscule=presenters.minuscule,
         )
         self.env.globals.update(
             STATUTS_PLAN=STATUTS_PLAN,
@@ -135,7 +135,7 @@ class Renderer:
             report_file=pages.report_file,
             svg_geometry=suivi.svg_geometry,
             STATUTS=suivi.STATUTS,
-            views=views,
+            views=presenters,  # templates call the page phrases as views.*
             settings=settings.extra,
         )
 
@@ -201,12 +201,12 @@ class Renderer:
             context.update(plan=entry.plan, referentiel=entry.referentiel, entry=entry, tree=entry.tree, urls=urls)
             element = site.element(url)
             if element is not None:
-                fields = views.page_fields(entry.tree, element, urls)
+                fields = presenters.page_fields(entry.tree, element, urls)
                 context.update(
                     element=element,
                     fields=fields,
                     champs={f.cle: f for f in fields},
-                    non_conformes=views.non_conformities(entry.tree, element),
+                    non_conformes=presenters.non_conformities(entry.tree, element),
                 )
         return self.render(f"{page.kind}.html", site, url, **context)
 

@@ -24,7 +24,7 @@ from .kinds import Niveau
 from .libelles import STATUTS_SUIVI
 from .model import Cible, Suivi
 from .tree import Element, PlanTree
-from .views import de
+from .presenters import de
 
 STATUTS = list(STATUTS_SUIVI)  # in the order the labels list them
 CLOSED = ("realise", "abandonne")
