@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from plan_ouvert.echeance import MOIS_AFFICHES
+from plan_ouvert.source.echeance import MOIS_AFFICHES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = "plan-ouvert-bench-1"

@@ -28,8 +28,8 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402 (bench/ is not a package)
 from run import OUT, git  # noqa: E402 (fixed commit dates: the same hashes at every run)
 
-from plan_ouvert.historique import Version  # noqa: E402
-from plan_ouvert.site import load_site  # noqa: E402
+from plan_ouvert.views.historique import Version  # noqa: E402
+from plan_ouvert.views.site import load_site  # noqa: E402
 
 
 def folder_log(folder: Path) -> dict[str, list[Version]]:

@@ -357,7 +357,7 @@ def epoch(project: Path) -> str:
 
 CLI = [PYTHON, "-m", "plan_ouvert.cli"]
 SITECHECK = (
-    "import sys; from pathlib import Path; from plan_ouvert.sitecheck import check_site; "
+    "import sys; from pathlib import Path; from plan_ouvert.outputs.sitecheck import check_site; "
     "sys.exit(min(len(check_site(Path('site'))), 1))"
 )
 

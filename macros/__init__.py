@@ -10,9 +10,9 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from plan_ouvert import opendata
-from plan_ouvert.render import current_renderer
-from plan_ouvert.site import Site, cached_site
+from plan_ouvert.outputs.render import current_renderer
+from plan_ouvert.views import opendata
+from plan_ouvert.views.site import Site, cached_site
 
 
 def define_env(env: Any) -> None:

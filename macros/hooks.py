@@ -17,12 +17,13 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from plan_ouvert import csp, opendata, rapport
-from plan_ouvert.export import to_json, to_yaml
-from plan_ouvert.findings import Severity, count
-from plan_ouvert.pages import plan_label, report_file
-from plan_ouvert.render import Renderer, Settings, start_build
-from plan_ouvert.site import Site, load_site
+from plan_ouvert.outputs import csp
+from plan_ouvert.outputs.render import Renderer, Settings, start_build
+from plan_ouvert.source.findings import Severity, count
+from plan_ouvert.views import opendata, rapport
+from plan_ouvert.views.export import to_json, to_yaml
+from plan_ouvert.views.pages import plan_label, report_file
+from plan_ouvert.views.site import Site, load_site
 
 # A WARNING or ERROR on a `mkdocs.*` logger fails a --strict build: that is how a plan
 # erreur stops publication.

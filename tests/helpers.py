@@ -7,8 +7,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from plan_ouvert.catalogue import load_catalogue
-from plan_ouvert.findings import Finding
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source.findings import Finding
 
 ROOT = Path(__file__).resolve().parents[1]
 PETIT = ROOT / "tests" / "data" / "petit"

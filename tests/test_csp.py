@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_ouvert import csp
+from plan_ouvert.outputs import csp
 
 THEME = Path(str(files("material"))) / "templates"
 

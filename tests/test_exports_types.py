@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from plan_ouvert.catalogue import load_catalogue
-from plan_ouvert.opendata import tables
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.views.opendata import tables
 
 from .conftest import run_cli
 from .helpers import files_containing, petit, plans_folder

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from plan_ouvert import historique
-from plan_ouvert.load import load_file
-from plan_ouvert.model import AnyPlan, MiseAJour
+from plan_ouvert.source.load import load_file
+from plan_ouvert.source.model import AnyPlan, MiseAJour
+from plan_ouvert.views import historique
 
 from .conftest import copy_project, run_cli
 from .helpers import ROOT

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plan_ouvert.cli import main
-from plan_ouvert.load import load_file
+from plan_ouvert.source.load import load_file
 
 from .conftest import copy_project, run_cli
 from .helpers import PETIT, petit, plans_folder

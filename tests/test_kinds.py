@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from plan_ouvert.catalogue import load_catalogue
-from plan_ouvert.findings import Severity
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source.findings import Severity
 
 from .conftest import run_cli
 from .helpers import petit, plans_folder, position
@@ -160,7 +160,7 @@ def test_schema_command_publishes_each_data_kind(tmp_path: Path) -> None:
 
 
 def test_a_plan_year_in_the_kind_s_own_word_is_understood() -> None:
-    from plan_ouvert.echeance import parse
+    from plan_ouvert.source.echeance import parse
 
     assert [t.annee_plan for t in parse("Année 2")] == [2]
     assert [t.annee_plan for t in parse("Année 2024")] == [None]  # a calendar year, not « year 2024 »

@@ -69,7 +69,7 @@ def _page(title: str, body: str) -> str:
 
 
 def test_site_check_refuses_folder_links_in_the_offline_variant(tmp_path: Path) -> None:
-    from plan_ouvert.sitecheck import check_site
+    from plan_ouvert.outputs.sitecheck import check_site
 
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "index.html").write_text(_page("Plans", '<a href="../index.html">Accueil</a>'))

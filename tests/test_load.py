@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from plan_ouvert.load import load_file
+from plan_ouvert.source.load import load_file
 
 from .helpers import petit, position
 

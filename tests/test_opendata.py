@@ -18,9 +18,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from plan_ouvert.catalogue import load_catalogue
-from plan_ouvert.export import public_data
-from plan_ouvert.opendata import (
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source.tree import PlanTree
+from plan_ouvert.views.export import public_data
+from plan_ouvert.views.opendata import (
     Column,
     Table,
     cell_text,
@@ -31,7 +32,6 @@ from plan_ouvert.opendata import (
     write_all,
     xlsx_bytes,
 )
-from plan_ouvert.tree import PlanTree
 
 from .helpers import ROOT, files_containing, petit, plans_folder
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from plan_ouvert import publish
+from plan_ouvert.outputs import publish
 
 from .conftest import CLI
 

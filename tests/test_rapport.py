@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 import yaml
 
-from plan_ouvert.catalogue import load_catalogue
-from plan_ouvert.rapport import HEADERS, AnneeInconnue, command, report, report_xlsx
-from plan_ouvert.tree import PlanTree
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source.tree import PlanTree
+from plan_ouvert.views.rapport import HEADERS, AnneeInconnue, command, report, report_xlsx
 
 from .helpers import ROOT, petit, plans_folder
 from .test_opendata import SENTINEL, petit_pac_suivi, petit_piar_suivi

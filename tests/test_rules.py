@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from plan_ouvert.findings import Severity
-from plan_ouvert.rules import REGISTRY
+from plan_ouvert.checks.rules import REGISTRY
+from plan_ouvert.source.findings import Severity
 
 from .helpers import check_text, petit, position
 
@@ -383,7 +383,7 @@ def test_every_rule_has_a_case() -> None:
 
 
 def test_plan_level_cross_file_rules(tmp_path: Path) -> None:
-    from plan_ouvert.catalogue import load_catalogue
+    from plan_ouvert.checks.catalogue import load_catalogue
 
     from .helpers import plans_folder
 

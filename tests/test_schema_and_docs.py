@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from plan_ouvert import schema
-from plan_ouvert.rules import REGISTRY
+from plan_ouvert.checks.rules import REGISTRY
+from plan_ouvert.outputs import schema
 
 from .helpers import ROOT
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from plan_ouvert.sitecheck import check_site
+from plan_ouvert.outputs.sitecheck import check_site
 
 PIAR = "plans/mrc-lassomption-piar-2021/"
 PAC = "plans/mrc-etchemins-pac-2022/"

@@ -13,11 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from plan_ouvert.catalogue import load_catalogue
-from plan_ouvert.completude import completude
-from plan_ouvert.rapport import AnneeInconnue, report, report_xlsx
-from plan_ouvert.suivi import svg_geometry, tableau, text_width, timeline
-from plan_ouvert.tree import PlanTree
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source.tree import PlanTree
+from plan_ouvert.views.completude import completude
+from plan_ouvert.views.rapport import AnneeInconnue, report, report_xlsx
+from plan_ouvert.views.suivi import svg_geometry, tableau, text_width, timeline
 
 from .helpers import plans_folder
 

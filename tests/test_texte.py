@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plan_ouvert.texte import render
+from plan_ouvert.outputs.texte import render
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import schema as schema_module
-from .catalogue import load_catalogue
-from .findings import Severity, count, findings_json
+from .checks.catalogue import load_catalogue
+from .outputs import schema as schema_module
+from .source.findings import Severity, count, findings_json
 
 # argparse speaks English through gettext; these are the strings a user can meet.
 _FRENCH = {
@@ -64,7 +64,7 @@ def _verifier(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .catalogue import load_kinds
+    from .checks.catalogue import load_kinds
 
     loaded = load_kinds(Path(args.plans))
     for finding in loaded.findings:
@@ -148,7 +148,7 @@ def parser() -> argparse.ArgumentParser:
     )
     nouveau.add_argument("id", metavar="ID", help="identifiant du plan, ex. mrc-exemple-piar-2025")
     nouveau.add_argument("--dossier", default="plans", help="dossier des plans (défaut : plans)")
-    nouveau.set_defaults(run=_lazy("nouveau", "command"))
+    nouveau.set_defaults(run=_lazy("outputs.nouveau", "command"))
 
     construire = sub.add_parser(
         "construire",
@@ -162,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="variante à ouvrir depuis le disque (liens vers index.html, recherche hors ligne)",
     )
-    construire.set_defaults(run=_lazy("publish", "command"))
+    construire.set_defaults(run=_lazy("outputs.publish", "command"))
 
     comparer = sub.add_parser(
         "comparer",
@@ -188,7 +188,7 @@ def parser() -> argparse.ArgumentParser:
         const="fichiers",
         help="BASE et HEAD sont des fichiers ou des dossiers",
     )
-    comparer.set_defaults(run=_lazy("diff", "command"), nature="auto")
+    comparer.set_defaults(run=_lazy("views.diff", "command"), nature="auto")
 
     liens = sub.add_parser(
         "liens-externes",
@@ -198,7 +198,7 @@ def parser() -> argparse.ArgumentParser:
     liens.add_argument("chemins", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers (défaut : plans/)")
     liens.add_argument("--rapport", default="rapport-liens-externes.md", help="fichier du rapport Markdown")
     liens.add_argument("--delai", type=float, default=10.0, help="délai d'attente par adresse, en secondes")
-    liens.set_defaults(run=_lazy("liens", "command"))
+    liens.set_defaults(run=_lazy("outputs.liens", "command"))
 
     exporter = sub.add_parser(
         "exporter",
@@ -208,7 +208,7 @@ def parser() -> argparse.ArgumentParser:
     )
     exporter.add_argument("chemins", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers (défaut : plans/)")
     exporter.add_argument("--sortie", default="donnees", help="dossier de sortie (défaut : donnees)")
-    exporter.set_defaults(run=_lazy("opendata", "command"))
+    exporter.set_defaults(run=_lazy("views.opendata", "command"))
 
     rapport = sub.add_parser(
         "rapport",
@@ -219,7 +219,7 @@ def parser() -> argparse.ArgumentParser:
     rapport.add_argument("plan", metavar="PLAN", help="identifiant du plan (dans plans/) ou chemin du fichier")
     rapport.add_argument("--annee", type=int, required=True, metavar="N", help="année du plan (1 pour l'An 1)")
     rapport.add_argument("--sortie", default="rapports", help="dossier de sortie (défaut : rapports)")
-    rapport.set_defaults(run=_lazy("rapport", "command"))
+    rapport.set_defaults(run=_lazy("views.rapport", "command"))
     return main
 
 

@@ -13,15 +13,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import historique, rapport, suivi
-from .catalogue import Catalogue, Entry, load_catalogue
-from .completude import Completude, completude
-from .echeance import Terme
-from .findings import Finding
-from .kinds import Champ, Niveau
-from .model import AnyPlan, ElementReferentiel, Partenaire
-from .pages import Page, PageMap, browse_url, build_page_map, partner_url, plan_url, slug, value_url
-from .tree import Element, PlanTree
+from plan_ouvert.checks.catalogue import Catalogue, Entry, load_catalogue
+from plan_ouvert.source.echeance import Terme
+from plan_ouvert.source.findings import Finding
+from plan_ouvert.source.kinds import Champ, Niveau
+from plan_ouvert.source.model import AnyPlan, ElementReferentiel, Partenaire
+from plan_ouvert.source.tree import Element, PlanTree
+from plan_ouvert.views import historique, rapport, suivi
+from plan_ouvert.views.completude import Completude, completude
+from plan_ouvert.views.pages import Page, PageMap, browse_url, build_page_map, partner_url, plan_url, slug, value_url
 
 
 @dataclass

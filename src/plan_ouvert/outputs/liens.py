@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .catalogue import load_catalogue
-from .model import Record
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source.model import Record
 
 URL = re.compile(r"https?://[^\s<>\"'«»)]+")
 USER_AGENT = "plan-ouvert-liens/1.0 (+verification des liens des plans)"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .model import AnyPlan
-from .tree import PlanTree
-from .urls import browse_url, partner_url, plan_url, report_file, report_url, slug, value_url
+from plan_ouvert.source.model import AnyPlan
+from plan_ouvert.source.tree import PlanTree
+from plan_ouvert.source.urls import browse_url, partner_url, plan_url, report_file, report_url, slug, value_url
 
 __all__ = ["Page", "PageMap", "browse_url", "build_page_map", "partner_url", "plan_label", "plan_url", "report_url"]
 __all__ += ["report_file", "slug", "value_url"]

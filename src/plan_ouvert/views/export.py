@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .model import AnyPlan
+from plan_ouvert.source.model import AnyPlan
 
 
 def strip_private(value: Any) -> Any:

@@ -12,9 +12,10 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from ..echeance import mistyped_number, parse
-from ..findings import Severity
-from ..tree import cible_years
+from plan_ouvert.source.echeance import mistyped_number, parse
+from plan_ouvert.source.findings import Severity
+from plan_ouvert.source.tree import cible_years
+
 from . import Context, Hit, rule
 from .common import path_of
 

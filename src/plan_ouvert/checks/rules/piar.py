@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from ..echeance import date_fr, parse
-from ..findings import Severity
-from ..model import TempsImparti
+from plan_ouvert.source.echeance import date_fr, parse
+from plan_ouvert.source.findings import Severity
+from plan_ouvert.source.model import TempsImparti
+
 from . import Context, Hit, rule
 from .common import path_of
 

@@ -26,11 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from .catalogue import load_catalogue
-from .completude import completude
-from .findings import Severity, count
-from .model import AnyPlan
-from .sitecheck import check_site
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.outputs.sitecheck import check_site
+from plan_ouvert.source.findings import Severity, count
+from plan_ouvert.source.model import AnyPlan
+from plan_ouvert.views.completude import completude
 
 
 def _say(message: str) -> None:

@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..findings import Finding, Severity
-from ..model import AnyPlan, Referentiel
-from ..tree import PlanTree
-from ..yamlsource import Source, YamlPath
+from plan_ouvert.source.findings import Finding, Severity
+from plan_ouvert.source.model import AnyPlan, Referentiel
+from plan_ouvert.source.tree import PlanTree
+from plan_ouvert.source.yamlsource import Source, YamlPath
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from . import schema
-from .catalogue import load_kinds
-from .kinds import Champ, Kind, Niveau
-from .load import load_file
-from .model import ID_PATTERN, Referentiel
+from plan_ouvert.checks.catalogue import load_kinds
+from plan_ouvert.outputs import schema
+from plan_ouvert.source.kinds import Champ, Kind, Niveau
+from plan_ouvert.source.load import load_file
+from plan_ouvert.source.model import ID_PATTERN, Referentiel
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
 TODO = '"À remplir"'

@@ -34,13 +34,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel
 
-from .catalogue import load_catalogue
-from .echeance import fold, number_in, parse, wording
-from .export import public_data
-from .kinds import Champ, Financement, Kind, Kinds, Niveau
-from .libelles import STATUTS_PLAN, STATUTS_RESSOURCE, STATUTS_SUIVI, TEMPS
-from .model import Cible, Indicateur, PlanBase, Suivi, TempsImparti
-from .tree import Element, PlanTree, cible_years
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source.echeance import fold, number_in, parse, wording
+from plan_ouvert.source.kinds import Champ, Financement, Kind, Kinds, Niveau
+from plan_ouvert.source.model import Cible, Indicateur, PlanBase, Suivi, TempsImparti
+from plan_ouvert.source.tree import Element, PlanTree, cible_years
+from plan_ouvert.views.export import public_data
+from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_RESSOURCE, STATUTS_SUIVI, TEMPS
 
 LIST_SEPARATOR = " ; "  # between texts in one cell (texts may hold commas)
 NUMBER_SEPARATOR = ", "  # between numbers in one cell: « 1, 2 »

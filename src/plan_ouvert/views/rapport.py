@@ -27,14 +27,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .catalogue import Entry, load_catalogue
-from .kinds import TypePlan
-from .libelles import STATUTS_SUIVI
-from .model import ID_PATTERN, AnyPlan, Cible, Indicateur, Suivi
-from .opendata import DATE_FORMAT, number_text, put, stamp, workbook_bytes
-from .suivi import followed, follows_up, numbers_years, plan_years, target_value
-from .tree import Element, PlanTree, cible_years
-from .presenters import de
+from plan_ouvert.checks.catalogue import Entry, load_catalogue
+from plan_ouvert.source.kinds import TypePlan
+from plan_ouvert.source.model import ID_PATTERN, AnyPlan, Cible, Indicateur, Suivi
+from plan_ouvert.source.tree import Element, PlanTree, cible_years
+from plan_ouvert.views.libelles import STATUTS_SUIVI
+from plan_ouvert.views.opendata import DATE_FORMAT, number_text, put, stamp, workbook_bytes
+from plan_ouvert.views.presenters import de
+from plan_ouvert.views.suivi import followed, follows_up, numbers_years, plan_years, target_value
 
 SANS_SUIVI = "Non renseigné"
 FONT = "Calibri"

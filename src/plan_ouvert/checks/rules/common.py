@@ -8,10 +8,11 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from ..findings import Severity
-from ..model import Record
-from ..urls import url_collisions
-from ..yamlsource import Source, YamlPath
+from plan_ouvert.source.findings import Severity
+from plan_ouvert.source.model import Record
+from plan_ouvert.source.urls import url_collisions
+from plan_ouvert.source.yamlsource import Source, YamlPath
+
 from . import Context, Hit, rule
 
 # Text fields that the schema requires and that must say something.
@@ -119,7 +120,7 @@ def partner_name(ctx: Context) -> Iterator[Hit]:
 
 @rule("COM-I004", Severity.INFO, "Échéance non reconnue")
 def unparsed_deadline(ctx: Context) -> Iterator[Hit]:
-    from ..echeance import parse
+    from plan_ouvert.source.echeance import parse
 
     for record in walk(ctx.plan):
         value = getattr(record, "echeance", None)

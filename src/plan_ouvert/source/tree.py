@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .echeance import Terme, parse, wording
-from .kinds import Champ, Kind, Niveau
-from .model import AnneePlan, Cible, Indicateur, PlanBase, Referentiel, Suivi
-from .urls import element_url, slug
-from .yamlsource import YamlPath
+from plan_ouvert.source.echeance import Terme, parse, wording
+from plan_ouvert.source.kinds import Champ, Kind, Niveau
+from plan_ouvert.source.model import AnneePlan, Cible, Indicateur, PlanBase, Referentiel, Suivi
+from plan_ouvert.source.urls import element_url, slug
+from plan_ouvert.source.yamlsource import YamlPath
 
 
 def cible_years(cible: Cible) -> list[int]:

@@ -19,12 +19,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .echeance import number_in
-from .kinds import Niveau
-from .libelles import STATUTS_SUIVI
-from .model import Cible, Suivi
-from .tree import Element, PlanTree
-from .presenters import de
+from plan_ouvert.source.echeance import number_in
+from plan_ouvert.source.kinds import Niveau
+from plan_ouvert.source.model import Cible, Suivi
+from plan_ouvert.source.tree import Element, PlanTree
+from plan_ouvert.views.libelles import STATUTS_SUIVI
+from plan_ouvert.views.presenters import de
 
 STATUTS = list(STATUTS_SUIVI)  # in the order the labels list them
 CLOSED = ("realise", "abandonne")

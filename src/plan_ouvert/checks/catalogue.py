@@ -11,13 +11,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import Finding, Severity, sort_findings
-from .kinds import Kind, Kinds, TypePlan
-from .load import file_problem, load_file, plan_files
-from .model import AnyPlan, Referentiel
-from .rules import check_plan
-from .tree import PlanTree, build_tree
-from .yamlsource import Source, link_finding
+from plan_ouvert.checks.rules import check_plan
+from plan_ouvert.source.findings import Finding, Severity, sort_findings
+from plan_ouvert.source.kinds import Kind, Kinds, TypePlan
+from plan_ouvert.source.load import file_problem, load_file, plan_files
+from plan_ouvert.source.model import AnyPlan, Referentiel
+from plan_ouvert.source.tree import PlanTree, build_tree
+from plan_ouvert.source.yamlsource import Source, link_finding
 
 REFERENTIELS_DIR = "referentiels"
 TYPES_DIR = "types"

@@ -11,16 +11,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .echeance import date_fr, fold, number_in, wording
-from .findings import Severity
-from .kinds import Champ, ColonneApercu, Financement, Niveau, TypePlan
-from .libelles import STATUTS_RESSOURCE, TEMPS, montant, nombre, pourcent
-from .model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
-from .pages import browse_url, report_url, value_url
-from .tree import Element, PlanTree, cible_years
+from plan_ouvert.source.echeance import date_fr, fold, number_in, wording
+from plan_ouvert.source.findings import Severity
+from plan_ouvert.source.kinds import Champ, ColonneApercu, Financement, Niveau, TypePlan
+from plan_ouvert.source.model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
+from plan_ouvert.source.tree import Element, PlanTree, cible_years
+from plan_ouvert.views.libelles import STATUTS_RESSOURCE, TEMPS, montant, nombre, pourcent
+from plan_ouvert.views.pages import browse_url, report_url, value_url
 
 if TYPE_CHECKING:  # the site imports modules that import this one
-    from .site import ReferenceList, Site
+    from plan_ouvert.views.site import ReferenceList, Site
 
 VOWELS = tuple("aeiouyh")
 
@@ -176,7 +176,6 @@ class ChampView:
 
 def _montant(value: Any) -> str:
     if isinstance(value, (int, float)):
-
         return montant(float(value))
     return str(value)
 
@@ -256,7 +255,6 @@ def champ_view(tree: PlanTree, element: Element, champ: Champ, urls: dict[str, s
     if champ.type in ("texte", "lien"):
         view.texte = str(value)
     elif champ.type in ("entier", "nombre"):
-
         view.texte = nombre(float(value))
     elif champ.type == "montant":
         view.texte = _montant(value)

@@ -13,8 +13,8 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
-from .kinds import Kind, Kinds, TypePlan
-from .model import Referentiel
+from plan_ouvert.source.kinds import Kind, Kinds, TypePlan
+from plan_ouvert.source.model import Referentiel
 
 SCHEMA_DIR = Path("docs") / "schema"
 FILES = {"plan.schema.json": "plan", "referentiel.schema.json": "referentiel", "type.schema.json": "type"}

@@ -16,12 +16,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import load_kinds
-from .diff import SECTION_TITLES, compare_plans
-from .kinds import Kinds
-from .load import load_file
-from .model import AnyPlan
-from .tree import PlanTree
+from plan_ouvert.checks.catalogue import load_kinds
+from plan_ouvert.source.kinds import Kinds
+from plan_ouvert.source.load import load_file
+from plan_ouvert.source.model import AnyPlan
+from plan_ouvert.source.tree import PlanTree
+from plan_ouvert.views.diff import SECTION_TITLES, compare_plans
 
 GIT_TIMEOUT = 60
 MAX_CHANGES = 8  # lines shown per version; the commit link gives the rest

@@ -16,9 +16,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import echeance, pages, presenters, suivi, texte
-from .libelles import STATUTS_PLAN, STATUTS_SUIVI, montant, nombre, pourcent
-from .site import Site
+from plan_ouvert.outputs import texte
+from plan_ouvert.source import echeance
+from plan_ouvert.views import pages, presenters, suivi
+from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_SUIVI, montant, nombre, pourcent
+from plan_ouvert.views.site import Site
 
 
 def _relpath(target: str, base: str) -> str:

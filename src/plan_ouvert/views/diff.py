@@ -28,14 +28,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .catalogue import REFERENTIELS_DIR, TYPES_DIR, Catalogue, load_catalogue
-from .echeance import wording
-from .export import strip_private
-from .findings import Finding, Severity
-from .kinds import Kinds, Niveau
-from .model import ID_PATTERN, Indicateur, PlanBase, TempsImparti
-from .pages import plan_label
-from .tree import Element, PlanTree, build_tree, cible_years
+from plan_ouvert.checks.catalogue import REFERENTIELS_DIR, TYPES_DIR, Catalogue, load_catalogue
+from plan_ouvert.source.echeance import wording
+from plan_ouvert.source.findings import Finding, Severity
+from plan_ouvert.source.kinds import Kinds, Niveau
+from plan_ouvert.source.model import ID_PATTERN, Indicateur, PlanBase, TempsImparti
+from plan_ouvert.source.tree import Element, PlanTree, build_tree, cible_years
+from plan_ouvert.views.export import strip_private
+from plan_ouvert.views.pages import plan_label
 
 # --- Plan text in Markdown ------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import yaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .findings import Finding, Severity
+from plan_ouvert.source.findings import Finding, Severity
 
 # libyaml's parser (shipped in PyYAML's wheels) gives the same nodes and marks, five times faster.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

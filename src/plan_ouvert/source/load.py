@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .findings import Finding, Severity
-from .kinds import Kinds, TypePlan
-from .model import AnyPlan, Record, Referentiel
-from .yamlsource import ReadError, Source, YamlPath, link_finding, read_yaml
+from plan_ouvert.source.findings import Finding, Severity
+from plan_ouvert.source.kinds import Kinds, TypePlan
+from plan_ouvert.source.model import AnyPlan, Record, Referentiel
+from plan_ouvert.source.yamlsource import ReadError, Source, YamlPath, link_finding, read_yaml
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, Field, create_model, model_validator
 
-from .model import (
+from plan_ouvert.source.model import (
     ID_PATTERN,
     AnciensIds,
     Echeance,

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .echeance import fold
+from plan_ouvert.source.echeance import fold
 
 if TYPE_CHECKING:
-    from .tree import PlanTree
+    from plan_ouvert.source.tree import PlanTree
 
 
 def element_url(plan_id: str, dossier: str, record_id: str) -> str:

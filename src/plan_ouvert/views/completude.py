@@ -26,10 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .pages import partner_url, plan_url
-from .suivi import echeance_years
-from .tree import Element, PlanTree, cible_years
-from .yamlsource import YamlPath
+from plan_ouvert.source.tree import Element, PlanTree, cible_years
+from plan_ouvert.source.yamlsource import YamlPath
+from plan_ouvert.views.pages import partner_url, plan_url
+from plan_ouvert.views.suivi import echeance_years
 
 # Rule set → level type → (field key, or the key of the level below, and its words).
 PROGRAMME_EXPECTATIONS: dict[str, dict[str, list[tuple[str, str]]]] = {

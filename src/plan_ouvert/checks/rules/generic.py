@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..echeance import date_fr
-from ..findings import Severity
-from ..tree import Element
+from plan_ouvert.source.echeance import date_fr
+from plan_ouvert.source.findings import Severity
+from plan_ouvert.source.tree import Element
+
 from . import Context, Hit, rule
 
 

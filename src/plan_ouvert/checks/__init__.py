@@ -1,0 +1,1 @@
+"""Checking the plans: the rules (generic and per programme) and the catalogue that runs them."""
