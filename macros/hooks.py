@@ -75,18 +75,25 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def _report(site: Site, minimum: int) -> None:
+def _report(site: Site, minimum: int, strict: bool = False) -> None:
     for finding in site.catalogue.errors():
         log.error(finding.format())
+    if strict:
+        # conformite_stricte: a team drafting a plan before adoption wants every departure from
+        # the gabarit to stop the build; by default the adopted plan is published with them shown.
+        for finding in site.catalogue.findings:
+            if finding.severity is Severity.NON_CONFORMITE:
+                log.error("%s (conformite_stricte dans mkdocs.yml)", finding.format())
     for entry in site.catalogue.entries:
         plan_id = entry.plan.id
         mine = site.findings_of(plan_id)
         score = site.completude(plan_id).score
         log.info(
-            "%s : complet à %d %%, %d erreur(s), %d avertissement(s), %d info(s)",
+            "%s : complet à %d %%, %d erreur(s), %d non-conformité(s), %d avertissement(s), %d info(s)",
             plan_id,
             score,
             count(mine, Severity.ERREUR),
+            count(mine, Severity.NON_CONFORMITE),
             count(mine, Severity.AVERTISSEMENT),
             count(mine, Severity.INFO),
         )
@@ -111,7 +118,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _build()
     settings, renderer = build.settings, build.renderer
     site = build.site = load_site(settings.plans)
-    _report(site, settings.completude_minimale)
+    _report(site, settings.completude_minimale, bool(settings.extra.get("conformite_stricte", False)))
     # The page fragments are templates, never files of the site (the theme would copy any
     # that is not named .html, such as a raw feed template).
     templates = settings.templates.resolve()

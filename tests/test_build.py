@@ -52,10 +52,11 @@ def _fails_and_keeps_site(project: Path, before: dict[str, bytes], *fragments: s
 
 def test_plan_erreur_names_the_line_and_keeps_the_site(published: tuple[Path, dict[str, bytes]]) -> None:
     project, before = published
-    text = _edit(project, PIAR_FILE, "        echeance: En continu, dès septembre 2021\n", "")
-    line = text[: text.index("id: 4-3")].count("\n") + 1
+    # An unknown reference is an erreur (an action without échéance is only a non-conformité).
+    text = _edit(project, PIAR_FILE, "    axes: [6]\n", "    axes: [6, 8]\n")
+    line = text[: text.index("axes: [6, 8]")].count("\n") + 1
     stderr = _fails_and_keeps_site(project, before, f"{PIAR_FILE}:{line}:")
-    assert "erreur PIAR-E004: l'action 4-3 n'a pas d'échéance" in stderr
+    assert "erreur PIAR-E003: axe 8 inexistant" in stderr
     verifier = run_cli("verifier", "plans", cwd=project)
     assert verifier.returncode == 1 and f"{PIAR_FILE}:{line}:" in verifier.stdout
 

@@ -14,6 +14,9 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup, Comment
 
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source.findings import Severity
+
 from .conftest import CLI, run_cli
 from .helpers import ROOT
 
@@ -80,10 +83,10 @@ def test_targets_of_moyen_2_1_and_a_moved_deadline(repo: Path) -> None:
     ]
     items = _items(summary)
     assert (
-        "Moyen d'action 2.1, indicateur « Nombre d’activités », An 1 : cible « 5 activités » → « 6 activités »"
+        "Moyen d'action 2.1, indicateur 1 « Nombre d’activités », cible 1 (An 1) : « 5 activités » → « 6 activités »"
     ) in items
     assert (
-        "Moyen d'action 2.1, indicateur « Nombre de personnes immigrantes », An 3 : cible "
+        "Moyen d'action 2.1, indicateur 2 « Nombre de personnes immigrantes », cible 3 (An 3) : "
         "« 70 personnes immigrantes » → « 75 personnes immigrantes »"
     ) in items
     assert "Action 4.1 : échéance déplacée : « Septembre 2021 » → « Décembre 2021 »" in items
@@ -157,7 +160,9 @@ def test_a_folder_named_like_a_revision_cannot_stand_for_it(repo: Path) -> None:
     assert "Traceback" not in ambiguous.stderr
     revisions = run_cli("comparer", "--revisions", "HEAD~1", "HEAD", cwd=repo)
     assert revisions.returncode == 0, revisions.stderr
-    change = "Moyen d'action 2.1, indicateur « Nombre d’activités », An 1 : cible « 5 activités » → « 6 activités »"
+    change = (
+        "Moyen d'action 2.1, indicateur 1 « Nombre d’activités », cible 1 (An 1) : « 5 activités » → « 6 activités »"
+    )
     assert change in _items(revisions.stdout)
     folder = run_cli("comparer", "HEAD~1", "./HEAD", cwd=repo)
     assert folder.returncode == 0, folder.stderr
@@ -318,3 +323,54 @@ def test_plan_text_cannot_inject_markdown_or_html(repo: Path) -> None:
     ), items
     new = html.find("strong", string="Nouveaux problèmes").find_next("ul").find_all("li")
     assert [" cible « 5oo activités <!-- ![c](https://x/c.png) » (moyen 2.1)" in li.get_text() for li in new] == [True]
+
+
+def test_plan_fields_in_french_pointing_at_the_changed_item(repo: Path) -> None:
+    _replace(repo, PIAR, "  - date: 2021-08-27\n", "  - date: 2021-08-28\n    resume: Cibles revues\n")
+    _replace(repo, PIAR, "date_plan: 2021-06-30", "date_plan: 2021-07-02")
+    _replace(repo, PIAR, "  delegataire: CieNOV", "  delegataire: CieNOV inc.")
+    items = _items(_commit_and_compare(repo))
+    assert "Mise à jour 1, date : 2021-08-27 → 2021-08-28" in items
+    assert "Mise à jour 1, résumé : (rien) → Cibles revues" in items
+    assert "Date du plan : 2021-06-30 → 2021-07-02" in items
+    assert "Organisme, délégataire : CieNOV → CieNOV inc." in items
+    # No YAML key shown raw to a reviewer.
+    assert not [i for i in items if "date_plan" in i or "mises a jour" in i or "resume :" in i]
+
+
+def test_warnings_are_counted_for_the_changed_plans_only(repo: Path) -> None:
+    catalogue = load_catalogue([repo / "plans"])
+    piar_id = Path(PIAR).stem
+    mine = sum(1 for f in catalogue.findings if f.plan == piar_id and f.severity is Severity.AVERTISSEMENT)
+    others = sum(1 for f in catalogue.findings if f.plan != piar_id and f.severity is Severity.AVERTISSEMENT)
+    assert others > 0  # otherwise the test could not tell the two counts apart
+    _replace(repo, PIAR, "echeance: Septembre 2021", "echeance: Décembre 2021")
+    text = _html(_commit_and_compare(repo)).get_text()
+    assert f"dans les plans modifiés : 0 erreur(s), {mine} avertissement(s)." in text
+
+
+def test_echec_si_erreurs_fails_only_when_the_change_brings_errors(repo: Path) -> None:
+    _replace(repo, PAC, "collaborateurs: [tcie, idee, cjee]", "collaborateurs: [tcie, idee, cjjee]")
+    _git(repo, "commit", "-q", "-am", "warning only")
+    warned = run_cli("comparer", "HEAD~1", "HEAD", "--echec-si-erreurs", cwd=repo)
+    assert warned.returncode == 0, warned.stdout + warned.stderr
+    _replace(repo, PIAR, "echeance: Septembre 2021", "echeanse: Septembre 2021")
+    _git(repo, "commit", "-q", "-am", "error")
+    plain = run_cli("comparer", "HEAD~1", "HEAD", cwd=repo)
+    failed = run_cli("comparer", "HEAD~1", "HEAD", "--echec-si-erreurs", cwd=repo)
+    assert plain.returncode == 0
+    assert failed.returncode == 1 and failed.stdout == plain.stdout
+    assert any(i.startswith("erreur SCHEMA-E002") for i in _items(failed.stdout))
+
+
+def test_a_target_change_is_reported_once_even_when_the_indicator_words_it(repo: Path) -> None:
+    # The PIAR's indicator says its target (« les quelques 125 entreprises »): one change, once.
+    path = repo / PIAR
+    path.write_text(path.read_text(encoding="utf-8").replace("quelques 125 entreprises", "quelques 150 entreprises"))
+    items = _items(_commit_and_compare(repo))
+    about = [i for i in items if "150 entreprises" in i]
+    assert about == [
+        "Enjeu 3, indicateur 2 « Accompagner les quelques 150 entreprises ayant obtenu un financement "
+        "PAUPME-AERAM », cible 1 : « quelques 125 entreprises » → « quelques 150 entreprises »"
+    ]
+    assert not [i for i in items if "reformulé" in i]

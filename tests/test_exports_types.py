@@ -344,9 +344,9 @@ def test_comparer_names_elements_of_a_kind_written_as_data(repo: Path) -> None:
     ) in items
     assert "Mesure 1.1 : budget : 25000 → 30000" in items
     assert "Mesure 1.3 ajoutée : « Tenir des foires agricoles »" in items
-    assert "Mesure 1.1, indicateur « Fermes accompagnées », An 1 : cible « 5 fermes » → « 8 fermes »" in items
+    assert "Mesure 1.1, indicateur 1 « Fermes accompagnées », cible 1 (An 1) : « 5 fermes » → « 8 fermes »" in items
     new = html.find("strong", string="Nouveaux problèmes").find_next("ul").find_all("li")
-    assert [li.get_text().startswith(f"avertissement TYPE-W001 ({PLAN_ID}.yml, ligne") for li in new] == [True]
+    assert [li.get_text().startswith(f"non-conformité TYPE-W001 ({PLAN_ID}.yml, ligne") for li in new] == [True]
     assert "la mesure 1.3 ne précise pas « Responsable »" in new[0].get_text()
 
 
@@ -380,7 +380,9 @@ def test_comparer_names_elements_of_the_generic_kind(repo: Path) -> None:
     assert [s.get_text() for s in html.find_all("strong")] == ["Orientations", "Actions", "Indicateurs"]
     items = _items(result.stdout)
     assert "Orientation 1 reformulée : « Protéger l'eau » → « Protéger l'eau et les milieux humides »" in items
-    assert "Objectif 1.1, indicateur « Kilomètres de rives restaurées », An 2 : cible « 5 km » → « 7 km »" in items
+    assert (
+        "Objectif 1.1, indicateur 1 « Kilomètres de rives restaurées », cible 1 (An 2) : « 5 km » → « 7 km »"
+    ) in items
     assert "Action 1.1.1 : échéance déplacée : « Été 2025 » → « Automne 2025 »" in items
     assert "Action 1.1.1 : partenaires : obv → (rien)" in items
 

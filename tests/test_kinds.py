@@ -84,7 +84,7 @@ def test_a_missing_expected_field_is_reported_not_refused(tmp_path: Path) -> Non
     folder = _project(tmp_path)
     catalogue = load_catalogue([folder])
     missing = [f for f in catalogue.findings if f.code == "TYPE-W001"]
-    assert [f.severity for f in missing] == [Severity.AVERTISSEMENT]
+    assert [f.severity for f in missing] == [Severity.NON_CONFORMITE]
     assert "le projet 1.2 ne précise pas « Responsable »" in missing[0].message
     text = (folder / "mrc-exemple-pacte-2025.yml").read_text(encoding="utf-8")
     assert (missing[0].line, missing[0].column) == position(text, "id: patinoire")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+from plan_ouvert.outputs import nouveau
 from plan_ouvert.source.load import load_file
 
 from .helpers import petit, position
@@ -45,7 +49,7 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
     text = petit("petit-piar").replace("echeance: En continu", "echeanse: En continu")
     finding = _only(_load(tmp_path, text))
     assert finding.code == "SCHEMA-E002"
-    assert finding.message == "clé inconnue « echeanse ». Vouliez-vous dire « echeance » ?"
+    assert finding.message == "clé inconnue « echeanse » en enjeu 1, action 1. Vouliez-vous dire « echeance » ?"
     assert (finding.line, finding.column) == position(text, "echeanse:")
 
 
@@ -62,7 +66,9 @@ def test_wrong_item_type_points_at_the_item(tmp_path: Path) -> None:
     text = petit("petit-piar").replace("axes: [1, 2]", "axes: [1, deux]")
     finding = _only(_load(tmp_path, text))
     assert finding.code == "SCHEMA-E008"
-    assert "« enjeux.0.axes.1 »" in finding.message and "un nombre entier" in finding.message
+    # Places are named as a person counts them, 1-based, with the words of the plan.
+    assert "en enjeu 1, élément 2 de « axes » :" in finding.message and "un nombre entier" in finding.message
+    assert "Écrivez seulement le nombre" in finding.message
     assert (finding.line, finding.column) == position(text, "deux]")
 
 
@@ -70,7 +76,7 @@ def test_missing_key(tmp_path: Path) -> None:
     text = petit("petit-piar").replace("        texte: Publier un répertoire des services\n", "")
     finding = _only(_load(tmp_path, text))
     assert finding.code == "SCHEMA-E001"
-    assert finding.message == "clé obligatoire « texte » manquante ici : ajoutez-la."
+    assert finding.message == "clé obligatoire « texte » manquante en enjeu 1, action 2 : ajoutez-la."
     assert (finding.line, finding.column) == position(text, "id: 1-2")
 
 
@@ -78,7 +84,7 @@ def test_invalid_id(tmp_path: Path) -> None:
     text = petit("petit-pac").replace("id: 2-1", "id: Moyen 2.1")
     finding = _only(_load(tmp_path, text))
     assert finding.code == "SCHEMA-E004"
-    assert "identifiant invalide en « objectifs_specifiques.1.moyens.0.id »" in finding.message
+    assert "identifiant invalide en objectif spécifique 2, moyen d'action 1, « id » :" in finding.message
     assert "Moyen 2.1" not in finding.message
 
 
@@ -223,3 +229,112 @@ def test_plain_courriel_is_accepted(tmp_path: Path) -> None:
     loaded = _load(tmp_path, text, "petit-pac.yml")
     assert loaded.findings == [] and loaded.record is not None and loaded.record.contact is not None
     assert loaded.record.contact.courriel == "dev.eco+plan@mrc-petite-riviere.qc.ca"
+
+
+def test_number_where_text_is_expected_is_taken_as_text(tmp_path: Path) -> None:
+    # A target « 12 » is text to the editor; YAML reads it as a number. It must load as « 12 ».
+    text = (
+        petit("petit-piar")
+        .replace("      - texte: Nombre d'entreprises visitées\n", "      - texte: 12\n")
+        .replace("          - texte: 50 entreprises / année\n", "          - texte: 2.5\n")
+        .replace("        texte: Visiter les entreprises du territoire\n", "        texte: 2025\n")
+    )
+    loaded = _load(tmp_path, text)
+    assert loaded.findings == []
+    enjeu = loaded.record.enjeux[0]
+    assert enjeu.indicateurs[0].texte == "12"
+    # A decimal stays as YAML read it (« 2.5 »): quoting keeps any other wording exactly.
+    assert enjeu.indicateurs[0].cibles[0].texte == "2.5"
+    assert enjeu.actions[0].texte == "2025"
+
+
+def test_number_or_text_field_keeps_numbers(tmp_path: Path) -> None:
+    # A montant is number-or-text: 12000 stays a number, « 12 000 $ » stays text.
+    text = petit("petit-plan-action")
+    loaded = _load(tmp_path, text, "petit-plan-action.yml")
+    assert loaded.findings == []
+    [cout] = [v for v in _field_values(loaded.record, "cout")]
+    assert cout == 12000 and isinstance(cout, float)
+    worded = _load(tmp_path, text.replace("cout: 12000", 'cout: "12 000 $"'), "petit-plan-action.yml")
+    assert [v for v in _field_values(worded.record, "cout")] == ["12 000 $"]
+
+
+def _field_values(record: object, key: str) -> list[object]:
+    """Every value of `key` anywhere in the loaded record."""
+    found: list[object] = []
+    if isinstance(record, list):
+        for item in record:
+            found += _field_values(item, key)
+    elif hasattr(record, "__pydantic_fields__"):
+        for name in list(type(record).model_fields) + list(record.model_extra or {}):
+            value = getattr(record, name, None)
+            if name == key and value is not None:
+                found.append(value)
+            found += _field_values(value, key)
+    return found
+
+
+# A plain (unquoted) scalar a starter may keep: numbers, dates, booleans, ids and enumerations.
+_PLAIN_OK = re.compile(r"^(?:-?\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2}|true|false|[a-z0-9]+(?:[-_][a-z0-9]+)*)$")
+
+
+@pytest.mark.parametrize("kind", ["piar", "pac", "plan-action"])
+def test_nouveau_quotes_every_text_value(tmp_path: Path, kind: str) -> None:
+    # French typography (« : », « (cible : 25) ») breaks unquoted YAML: a starter shows quotes.
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    args = argparse.Namespace(programme=kind, id="mrc-x", dossier=str(folder))
+    assert nouveau.command(args) == 0
+    path = folder / "mrc-x.yml"
+    text = path.read_text(encoding="utf-8")
+    loaded = load_file(path, "plan", "mrc-x.yml")
+    assert loaded.record is not None, loaded.findings
+    assert [f for f in loaded.findings if f.code.startswith(("YAML", "SCHEMA"))] == []
+    unquoted: list[tuple[int, str]] = []
+    stack: list[list[int]] = []  # per open collection: [is_mapping, nodes seen]
+    for event in yaml.parse(text):
+        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            stack.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        is_key = bool(stack) and stack[-1][0] == 1 and stack[-1][1] % 2 == 0
+        if stack:
+            stack[-1][1] += 1
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([int(isinstance(event, yaml.MappingStartEvent)), 0])
+        elif isinstance(event, yaml.ScalarEvent) and not is_key and event.style is None:
+            unquoted.append((event.start_mark.line + 1, event.value))
+    assert [(line, value) for line, value in unquoted if not _PLAIN_OK.match(value)] == []
+
+
+def test_every_schema_problem_of_a_file_in_one_run_named_as_a_person_would(tmp_path: Path) -> None:
+    text = (
+        petit("petit-piar")
+        .replace("        texte: Publier un répertoire des services\n", "        texte: yes\n")
+        .replace("            unite: entreprises / année\n", "            unites: entreprises / année\n")
+        .replace("      - texte: Délai moyen de traitement\n", "      - cibles: []\n")
+    )
+    loaded = _load(tmp_path, text)
+    assert loaded.record is None
+    by_code = sorted((f.code, f.line, f.message) for f in loaded.findings)
+    assert by_code == [
+        (
+            "SCHEMA-E001",
+            position(text, "- cibles: []")[0],
+            "clé obligatoire « texte » manquante en enjeu 2, indicateur 1 : ajoutez-la.",
+        ),
+        (
+            "SCHEMA-E002",
+            position(text, "unites:")[0],
+            "clé inconnue « unites » en enjeu 1, indicateur 1, cible 1. Vouliez-vous dire « unite » ?",
+        ),
+        (
+            "SCHEMA-E008",
+            position(text, "texte: yes")[0],
+            "type inattendu en enjeu 1, action 2, « texte » : attendu un texte, reçu true ou false. "
+            'Mettez le texte entre guillemets (ex. texte: "…").',
+        ),
+    ]
+    # Values are never quoted back: messages reach public pull-request comments.
+    assert all("yes" not in f.message and "entreprises" not in f.message for f in loaded.findings)

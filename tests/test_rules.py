@@ -73,7 +73,7 @@ CASES = [
         'id: "4"',
         "l'enjeu 4 n'a pas d'indicateur",
     ),
-    Case("PIAR-W004", "petit-piar", "    statut: existante\n", "", "id: agent", "nouvelle ou existante"),
+    Case("PIAR-W004", "petit-piar", "    statut: existante\n", "", "id: agent", "nouvelle, existante ou issue"),
     Case(
         "PIAR-W005",
         "petit-piar",
@@ -179,9 +179,9 @@ CASES = [
         "COM-I004",
         "petit-piar",
         "echeance: automne 2022",
-        "echeance: T3 2022",
-        "echeance: T3 2022",
-        "échéance « T3 2022 » non reconnue",
+        "echeance: bientôt",
+        "echeance: bientôt",
+        "échéance « bientôt » non reconnue",
     ),
     Case(
         "COM-E008",
@@ -393,3 +393,73 @@ def test_plan_level_cross_file_rules(tmp_path: Path) -> None:
     codes = {(f.code, Path(f.file).name) for f in findings}
     assert ("COM-E006", "petit-piar.yml") in codes or ("COM-E006", "copie.yml") in codes
     assert ("COM-W001", "copie.yml") in codes
+
+
+# The nature of each programme rule under the publication policy: an erreur only for what makes
+# a plan unreadable or ambiguous, a non-conformité for a departure from the gabarit.
+NATURES = {
+    "PIAR-E001": Severity.NON_CONFORMITE,
+    "PIAR-E002": Severity.NON_CONFORMITE,
+    "PIAR-E003": Severity.ERREUR,
+    "PIAR-E004": Severity.NON_CONFORMITE,
+    "PIAR-E005": Severity.NON_CONFORMITE,
+    "PIAR-W002": Severity.NON_CONFORMITE,
+    "PIAR-W003": Severity.NON_CONFORMITE,
+    "PIAR-W008": Severity.NON_CONFORMITE,
+    "PAC-W001": Severity.NON_CONFORMITE,
+    "PAC-W002": Severity.NON_CONFORMITE,
+    "PAC-W003": Severity.NON_CONFORMITE,
+    "PAC-W004": Severity.NON_CONFORMITE,
+    "PAC-W005": Severity.NON_CONFORMITE,
+    "PAC-E001": Severity.ERREUR,
+    "PIAR-W001": Severity.AVERTISSEMENT,
+}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.code in NATURES], ids=lambda c: c.code)
+def test_rule_nature(case: Case, tmp_path: Path) -> None:
+    findings = [f for f in check_text(tmp_path, case.plan, _mutate(case)) if f.code == case.code]
+    assert [f.severity for f in findings] == [NATURES[case.code]]
+    if NATURES[case.code] is Severity.NON_CONFORMITE:
+        # What a user reads: the plan is published as adopted, and no value is suggested.
+        message = findings[0].message
+        assert "publié tel qu'adopté" in message or "plan adopté" in message, message
+        assert "ajoutez" not in message and "« echeance:" not in message, message
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.code for c in CASES])
+def test_no_message_suggests_a_missing_value(case: Case, tmp_path: Path) -> None:
+    """A message never proposes typing a value the adopted plan does not have (an info that lists
+    the recognised forms of an échéance the plan does give only helps fix its typing)."""
+    for finding in check_text(tmp_path, case.plan, _mutate(case)):
+        if finding.severity is Severity.INFO:
+            continue
+        assert "En continu" not in finding.message, finding.message
+        assert "An 1 (2022-2023)" not in finding.message, finding.message
+        assert "annee: " not in finding.message, finding.message
+
+
+def test_non_conformite_is_a_warning_annotation(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.code == "PIAR-E004")
+    finding = next(f for f in check_text(tmp_path, case.plan, _mutate(case)) if f.code == "PIAR-E004")
+    assert finding.format_github().startswith("::warning ")
+    assert "PIAR-E004 (non-conformité)" in finding.format_github().replace("%3A", ":")
+
+
+def test_verifier_strict_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from plan_ouvert.cli import main
+
+    from .helpers import plans_folder
+
+    case = next(c for c in CASES if c.code == "PIAR-E004")
+    folder = plans_folder(tmp_path, {"petit-piar.yml": _mutate(case)})
+    assert main(["verifier", str(folder)]) == 0
+    out = capsys.readouterr()
+    assert "non-conformité PIAR-E004" in out.out
+    assert "1 non-conformité," in out.err
+    assert main(["verifier", "--strict", str(folder)]) == 1
+    assert "Mode strict : les non-conformités au gabarit font échouer la vérification." in capsys.readouterr().err
+    # An avertissement alone never fails, strict or not.
+    warned = next(c for c in CASES if c.code == "PIAR-W001")
+    other = plans_folder(tmp_path / "w", {"petit-piar.yml": _mutate(warned)})
+    assert main(["verifier", "--strict", str(other)]) == 0

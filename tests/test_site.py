@@ -121,11 +121,22 @@ def test_browse_by_partner_year_and_clientele(soup: Any) -> None:
     years = soup(f"{PAC}echeances/")
     an3 = text_of(years.select_one("#an-3").find_next("ul"))
     assert "Moyen d'action 3.2" in an3 and "Moyen d'action 1.1" not in an3
-    assert "Moyen d'action 1.5" in text_of(years.select_one("#sans-echeance").find_next("ul"))
+    assert "Moyen d'action 1.5" in text_of(years.select_one("#non-datee").find_next("ul"))
     clienteles = soup(f"{PAC}clienteles/")
     assert "Entreprises de la MRC" in text_of(clienteles)
     piar_years = [text_of(h) for h in soup(f"{PIAR}echeances/").select("article h2")]
     assert piar_years[0] == "En continu" and "2020" in piar_years and "2021" in piar_years
+
+
+def test_echeances_page_shows_a_list_of_dates_whole(soup: Any) -> None:
+    """« 18 décembre 2020 et automne 2021 » is listed under 2020 and 2021, never cut in two."""
+    page = soup(f"{PIAR}echeances/")
+    whens = [text_of(w) for w in page.select(".po-when")]
+    assert "(18 décembre 2020 et automne 2021)" in whens
+    assert "(18 décembre 2020)" not in whens and "(automne 2021)" not in whens
+    for year in ("2020", "2021"):
+        group = text_of(page.find("h2", string=year).find_next("ul"))
+        assert "18 décembre 2020 et automne 2021" in group
 
 
 def test_home_lists_every_plan(soup: Any) -> None:
@@ -203,7 +214,7 @@ def test_etat_du_plan_lists_every_warning_with_a_link(soup: Any) -> None:
     assert "Moyen d'action 1.5 : indicateurs de performance" in manques
     assert "Partenaire « TCIE » : nom complet" in manques
     overview = text_of(soup(PAC).select_one(".po-browse"))
-    assert "État du plan : complet à 92 %, 8 avertissement(s)" in overview
+    assert "État du plan : complet à 92 %, 4 non-conformité(s), 4 avertissement(s)" in overview
 
 
 def test_renamed_id_keeps_a_redirect(site: Path, soup: Any) -> None:

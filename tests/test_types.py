@@ -269,10 +269,10 @@ def test_partner_views_list_elements_under_their_role(page: Callable[[str], Beau
 def test_echeances_by_calendar_year_or_by_plan_year(page: Callable[[str], BeautifulSoup]) -> None:
     view = page(climat("echeances/"))
     groups = {text_of(h2): text_of(h2.find_next("ul")) for h2 in view.select("article h2")}
-    assert list(groups) == ["En continu", "2025", "Sans échéance"]
+    assert list(groups) == ["En continu", "2025", "Non datée"]
     assert groups["En continu"] == "Chantier 1.2 (En continu) Promouvoir le covoiturage"
     assert groups["2025"] == "Chantier 1.1 (Automne 2025) Lancer une navette rurale"
-    assert groups["Sans échéance"].startswith("Chantier 2.1")
+    assert groups["Non datée"].startswith("Chantier 2.1")
     years = page(f"plans/{GENERIQUE}/echeances/")
     assert [text_of(h2) for h2 in years.select("article h2")] == ["An 1 (2025-2026)", "An 2 (2026-2027)"]
     assert "Action 1.1.1" not in text_of(years.select_one("#an-2").find_next("ul"))

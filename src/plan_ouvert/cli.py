@@ -50,17 +50,23 @@ def _verifier(args: argparse.Namespace) -> int:
         for finding in findings:
             print(finding.format_github() if args.format == "github" else finding.format())
     errors, warnings = count(findings, Severity.ERREUR), count(findings, Severity.AVERTISSEMENT)
+    departures = count(findings, Severity.NON_CONFORMITE)
     if args.format == "texte":
         plans = len(catalogue.entries)
         print(
             f"{plans} plan{'s' if plans > 1 else ''} vérifié{'s' if plans > 1 else ''} : "
             f"{errors} erreur{'s' if errors > 1 else ''}, "
+            f"{departures} non-conformité{'s' if departures > 1 else ''}, "
             f"{warnings} avertissement{'s' if warnings > 1 else ''}.",
             file=sys.stderr,
         )
+        if args.strict and departures and not errors:
+            print("Mode strict : les non-conformités au gabarit font échouer la vérification.", file=sys.stderr)
     if catalogue.unreadable:
         return EXIT_UNREADABLE
-    return EXIT_ERRORS if errors else EXIT_OK
+    # --strict is for teams drafting a plan before adoption: departures from the gabarit then
+    # count as failures; avertissements never do.
+    return EXIT_ERRORS if errors or (args.strict and departures) else EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -112,6 +118,11 @@ def parser() -> argparse.ArgumentParser:
         help="texte (défaut), json, ou github (annotations GitHub Actions)",
     )
     verifier.add_argument("--infos", action="store_true", help="afficher aussi les simples informations")
+    verifier.add_argument(
+        "--strict",
+        action="store_true",
+        help="échouer aussi sur les non-conformités au gabarit (pour un plan en préparation)",
+    )
     verifier.add_argument(
         "--referentiels",
         metavar="DOSSIER",
@@ -187,6 +198,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_const",
         const="fichiers",
         help="BASE et HEAD sont des fichiers ou des dossiers",
+    )
+    comparer.add_argument(
+        "--echec-si-erreurs",
+        action="store_true",
+        help="code de sortie 1 si le changement introduit des erreurs (pour l'intégration continue)",
     )
     comparer.set_defaults(run=_lazy("views.diff", "command"), nature="auto")
 

@@ -41,6 +41,7 @@ _SAMPLES = {
     "partenaires": "[mrc]",
     "reference": "[1]",
     "lien": '"https://"',
+    "oui_non": "false",
 }
 _BLOCKS = {
     "indicateurs": ["- texte: {todo}", "  cibles:", "    - {{annee: 1, texte: {todo}}}"],
@@ -102,7 +103,7 @@ def generated(kind: Kind, plan_id: str, programme: str | None) -> str:
         "",
         "partenaires:  # registre des porteurs et partenaires cités",
         "  - id: mrc",
-        "    sigle: MRC",
+        '    sigle: "MRC"',
         f"    nom: {TODO}",
     ]
     if spec.ressources:

@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 from plan_ouvert.checks.catalogue import load_catalogue
 from plan_ouvert.outputs.sitecheck import check_site
 from plan_ouvert.source.findings import Severity, count
@@ -186,6 +188,25 @@ def remove_leftovers(target: Path, started: float) -> list[Path]:
     return removed
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: its tags (!ENV, !!python/name) read as empty values."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def strict_conformity(config: Path) -> bool:
+    """Whether mkdocs.yml asks departures from the gabarit to stop publication."""
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return False  # MkDocs itself reports an unreadable configuration
+    extra = data.get("extra") if isinstance(data, dict) else None
+    section = extra.get("plan_ouvert") if isinstance(extra, dict) else None
+    return isinstance(section, dict) and section.get("conformite_stricte") is True
+
+
 def build(root: Path, target: Path, offline: bool = False) -> int:
     started = time.time()
     catalogue = load_catalogue([root / "plans"])
@@ -194,12 +215,24 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
         _say(finding.format())
     if errors:
         return _fail(f"{len(errors)} erreur(s) dans les plans (voir ci-dessus).")
+    departures = [f for f in catalogue.findings if f.severity is Severity.NON_CONFORMITE]
+    if departures and strict_conformity(root / "mkdocs.yml"):
+        for finding in departures:
+            _say(finding.format())
+        return _fail(
+            f"{len(departures)} non-conformité(s) au gabarit (voir ci-dessus) : conformite_stricte est "
+            "activé dans mkdocs.yml, le site n'est pas publié et le site précédent reste en place."
+        )
     warnings = count(catalogue.findings, Severity.AVERTISSEMENT)
-    _say(f"plans vérifiés : {len(catalogue.entries)} plan(s), {warnings} avertissement(s).")
+    _say(
+        f"plans vérifiés : {len(catalogue.entries)} plan(s), {len(departures)} non-conformité(s), "
+        f"{warnings} avertissement(s)."
+    )
     for entry in catalogue.entries:
         mine = [f for f in catalogue.findings if f.plan == entry.plan.id]
         _say(
             f"  {entry.plan.id} : complet à {completude(entry.tree).score} %, "
+            f"{count(mine, Severity.NON_CONFORMITE)} non-conformité(s), "
             f"{count(mine, Severity.AVERTISSEMENT)} avertissement(s) (voir « État du plan »)"
         )
 

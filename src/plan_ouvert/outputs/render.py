@@ -204,11 +204,13 @@ class Renderer:
             element = site.element(url)
             if element is not None:
                 fields = presenters.page_fields(entry.tree, element, urls)
+                found = site.findings_at(page.plan_id, url)
                 context.update(
                     element=element,
                     fields=fields,
                     champs={f.cle: f for f in fields},
-                    non_conformes=presenters.non_conformities(entry.tree, element),
+                    non_conformes=presenters.non_conformities(entry.tree, element, found),
+                    avertissements=presenters.warnings_of(found),
                 )
         return self.render(f"{page.kind}.html", site, url, **context)
 

@@ -8,12 +8,20 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
+    """How a finding weighs on publication.
+
+    An erreur means the file cannot be read or is ambiguous: the build stops. A non-conformité
+    means the adopted plan departs from its programme's gabarit: the plan is published as adopted,
+    the page where the departure occurs says so, and only a strict check fails on it.
+    """
+
     ERREUR = "erreur"  # blocks the build
+    NON_CONFORMITE = "non-conformité"  # published and shown; fails only `verifier --strict`
     AVERTISSEMENT = "avertissement"  # reported, listed publicly on « État du plan »
     INFO = "info"
 
 
-SEVERITY_ORDER = {Severity.ERREUR: 0, Severity.AVERTISSEMENT: 1, Severity.INFO: 2}
+SEVERITY_ORDER = {Severity.ERREUR: 0, Severity.NON_CONFORMITE: 1, Severity.AVERTISSEMENT: 2, Severity.INFO: 3}
 
 
 @dataclass(frozen=True, order=True)
@@ -36,7 +44,13 @@ class Finding:
         File names and messages come from the plans: escaped as GitHub documents, a name holding
         a line break and « ::stop-commands:: » stays part of this one annotation.
         """
-        level = {Severity.ERREUR: "error", Severity.AVERTISSEMENT: "warning", Severity.INFO: "notice"}
+        level = {
+            Severity.ERREUR: "error",
+            # A departure from the gabarit does not stop publication: a warning, not an error.
+            Severity.NON_CONFORMITE: "warning",
+            Severity.AVERTISSEMENT: "warning",
+            Severity.INFO: "notice",
+        }
         properties = {
             "file": self.file,
             "line": str(self.line),

@@ -70,6 +70,9 @@ FIELD_TYPES: dict[str, tuple[Any, Any]] = {
     "financement": (list[Financement], list),
     "lien": (Url | None, None),
     "suivi": (Suivi | None, None),
+    # A yes-or-no fact the plan states (an enjeu covering the convention's obligations); absent
+    # means the plan does not say it.
+    "oui_non": (bool | None, None),
 }
 TypeChamp = Literal[
     "texte",
@@ -86,6 +89,7 @@ TypeChamp = Literal[
     "financement",
     "lien",
     "suivi",
+    "oui_non",
 ]
 # Field types whose value the page shows as a list, a table or a sentence of its own.
 LIST_TYPES = {"textes", "partenaires", "reference", "indicateurs", "financement"}

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from plan_ouvert.source.findings import Finding, Severity
-from plan_ouvert.source.kinds import Kinds, TypePlan
+from plan_ouvert.source.kinds import Kinds, Niveau, TypePlan
 from plan_ouvert.source.model import AnyPlan, Record, Referentiel
 from plan_ouvert.source.yamlsource import ReadError, Source, YamlPath, link_finding, read_yaml
 
@@ -117,7 +117,60 @@ def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> YamlPath:
     return tuple(path)
 
 
-def _schema_findings(source: Source, exc: ValidationError, root: type[BaseModel] | None) -> list[Finding]:
+# Lists of records outside the plan's levels, named as a person would before a number.
+_ITEMS = {
+    "indicateurs": "indicateur",
+    "cibles": "cible",
+    "allocations": "allocation",
+    "financement": "source de financement",
+    "partenaires": "partenaire",
+    "ressources": "ressource",
+    "mises_a_jour": "mise à jour",
+    "annees": "année",
+    "adoptions": "adoption",
+}
+
+
+def _lower_first(word: str) -> str:
+    return word[:1].lower() + word[1:]
+
+
+def place(path: YamlPath, niveaux: list[Niveau] | None = None) -> str:
+    """Where a value is, in the words of the plan: « enjeu 2, action 1, « texte » ».
+
+    Numbers are 1-based positions in the file, not ids: an id may be the very value in error,
+    and the position is what an editor counts down the file. A level is named by the plan's
+    kind (« moyen d'action »); a few record lists have their own word; any other list says
+    « élément N de « clé » ». Keys keep their YAML spelling, to be found in the file.
+    """
+    levels = list(niveaux or [])
+    words: list[str] = []
+    index = 0
+    while index < len(path):
+        part = path[index]
+        following = path[index + 1] if index + 1 < len(path) else None
+        if isinstance(part, str) and isinstance(following, int):
+            if levels and levels[0].cle == part:
+                words.append(f"{_lower_first(levels.pop(0).singulier)} {following + 1}")
+            elif part in _ITEMS:
+                words.append(f"{_ITEMS[part]} {following + 1}")
+            else:
+                words.append(f"élément {following + 1} de « {part} »")
+            index += 2
+            continue
+        if isinstance(part, int):
+            words.append(f"élément {part + 1}")
+        elif words and words[-1].startswith("« ") and index > 0 and isinstance(path[index - 1], str):
+            words[-1] = f"{words[-1][:-2]}.{part} »"  # nested keys read as one: « contact.courriel »
+        else:
+            words.append(f"« {part} »")
+        index += 1
+    return ", ".join(words)
+
+
+def _schema_findings(
+    source: Source, exc: ValidationError, root: type[BaseModel] | None, niveaux: list[Niveau] | None = None
+) -> list[Finding]:
     # Union types report one error per member for the same value: gather them by path.
     grouped: dict[YamlPath, list[Any]] = {}
     for error in exc.errors(include_url=False):
@@ -125,19 +178,37 @@ def _schema_findings(source: Source, exc: ValidationError, root: type[BaseModel]
         grouped.setdefault(path, []).append(error)
     findings = []
     for path, errors in grouped.items():
-        code, message = _french(path, errors, root, source.data)
+        code, message = _french(path, errors, root, niveaux)
         line, column = source.locate(path)
         findings.append(Finding(source.display, line, column, code, Severity.ERREUR, message))
     return findings
 
 
-def _french(path: YamlPath, errors: list[Any], root: type[BaseModel] | None, data: Any) -> tuple[str, str]:
-    where = f"« {'.'.join(str(p) for p in path)} »" if path else "le fichier"
+def _fix_for(expected: list[str], received: Any) -> str:
+    """How to fix a type error, in one sentence the editor can act on."""
+    if "un texte" in expected:
+        return ' Mettez le texte entre guillemets (ex. texte: "…").'
+    if "un nombre" in expected or "un nombre entier" in expected:
+        return " Écrivez seulement le nombre (ex. 12), sans unité ni espace ; le texte va dans une autre clé."
+    if "une date AAAA-MM-JJ" in expected:
+        return " Écrivez la date sous la forme AAAA-MM-JJ (ex. 2025-03-31), sans guillemets."
+    if expected and expected[0].startswith("une liste"):
+        return " Mettez chaque élément sur sa ligne, après « - »."
+    return ""
+
+
+def _french(
+    path: YamlPath, errors: list[Any], root: type[BaseModel] | None, niveaux: list[Niveau] | None
+) -> tuple[str, str]:
+    where = place(path, niveaux) if path else "le fichier"
     error = errors[0]
     kind = error["type"]
     name = str(path[-1]) if path else ""
     if kind == "missing":
-        return "SCHEMA-E001", f"clé obligatoire « {name} » manquante ici : ajoutez-la."
+        parent = place(path[:-1], niveaux)
+        if not parent:
+            return "SCHEMA-E001", f"clé obligatoire « {name} » manquante : ajoutez-la avec les autres clés du plan."
+        return "SCHEMA-E001", f"clé obligatoire « {name} » manquante en {parent} : ajoutez-la."
     if kind == "extra_forbidden":
         model = _model_at(root, path[:-1])
         allowed = sorted(model.model_fields) if model else []
@@ -145,7 +216,9 @@ def _french(path: YamlPath, errors: list[Any], root: type[BaseModel] | None, dat
         suggestion = f" Vouliez-vous dire « {hint[0]} » ?" if hint else ""
         listed = f" Clés permises : {', '.join(allowed)}." if allowed and not hint else ""
         shown = name if len(name) <= 40 else f"{name[:40]}…"
-        return "SCHEMA-E002", f"clé inconnue « {shown} ».{suggestion}{listed}"
+        parent = place(path[:-1], niveaux)
+        at = f" en {parent}" if parent else ""
+        return "SCHEMA-E002", f"clé inconnue « {shown} »{at}.{suggestion}{listed}"
     if kind == "string_pattern_mismatch" and "https" in str(error.get("ctx", {}).get("pattern", "")):
         return "SCHEMA-E011", (
             f"adresse Web invalide en {where} : elle doit commencer par "
@@ -184,6 +257,7 @@ def _french(path: YamlPath, errors: list[Any], root: type[BaseModel] | None, dat
     if expected:
         return "SCHEMA-E008", (
             f"type inattendu en {where} : attendu {' ou '.join(expected)}, reçu {_describe_input(error['input'])}."
+            + _fix_for(expected, error["input"])
         )
     return "SCHEMA-E009", f"valeur invalide en {where} ({_describe_input(error['input'])})."
 
@@ -242,19 +316,22 @@ def _validate(source: Source, kind: str, kinds: Kinds | None = None) -> Loaded:
             f"{_WHAT[kind]} commence par des clés (« id: … ») et non par {_describe_input(data)}.",
         )
     root: type[BaseModel]
+    niveaux: list[Niveau] | None = None
     if kind == "referentiel":
         root = Referentiel
     elif kind == "type":
         root = TypePlan
     else:
-        found = _plan_model(source, data, kinds or Kinds.builtin())
+        known = kinds or Kinds.builtin()
+        found = _plan_model(source, data, known)
         if isinstance(found, Loaded):
             return found
         root = found
+        niveaux = known.get(data["gabarit"]).spec.niveaux  # type: ignore[union-attr]
     try:
         record = root.model_validate(data)
     except ValidationError as exc:
-        return Loaded(source, findings=_schema_findings(source, exc, root))
+        return Loaded(source, findings=_schema_findings(source, exc, root, niveaux))
     except ValueError as exc:  # a kind whose levels cannot make a model (a reserved key)
         return _finding(source, (), "SCHEMA-E009", f"type de plan incohérent : {exc}")
     if isinstance(record, TypePlan):

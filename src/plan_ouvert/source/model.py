@@ -34,9 +34,28 @@ Id = Annotated[
         "(il fait l'adresse de la page).",
     ),
 ]
-Texte = Annotated[str, Field(max_length=5000)]
+
+
+def _number_to_text(value: Any) -> Any:
+    # `texte: 12` (a target « 12 ») is text to the editor, a number to YAML: take it as its text.
+    # A decimal stays as YAML read it (2.5 gives « 2.5 », not « 2,5 »): the loader cannot know
+    # the wording the plan used, and quoting the value keeps it exactly as typed.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _int_to_float(value: Any) -> Any:
+    # Lets a whole number match a number-or-text field (montant) as a number, before the text
+    # reading of _number_to_text can claim it.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+Texte = Annotated[str, Field(max_length=5000), BeforeValidator(_number_to_text)]
 # A finite number: .inf and .nan would make invalid JSON in the open data.
-Nombre = Annotated[float, Field(allow_inf_nan=False)]
+Nombre = Annotated[float, BeforeValidator(_int_to_float), Field(allow_inf_nan=False)]
 URL_PATTERN = r"^https?://[^\s<>\"'`]+$"
 # A plain address, local@domain: no « ? », space or comma, so that a mailto: link cannot
 # carry extra recipients or headers (?cc=, ?bcc=, ?body=).

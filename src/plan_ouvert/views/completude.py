@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from plan_ouvert.checks.rules.piar import covers_obligations
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
 from plan_ouvert.source.yamlsource import YamlPath
 from plan_ouvert.views.pages import partner_url, plan_url
@@ -54,6 +55,10 @@ PROGRAMME_EXPECTATIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
         ],
     },
 }
+
+
+# What an enjeu covering the convention's obligations is not expected to name.
+OUTSIDE_PROGRAMME = {"objectifs_generaux", "axes"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,9 @@ def _expected_fields(tree: PlanTree, element: Element) -> list[tuple[str, str]]:
         for key, words in PROGRAMME_EXPECTATIONS.get(regles, {}).get(element.type, []):
             if key not in {k for k, _ in found}:
                 found.append((key, words))
+    if covers_obligations(element.record):
+        # The convention's obligations lie outside the programme's objectives and axes.
+        found = [(k, w) for k, w in found if k not in OUTSIDE_PROGRAMME]
     return found
 
 

@@ -123,7 +123,10 @@ def _items(tree: PlanTree) -> dict[tuple[str, ...], Item]:
         for index, indicateur in enumerate(element.indicateurs):
             ident = indicateur.id or str(index + 1)
             items[("indicateur", f"{element.type}-{element.id}/{ident}")] = Item(
-                f"{element.libelle}, indicateur « {indicateur.texte} »", indicateur.texte, indicateur, "indicateur"
+                f"{element.libelle}, indicateur {index + 1} « {indicateur.texte} »",
+                indicateur.texte,
+                indicateur,
+                "indicateur",
             )
     for ressource in (getattr(tree.plan, "ressources", None) or []) if tree.kind.spec.ressources else []:
         items[("ressource", ressource.id)] = Item(
@@ -145,15 +148,34 @@ def _q(text: str) -> str:
 
 
 def _cibles(indicateur: Indicateur, annee: str) -> dict[str, str]:
-    """Targets by the plan years they are for (« An 1 », in the kind's word), else by position."""
+    """Targets by position, with the plan years they are for: « cible 1 (An 1) »."""
     result: dict[str, str] = {}
     for index, cible in enumerate(indicateur.cibles):
         years = cible_years(cible)
-        key = ", ".join(f"{annee} {y}" for y in years) if years else f"cible {index + 1}"
-        while key in result:
-            key += " (bis)"
+        key = f"cible {index + 1}" + (f" ({', '.join(f'{annee} {y}' for y in years)})" if years else "")
         result[key] = cible.texte
     return result
+
+
+def _indicator_changes(old: Item, new: Item, annee: str) -> Iterator[str]:
+    """A target change, once: when the indicator's wording only changed by that target's text
+    (« quelques 125 entreprises » → « quelques 150 entreprises » in both), it is not also a
+    rewording of the indicator."""
+    before, after = _cibles(old.record, annee), _cibles(new.record, annee)
+    changed = [k for k in [*before, *(k for k in after if k not in before)] if before.get(k) != after.get(k)]
+    reworded = old.text != new.text
+    if reworded:
+        follows = old.text
+        for key in changed:
+            was, now = before.get(key), after.get(key)
+            if was and now and was in follows:
+                follows = follows.replace(was, now)
+        if follows == new.text and changed:
+            reworded = False  # the wording moved with its target: one change
+    if reworded:
+        yield f"{new.label} reformulé : {_q(old.text)} → {_q(new.text)}"
+    for key in changed:
+        yield f"{new.label}, {key} : {_q(before.get(key, '(aucune)'))} → {_q(after.get(key, '(aucune)'))}"
 
 
 def _allocations(tree: PlanTree) -> dict[tuple[str, str], float]:
@@ -191,9 +213,45 @@ def _value(value: Any) -> str:
     return _value_text(public)
 
 
+# French names of the plan's own fields and of the keys inside them: a reviewer reads
+# « date du plan », never the YAML key « date_plan ».
+FIELD_NAMES = {
+    "gabarit": "type de plan",
+    "titre": "titre",
+    "statut": "statut",
+    "date_plan": "date du plan",
+    "date_convention": "date de la convention",
+    "periode": "période",
+    "annees": "années du plan",
+    "mises_a_jour": "mises à jour",
+    "adoption": "adoption",
+    "licence": "licence",
+    "organisme": "organisme",
+    "nom": "nom",
+    "delegataire": "délégataire",
+    "debut": "début",
+    "fin": "fin",
+    "numero": "numéro",
+    "date": "date",
+    "resume": "résumé",
+    "resolution": "résolution",
+    "instance": "instance",
+    "source": "source",
+    "montant": "montant",
+    "texte": "texte",
+    "partenaire": "partenaire",
+}
+# What one item of a list field is called before its number (« mise à jour 2 »).
+ITEM_NAMES = {"mises_a_jour": "mise à jour", "annees": "année", "financement": "source de financement"}
+
+
+def _name(key: str) -> str:
+    return FIELD_NAMES.get(key, key.replace("_", " "))
+
+
 def _value_text(public: Any) -> str:
     if isinstance(public, dict):
-        return ", ".join(f"{k} : {_value_text(v)}" for k, v in public.items())
+        return ", ".join(f"{_name(k)} : {_value_text(v)}" for k, v in public.items())
     if isinstance(public, list):
         return "; ".join(_value_text(v) for v in public)
     if isinstance(public, float) and public.is_integer() and abs(public) < 1e15:
@@ -224,18 +282,14 @@ def _element_changes(old: Item, new: Item, niveau: Niveau) -> Iterator[str]:
 
 
 def _record_changes(old: Item, new: Item, annee: str) -> Iterator[str]:
+    if isinstance(old.record, Indicateur) and isinstance(new.record, Indicateur):
+        yield from _indicator_changes(old, new, annee)
+        return
     if old.text != new.text:
         verb = ("modifié" if new.registre else "reformulé") + ("e" if new.feminin else "")
         yield f"{new.label} {verb} : {_q(old.text)} → {_q(new.text)}"
     if new.niveau is not None:
         yield from _element_changes(old, new, new.niveau)
-    elif isinstance(old.record, Indicateur) and isinstance(new.record, Indicateur):
-        before, after = _cibles(old.record, annee), _cibles(new.record, annee)
-        for key in [*before, *(k for k in after if k not in before)]:
-            if before.get(key) != after.get(key):
-                yield (
-                    f"{new.label}, {key} : cible {_q(before.get(key, '(aucune)'))} → {_q(after.get(key, '(aucune)'))}"
-                )
     else:
         for name, label in _REGISTRY_FIELDS.items():
             was, now = getattr(old.record, name, None), getattr(new.record, name, None)
@@ -312,9 +366,38 @@ def compare_plans(old: PlanTree | PlanBase, new: PlanTree | PlanBase, kinds: Kin
             )
     for name in PLAN_FIELDS:
         was_value, now_value = getattr(before_tree.plan, name, None), getattr(after_tree.plan, name, None)
-        if _differ(was_value, now_value):
-            changes.add("plan", f"{name.replace('_', ' ')} : {_value(was_value)} → {_value(now_value)}")
+        for where, was, now in _field_changes(name, _public(was_value), _public(now_value)):
+            changes.add("plan", f"{where[:1].upper()}{where[1:]} : {_value(was)} → {_value(now)}")
     return changes
+
+
+def _field_changes(key: str, was: Any, now: Any, where: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(place, before, after) of each changed part of a plan field, pointing into it.
+
+    A list is compared item by item (« mise à jour 2, résumé »), keys of a record one by one,
+    so that a reviewer reads the one value that changed, not the whole field.
+    """
+    if was == now:
+        return
+    here = where or _name(key)
+    if isinstance(was, list | None) and isinstance(now, list | None) and (was or now):
+        # Item by item; an added or removed item is compared with nothing: « (rien) ».
+        before, after, item = was or [], now or [], ITEM_NAMES.get(key, "élément")
+        prefix = f"{where}, " if where else ""
+        for index in range(max(len(before), len(after))):
+            a = before[index] if index < len(before) else None
+            b = after[index] if index < len(after) else None
+            name = f"{prefix}{item} {index + 1}"
+            if a is None or b is None:
+                yield name, a, b  # a whole item added or removed: shown whole
+            else:
+                yield from _field_changes("", a, b, name)
+        return
+    if isinstance(was, dict) and isinstance(now, dict):
+        for name in [*was, *(k for k in now if k not in was)]:
+            yield from _field_changes(name, was.get(name), now.get(name), f"{here}, {_name(name)}")
+        return
+    yield here, was, now
 
 
 def _finding_key(finding: Finding) -> tuple[str, str, str]:
@@ -331,24 +414,40 @@ def _bullets(lines: list[str]) -> list[str]:
     return [f"- {markdown_text(line)}" for line in lines]
 
 
+def introduced(base: Catalogue, head: Catalogue) -> list[Finding]:
+    """The findings of `head` that `base` did not have: what the change brings."""
+    before = {_finding_key(f) for f in base.findings if f.severity is not Severity.INFO}
+    after = {_finding_key(f): f for f in head.findings if f.severity is not Severity.INFO}
+    return [f for k, f in after.items() if k not in before]
+
+
+def _plan_of(finding: Finding) -> str:
+    # A file that does not load has no plan id: its name is the plan's id by convention.
+    return finding.plan or Path(finding.file).stem
+
+
 def render(base: Catalogue, head: Catalogue) -> str:
     out = ["## Changements dans les plans", ""]
     old_plans = {e.plan.id: e.tree for e in base.entries}
     new_plans = {e.plan.id: e.tree for e in head.entries}
     touched = False
+    changed: set[str] = set()  # plans the change touches: the counts below are theirs
     for plan_id in sorted(set(old_plans) | set(new_plans)):
         if plan_id not in old_plans:
             out += [_heading(f"Nouveau plan : {plan_label(new_plans[plan_id])}", plan_id), ""]
             touched = True
+            changed.add(plan_id)
             continue
         if plan_id not in new_plans:
             out += [_heading(f"Plan retiré : {plan_label(old_plans[plan_id])}", plan_id), ""]
             touched = True
+            changed.add(plan_id)
             continue
         changes = compare_plans(old_plans[plan_id], new_plans[plan_id])
         if not changes.lines:
             continue
         touched = True
+        changed.add(plan_id)
         out += [_heading(changes.label, changes.plan_id), ""]
         for title, lines in changes.sections():
             # The title is a kind's word (data of the repository): escaped like plan text.
@@ -359,23 +458,25 @@ def render(base: Catalogue, head: Catalogue) -> str:
             "clés, les commentaires ou les guillemets, ne comptent pas).",
             "",
         ]
-    before = {_finding_key(f): f for f in base.findings if f.severity is not Severity.INFO}
-    after = {_finding_key(f): f for f in head.findings if f.severity is not Severity.INFO}
-    introduced = [f for k, f in after.items() if k not in before]
-    fixed = [f for k, f in before.items() if k not in after]
+    new_findings = introduced(base, head)
+    after_keys = {_finding_key(f) for f in head.findings}
+    gone = {_finding_key(f): f for f in base.findings if f.severity is not Severity.INFO}
+    fixed = [f for k, f in gone.items() if k not in after_keys]
     out += ["## Vérification", ""]
-    errors = sum(1 for f in head.findings if f.severity is Severity.ERREUR)
-    out.append(
-        f"Après ce changement : {errors} erreur(s), "
-        f"{sum(1 for f in head.findings if f.severity is Severity.AVERTISSEMENT)} avertissement(s)."
-    )
+    # Counted for the plans this change touches (and any file it breaks), not the whole folder:
+    # a reviewer judges the change, not the warnings other plans already had.
+    changed |= {_plan_of(f) for f in new_findings}
+    mine = [f for f in head.findings if _plan_of(f) in changed]
+    errors = sum(1 for f in mine if f.severity is Severity.ERREUR)
+    warnings = sum(1 for f in mine if f.severity is Severity.AVERTISSEMENT)
+    out.append(f"Après ce changement, dans les plans modifiés : {errors} erreur(s), {warnings} avertissement(s).")
     out.append("")
-    if introduced:
-        lines = [f"{f.severity} {f.code} ({Path(f.file).name}, ligne {f.line}) : {f.message}" for f in introduced]
+    if new_findings:
+        lines = [f"{f.severity} {f.code} ({Path(f.file).name}, ligne {f.line}) : {f.message}" for f in new_findings]
         out += ["**Nouveaux problèmes**", "", *_bullets(lines), ""]
     if fixed:
         out += ["**Problèmes corrigés**", "", *_bullets([f"{f.code} : {f.message}" for f in fixed]), ""]
-    if not introduced and not fixed:
+    if not new_findings and not fixed:
         out += ["Aucun problème introduit ni corrigé.", ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -531,4 +632,8 @@ def command(args: argparse.Namespace) -> int:
     except SideError as error:
         print(f"plan-ouvert : erreur : {error}", file=sys.stderr)
         return 2
+    # For CI: the summary is written either way; the exit status says whether the change
+    # brings errors (warnings a reviewer weighs, they do not fail the job).
+    if getattr(args, "echec_si_erreurs", False) and any(f.severity is Severity.ERREUR for f in introduced(base, head)):
+        return 1
     return 0

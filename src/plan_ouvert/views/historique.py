@@ -208,7 +208,7 @@ def _load(content: bytes | None, scratch: Path, kinds: Kinds) -> AnyPlan | None:
 def _french(line: str) -> str:
     """A comparison line as the public reads it: plan fields by their name, long quotes cut."""
     field_name, separator, rest = line.partition(" : ")
-    if separator and field_name == "mises a jour":
+    if separator and field_name.startswith(("Mise à jour ", "Mises à jour")):
         return UPDATES_CHANGED  # each declared update has its own row: no need to quote them all
     if separator and field_name in PLAN_FIELDS:
         line = f"{PLAN_FIELDS[field_name]} : {rest}"
@@ -220,7 +220,8 @@ def _french(line: str) -> str:
 def changes_between(old: AnyPlan, new: AnyPlan, kinds: Kinds | None = None) -> list[str]:
     """What changed from `old` to `new`, in French, grouped as the comparison groups them."""
     compared = compare_plans(old, new, kinds)  # the kinds the versions were read with
-    return [_french(line) for kind in SECTION_TITLES for line in compared.lines.get(kind, [])]
+    # dict.fromkeys: several updates changed read as one line.
+    return list(dict.fromkeys(_french(line) for kind in SECTION_TITLES for line in compared.lines.get(kind, [])))
 
 
 def _version(change: FileChange, resume: str, lines: list[str] | None = None) -> Version:

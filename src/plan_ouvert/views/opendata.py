@@ -101,7 +101,7 @@ SUIVI = [
     Column("suivi_commentaire", "Commentaire du suivi"),
 ]
 SOURCE_TEXT = " (texte de la source)"  # after the title of a field kept in the plan's words
-FIELD_COLUMN_TYPES = {"entier": "integer", "nombre": "number", "date": "date"}
+FIELD_COLUMN_TYPES = {"entier": "integer", "nombre": "number", "date": "date", "oui_non": "boolean"}
 
 
 def _texts(values: Iterable[str]) -> str | None:

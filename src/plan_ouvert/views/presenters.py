@@ -8,11 +8,13 @@ words is decided here, from the element tree, so that one template serves every 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from plan_ouvert.checks.rules import REGISTRY
 from plan_ouvert.source.echeance import date_fr, fold, number_in, wording
-from plan_ouvert.source.findings import Severity
+from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.kinds import Champ, ColonneApercu, Financement, Niveau, TypePlan
 from plan_ouvert.source.model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
@@ -279,6 +281,8 @@ def champ_view(tree: PlanTree, element: Element, champ: Champ, urls: dict[str, s
         view.textes = _allocations(tree, value)
     elif champ.type == "suivi" and isinstance(value, Suivi):
         view.suivi = value
+    elif champ.type == "oui_non":
+        view.texte = "Oui" if value else "Non"
     return view
 
 
@@ -298,13 +302,34 @@ def champ_map(tree: PlanTree, element: Element, urls: dict[str, str]) -> dict[st
     return {c.cle: champ_view(tree, element, c, urls) for c in element.niveau.champs}
 
 
-def non_conformities(tree: PlanTree, element: Element) -> list[str]:
-    """Sentences for every expected field the adopted plan leaves empty on this element."""
-    return [
+def non_conformities(tree: PlanTree, element: Element, findings: Sequence[Finding] = ()) -> list[str]:
+    """Sentences for every departure from the gabarit on this element: the expected fields the
+    adopted plan leaves empty, then the non-conformités the programme's rules found, once each."""
+    sentences = [
         missing_sentence(element.niveau, champ)
         for champ in element.niveau.champs
         if champ.attendu and element.valeur(champ.cle) in (None, "", [])
     ]
+    for finding in findings:
+        # TYPE-W001 says in editor's words what the sentences above already say.
+        if finding.severity is Severity.NON_CONFORMITE and finding.code != "TYPE-W001":
+            sentences.append(finding_sentence(finding))
+    return list(dict.fromkeys(sentences))
+
+
+def warnings_of(findings: Sequence[Finding]) -> list[str]:
+    """The avertissements found on an element, in plain French, once each."""
+    return list(dict.fromkeys(finding_sentence(f) for f in findings if f.severity is Severity.AVERTISSEMENT))
+
+
+def finding_sentence(finding: Finding) -> str:
+    """What a reader of the page is told: the rule's own public sentence, or its message without
+    the note meant for editors."""
+    rule = REGISTRY.get(finding.code)
+    if rule is not None and rule.public:
+        return rule.public
+    text = finding.message.split(" Le plan est publié tel qu'adopté")[0].rstrip()
+    return majuscule(text if text.endswith((".", "?", "!", "»")) else f"{text}.")
 
 
 @dataclass
@@ -467,10 +492,14 @@ def overview(tree: PlanTree) -> Overview:
 
 
 def etat_summary(site: Site, plan_id: str) -> str:
-    """« complet à 92 %, 8 avertissement(s) »: the state of a plan, beside its link."""
-
-    warnings = sum(1 for f in site.findings_of(plan_id) if f.severity is Severity.AVERTISSEMENT)
-    return f"complet à {pourcent(site.completude(plan_id).score)}, {warnings} avertissement(s)"
+    """« complet à 92 %, 2 non-conformité(s), 8 avertissement(s) »: the state of a plan, beside its link."""
+    found = site.findings_of(plan_id)
+    departures = sum(1 for f in found if f.severity is Severity.NON_CONFORMITE)
+    warnings = sum(1 for f in found if f.severity is Severity.AVERTISSEMENT)
+    score = pourcent(site.completude(plan_id).score)
+    if departures:
+        return f"complet à {score}, {departures} non-conformité(s), {warnings} avertissement(s)"
+    return f"complet à {score}, {warnings} avertissement(s)"
 
 
 def echeances_intro(tree: PlanTree, par_annee_plan: bool) -> str:

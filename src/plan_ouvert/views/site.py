@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plan_ouvert.checks.catalogue import Catalogue, Entry, load_catalogue
+from plan_ouvert.checks.rules.piar import covers_obligations
 from plan_ouvert.source.echeance import Terme
-from plan_ouvert.source.findings import Finding
+from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.kinds import Champ, Niveau
 from plan_ouvert.source.model import AnyPlan, ElementReferentiel, Partenaire
 from plan_ouvert.source.tree import Element, PlanTree
@@ -102,8 +103,10 @@ class ValueGroup:
 
 
 CONTINU = "En continu"
-AUTRES = "Autres"
-SANS = "Sans échéance"
+RECURRENTE = "Récurrente"
+AU_BESOIN = "Au besoin"
+AUTRES = "Autres échéances"  # wording not understood: shown as written
+SANS = "Non datée"
 _FAR = dt.date(9999, 12, 31)
 
 
@@ -117,6 +120,7 @@ class Site:
     _paths: dict[tuple[str, tuple[str | int, ...]], str] = field(default_factory=dict)  # (plan, YAML path) → URL
     _completudes: dict[str, Completude] = field(default_factory=dict)
     _findings: dict[str, list[Finding]] = field(default_factory=dict)
+    _findings_at: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)  # (plan, URL) → findings
     _roles: dict[str, dict[str, PartnerRow]] = field(default_factory=dict)
     _references: dict[str, list[ReferenceList]] = field(default_factory=dict)
     _echeances: dict[str, Echeances] = field(default_factory=dict)
@@ -178,6 +182,22 @@ class Site:
             for finding in self.catalogue.findings:
                 self._findings.setdefault(finding.plan or "", []).append(finding)
         return self._findings.get(plan_id, [])
+
+    def findings_at(self, plan_id: str, url: str) -> list[Finding]:
+        """The findings a page shows: those whose record lies on that page (its element or a part of it).
+
+        Only non-conformités and avertissements: an erreur stops the build before any page, and
+        an info is for editors.
+        """
+        if not any(key[0] == plan_id for key in self._findings_at):
+            self._findings_at[(plan_id, "")] = []  # marks the plan as indexed
+            for finding in self.findings_of(plan_id):
+                if finding.severity not in (Severity.NON_CONFORMITE, Severity.AVERTISSEMENT):
+                    continue
+                page = self.page_for(plan_id, finding.record)
+                if page is not None:
+                    self._findings_at.setdefault((plan_id, page.url), []).append(finding)
+        return self._findings_at.get((plan_id, url), [])
 
     def page_for(self, plan_id: str, path: tuple[str | int, ...] | str | None) -> Page | None:
         """The page of the deepest record with a page along a YAML path (« enjeux.2.actions.0 »)."""
@@ -308,6 +328,8 @@ def _reference_lists(tree: PlanTree) -> list[ReferenceList]:
             continue
         by_number: dict[int, list[Element]] = {}
         for element in tree.of_type(niveau.type):
+            if covers_obligations(element.record):
+                continue  # the convention's obligations count under no objective or axe
             for number in dict.fromkeys(element.valeur(champ.cle) or []):
                 by_number.setdefault(number, []).append(element)
         items = getattr(tree.referentiel, champ.referentiel, None) or []
@@ -316,14 +338,32 @@ def _reference_lists(tree: PlanTree) -> list[ReferenceList]:
     return found
 
 
+def _echeance_keys(terme: Terme) -> list[str]:
+    """The groups one term puts its element in: every calendar year its period covers, or its genre."""
+    if terme.genre == "continu":
+        return [CONTINU]
+    if terme.genre == "recurrente":
+        return [RECURRENTE]
+    if terme.genre == "au_besoin":
+        return [AU_BESOIN]
+    if terme.debut and terme.fin:
+        return [str(y) for y in range(terme.debut.year, terme.fin.year + 1)]
+    if terme.debut or terme.fin:
+        return [str((terme.debut or terme.fin or _FAR).year)]
+    return [AUTRES]
+
+
 def _echeances(tree: PlanTree) -> Echeances:
-    """« An 1 »… when the plan names plan years, then « En continu », calendar years, « Autres »,
-    « Sans échéance ». A plan year lists an element once with its whole échéance; a calendar
-    group lists each of its terms, by date."""
+    """« An 1 »… when the plan names plan years, then « En continu », calendar years, « Récurrente »,
+    « Au besoin », « Autres » (wording not understood), « Non datée » (no échéance at all).
+
+    An element appears once per group, always with its whole échéance as written: a list such
+    as « 18 décembre 2020 et automne 2021 » is never cut, it is listed under each year it names.
+    """
     dated = [e for e in tree.elements if any(c.type == "echeance" for c in e.niveau.champs)]
     par_annee_plan = any(e.annees_plan for e in dated)
     years: dict[int, EcheanceGroup] = {}
-    calendar: dict[str, list[tuple[Terme, int, EcheanceItem]]] = {}
+    others: dict[str, dict[int, tuple[dt.date, int, EcheanceItem]]] = {}
     sans = EcheanceGroup(slug(SANS), SANS)
     for position, element in enumerate(dated):
         if not element.termes:
@@ -335,19 +375,18 @@ def _echeances(tree: PlanTree) -> Echeances:
         for terme in element.termes:
             if terme.annee_plan is not None:
                 continue
-            if terme.genre == "continu":
-                key = CONTINU
-            elif terme.debut:
-                key = str(terme.debut.year)
-            else:
-                key = AUTRES
-            calendar.setdefault(key, []).append((terme, position, EcheanceItem(element, terme.texte or None)))
+            when = terme.fin or terme.debut or _FAR
+            for key in _echeance_keys(terme):
+                group_items = others.setdefault(key, {})
+                earlier = group_items.get(position)
+                if earlier is None or when < earlier[0]:
+                    group_items[position] = (when, position, EcheanceItem(element, element.echeance_texte))
     groups = [years[y] for y in sorted(years)]
-    order = [CONTINU, *sorted(k for k in calendar if k.isdigit()), AUTRES]
+    order = [CONTINU, *sorted(k for k in others if k.isdigit()), RECURRENTE, AU_BESOIN, AUTRES]
     for key in order:
-        if key in calendar:
-            items = sorted(calendar[key], key=lambda t: (t[0].fin or t[0].debut or _FAR, t[1]))
-            groups.append(EcheanceGroup(slug(key), key, [item for _t, _p, item in items]))
+        if key in others:
+            items = sorted(others[key].values(), key=lambda t: (t[0], t[1]))
+            groups.append(EcheanceGroup(slug(key), key, [item for _w, _p, item in items]))
     if sans.items:
         groups.append(sans)
     return Echeances(par_annee_plan, groups)

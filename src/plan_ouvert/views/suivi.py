@@ -45,10 +45,17 @@ def followed(tree: PlanTree) -> list[Element]:
 
 def echeance_years(tree: PlanTree, element: Element) -> list[int]:
     """The plan years an element's échéance names; when the plan's years are calendar years
-    (« An 2 (2025-2025) »), a dated échéance is in the year of its end (« Été 2025 » is in An 2)."""
+    (« An 2 (2025-2025) »), a dated échéance is in every year its period covers (« Été 2025 » is
+    in An 2, « 2024 à 2026 » in three). A recurrence (« Annuellement, à l'automne ») comes back
+    in every plan year, from its « dès … » if it names one."""
     years = set(element.annees_plan)
     calendar = {a.debut: a.numero for a in tree.plan.annees if a.debut == a.fin}
-    years.update(calendar[t.fin.year] for t in element.termes if t.fin and t.fin.year in calendar)
+    for terme in element.termes:
+        if terme.genre == "recurrente":
+            start = terme.debut.year if terme.debut else None
+            years.update(a.numero for a in tree.plan.annees if start is None or a.fin >= start)
+        elif terme.debut and terme.fin:
+            years.update(calendar[y] for y in range(terme.debut.year, terme.fin.year + 1) if y in calendar)
     return sorted(years)
 
 
@@ -60,8 +67,8 @@ def plan_years(tree: PlanTree, element: Element) -> list[int]:
 
 
 def calendar_years(element: Element) -> list[int]:
-    """The calendar years in which the element's dated échéances end."""
-    return sorted({t.fin.year for t in element.termes if t.fin})
+    """The calendar years the element's dated échéances cover (a quarter or a range, all its months)."""
+    return sorted({y for t in element.termes if t.debut and t.fin for y in range(t.debut.year, t.fin.year + 1)})
 
 
 def numbers_years(tree: PlanTree) -> bool:

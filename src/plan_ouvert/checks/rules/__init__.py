@@ -4,9 +4,11 @@ Generic rules (rules/common.py, rules/generic.py) hold for every plan and read t
 tree, so that they follow from what a plan's kind declares. Rules that only one programme has
 (rules/piar.py, rules/pac.py) form named sets; a kind lists the sets it uses (`regles:`).
 
-Severity follows the programme's own words: what a gabarit says « doit » is an erreur (it
-blocks the build), what it says « généralement » or merely recommends is an avertissement
-(reported and listed publicly), and what only makes a page more complete is an info.
+Severity follows the publication policy: an erreur only for what makes a file unreadable or
+ambiguous (it blocks the build); a non-conformité for a departure from the programme's
+gabarit (the plan is published as adopted, its page says so, `--strict` fails on it); what a
+gabarit says « généralement » or what looks like a typing mistake is an avertissement; what
+only makes a page more complete is an info.
 """
 
 from __future__ import annotations
@@ -59,16 +61,21 @@ class Rule:
     regles: str | None  # the rule set ("piar", "pac") a kind names, or None for every plan
     titre: str  # short French title, used in the guide and on « État du plan »
     check: Check
+    # What the page of the element says to a reader, in plain French, when the rule's editor
+    # message does not read well there.
+    public: str | None = None
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, titre: str, regles: str | None = None) -> Callable[[Check], Check]:
+def rule(
+    code: str, severity: Severity, titre: str, regles: str | None = None, public: str | None = None
+) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
         if code in REGISTRY:
             raise ValueError(f"duplicate rule code {code}")
-        REGISTRY[code] = Rule(code, severity, regles, titre, check)
+        REGISTRY[code] = Rule(code, severity, regles, titre, check, public)
         return check
 
     return register

@@ -32,15 +32,16 @@ def _what(element: Element) -> str:
     return f"{article}{element.libelle[0].lower()}{element.libelle[1:]}"
 
 
-@rule("TYPE-W001", Severity.AVERTISSEMENT, "Champ attendu absent")
+@rule("TYPE-W001", Severity.NON_CONFORMITE, "Champ attendu absent")
 def expected_field(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: a departure from the gabarit, never a reason to refuse the plan."""
     for element in ctx.tree.elements:
         for champ, value in element.champs():
             if champ.attendu and value in (None, "", []):
                 yield Hit(
                     element.path,
                     f"{_what(element)} ne précise pas « {champ.libelle} », que le gabarit attend. Le plan est "
-                    "publié tel qu'adopté et sa page le signale ; complétez-le seulement si le plan adopté le dit.",
+                    "publié tel qu'adopté et sa page le signale.",
                 )
 
 

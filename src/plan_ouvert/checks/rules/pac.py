@@ -2,8 +2,10 @@
 
 The programmation's columns are all expected for every moyen; the gabarit asks for « la
 cible en fonction de l'indicateur », so each indicator needs a target in each year of the
-moyen's échéance. None of these are « doit » in the gabarit: avertissements, except an
-échéance in a year the plan does not have, which no reader can place.
+moyen's échéance. A column the adopted plan leaves empty is a non-conformité: the plan is
+published as adopted and the moyen's page says what is missing. What looks like a typing
+mistake is an avertissement. An échéance in a year the plan does not have is an erreur: an
+unknown reference, which no reader can place.
 """
 
 from __future__ import annotations
@@ -39,31 +41,61 @@ def years_of(moyen: Any) -> list[int]:
     return [t.annee_plan for t in parse(moyen.echeance) if t.annee_plan is not None]
 
 
+ADOPTED = "Le plan est publié tel qu'adopté et la page du moyen le signale."
+
+
 def _missing(ctx: Context, field: str, what: str, how: str) -> Iterator[Hit]:
     for moyen in _moyens(ctx):
         if not getattr(moyen, field):
             yield Hit(path_of(moyen), f"le moyen {numero(moyen)} n'a pas {what} : {how}")
 
 
-@rule("PAC-W001", Severity.AVERTISSEMENT, "Moyen sans porteur", regles="pac")
+def _expected(what: str) -> str:
+    # Says what the gabarit expects, never a value to type: the plan is published as adopted.
+    return f"la programmation prévoit {what} pour chaque moyen. {ADOPTED}"
+
+
+@rule(
+    "PAC-W001",
+    Severity.NON_CONFORMITE,
+    "Moyen sans porteur",
+    regles="pac",
+    public="Le plan adopté ne précise pas de porteur pour ce moyen d'action.",
+)
 def moyen_porteur(ctx: Context) -> Iterator[Hit]:
-    yield from _missing(ctx, "porteurs", "de porteur", "ajoutez « porteurs: [mrc] ».")
+    """A non-conformité: an empty column of the programmation."""
+    yield from _missing(ctx, "porteurs", "de porteur", _expected("un porteur"))
 
 
-@rule("PAC-W002", Severity.AVERTISSEMENT, "Moyen sans résultat attendu", regles="pac")
+@rule(
+    "PAC-W002",
+    Severity.NON_CONFORMITE,
+    "Moyen sans résultat attendu",
+    regles="pac",
+    public="Le plan adopté ne précise pas de résultat attendu pour ce moyen d'action.",
+)
 def moyen_resultat(ctx: Context) -> Iterator[Hit]:
-    yield from _missing(ctx, "resultats_attendus", "de résultat attendu", "ajoutez « resultats_attendus: ».")
+    """A non-conformité: an empty column of the programmation."""
+    yield from _missing(ctx, "resultats_attendus", "de résultat attendu", _expected("des résultats attendus"))
 
 
-@rule("PAC-W003", Severity.AVERTISSEMENT, "Moyen sans indicateur", regles="pac")
+@rule(
+    "PAC-W003",
+    Severity.NON_CONFORMITE,
+    "Moyen sans indicateur",
+    regles="pac",
+    public="Le plan adopté ne précise pas d'indicateur de performance pour ce moyen d'action.",
+)
 def moyen_indicateur(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: an empty column of the programmation."""
     yield from _missing(
-        ctx, "indicateurs", "d'indicateur de performance", "ajoutez « indicateurs: » avec leurs cibles par année."
+        ctx, "indicateurs", "d'indicateur de performance", _expected("des indicateurs et leurs cibles par année")
     )
 
 
-@rule("PAC-W004", Severity.AVERTISSEMENT, "Indicateur sans cible pour une année", regles="pac")
+@rule("PAC-W004", Severity.NON_CONFORMITE, "Indicateur sans cible pour une année", regles="pac")
 def indicateur_cibles(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: the gabarit asks for a target per indicator and per year."""
     for moyen in _moyens(ctx):
         years = years_of(moyen)
         for indicateur in moyen.indicateurs:
@@ -74,17 +106,25 @@ def indicateur_cibles(ctx: Context) -> Iterator[Hit]:
                 yield Hit(
                     path_of(indicateur),
                     f"l'indicateur « {indicateur.texte} » du moyen {numero(moyen)} n'a pas de cible pour "
-                    f"{labels} : ajoutez une cible (« annee: {missing[0]} ») pour chaque année de l'échéance.",
+                    f"{labels}, alors que le gabarit demande une cible pour chaque année de l'échéance. {ADOPTED}",
                 )
 
 
-@rule("PAC-W005", Severity.AVERTISSEMENT, "Moyen sans échéance", regles="pac")
+@rule(
+    "PAC-W005",
+    Severity.NON_CONFORMITE,
+    "Moyen sans échéance",
+    regles="pac",
+    public="Le plan adopté ne précise pas d'échéance pour ce moyen d'action.",
+)
 def moyen_echeance(ctx: Context) -> Iterator[Hit]:
-    yield from _missing(ctx, "echeance", "d'échéance", "ajoutez « echeance: [An 1 (2022-2023)] ».")
+    """A non-conformité: no year is suggested, it would be one the plan does not have."""
+    yield from _missing(ctx, "echeance", "d'échéance", _expected("une échéance en années du plan"))
 
 
 @rule("PAC-E001", Severity.ERREUR, "Échéance hors des années du plan", regles="pac")
 def echeance_in_plan(ctx: Context) -> Iterator[Hit]:
+    """An erreur: « An 4 » in a plan of three years is an unknown reference, no view can place it."""
     known = {a.numero for a in _plan(ctx).annees}
     if not known:
         return
@@ -123,7 +163,7 @@ def cible_number(ctx: Context) -> Iterator[Hit]:
                     yield Hit(
                         (*path_of(cible), "texte"),
                         f"cible « {cible.texte} » (moyen {numero(moyen)}) : « {typo} » mêle chiffres et "
-                        "lettres ; écrivez le nombre en chiffres seulement (ex. « 500 »).",
+                        "lettres : si c'est une faute de frappe, écrivez le nombre en chiffres seulement.",
                     )
 
 
@@ -159,7 +199,7 @@ def cible_within(ctx: Context) -> Iterator[Hit]:
                     yield Hit(
                         path_of(cible),
                         f"cible « {cible.texte} » pour An {outside[0]}, hors de l'échéance du moyen "
-                        f"{numero(moyen)} : ajoutez l'année à l'échéance ou corrigez « annee ».",
+                        f"{numero(moyen)} : vérifiez l'échéance et l'année de la cible dans le plan adopté.",
                     )
 
 
@@ -168,11 +208,11 @@ def plan_years(ctx: Context) -> Iterator[Hit]:
     if not _plan(ctx).annees:
         yield Hit(
             (),
-            "le plan ne définit pas ses années : ajoutez « annees: » (An 1, An 2, An 3 et leurs "
-            "années civiles) pour situer les échéances.",
+            "le plan ne définit pas ses années (An 1, An 2, An 3 et leurs années civiles) : les "
+            "échéances ne peuvent être situées. « annees: » les décrit si le plan adopté les donne.",
         )
 
 
 @rule("PAC-I001", Severity.INFO, "Moyen sans clientèle visée", regles="pac")
 def moyen_clientele(ctx: Context) -> Iterator[Hit]:
-    yield from _missing(ctx, "clientele", "de clientèle visée", "ajoutez « clientele: » si elle est connue.")
+    yield from _missing(ctx, "clientele", "de clientèle visée", "le plan adopté ne la précise pas.")

@@ -1,8 +1,10 @@
 """Rules of the PIAR gabarit (Accès entreprise Québec, MEI).
 
-The gabarit's own words decide severities: « il faut y associer minimalement un objectif
-général et un axe », « une échéance doit être associée » are erreurs; « généralement de 4 à
-7 enjeux » is an avertissement.
+An erreur is kept for what makes a plan unreadable or ambiguous (a number the référentiel does
+not have). What the gabarit asks and the adopted plan does not give (« il faut y associer
+minimalement un objectif général et un axe », « une échéance doit être associée ») is a
+non-conformité: the plan is published as adopted and its page says what is missing. What the
+gabarit only says « généralement » (4 to 7 enjeux) is an avertissement.
 """
 
 from __future__ import annotations
@@ -24,31 +26,55 @@ def _plan(ctx: Context) -> Any:
     return ctx.plan
 
 
+def covers_obligations(enjeu: Any) -> bool:
+    """Whether the plan says this enjeu gathers the convention's obligations (publication,
+    reddition de compte, training): the gabarit allows those actions outside AEQ's objectives
+    and axes."""
+    return getattr(enjeu, "obligations_convention", None) is True
+
+
 def _referenced(ctx: Context, kind: str) -> Iterator[Hit]:
     plan = _plan(ctx)
     label = "objectif général" if kind == "objectifs_generaux" else "axe d'intervention"
     for enjeu in plan.enjeux:
+        if covers_obligations(enjeu):
+            continue  # the gabarit allows it outside the programme's objectives and axes
         numbers = getattr(enjeu, kind)
         if not numbers:
             yield Hit(
                 (*path_of(enjeu), kind) if kind in enjeu.model_fields_set else path_of(enjeu),
-                f"l'enjeu {enjeu.id} n'est associé à aucun {label} : le gabarit exige d'en associer "
-                f"au moins un (« {kind}: [1] »).",
+                f"l'enjeu {enjeu.id} n'est associé à aucun {label}, alors que le gabarit en demande au "
+                "moins un. Le plan est publié tel qu'adopté et la page de l'enjeu le signale.",
             )
 
 
-@rule("PIAR-E001", Severity.ERREUR, "Enjeu sans objectif général", regles="piar")
+@rule(
+    "PIAR-E001",
+    Severity.NON_CONFORMITE,
+    "Enjeu sans objectif général",
+    regles="piar",
+    public="Le plan adopté n'associe cet enjeu à aucun objectif général du programme.",
+)
 def enjeu_objectif(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: the plan reads unambiguously, it only departs from the gabarit."""
     yield from _referenced(ctx, "objectifs_generaux")
 
 
-@rule("PIAR-E002", Severity.ERREUR, "Enjeu sans axe d'intervention", regles="piar")
+@rule(
+    "PIAR-E002",
+    Severity.NON_CONFORMITE,
+    "Enjeu sans axe d'intervention",
+    regles="piar",
+    public="Le plan adopté n'associe cet enjeu à aucun axe d'intervention du programme.",
+)
 def enjeu_axe(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité, like PIAR-E001: nothing is unreadable, the gabarit asks for an axe."""
     yield from _referenced(ctx, "axes")
 
 
 @rule("PIAR-E003", Severity.ERREUR, "Numéro absent du référentiel", regles="piar")
 def numbers_in_referentiel(ctx: Context) -> Iterator[Hit]:
+    """An erreur: a number the référentiel lacks is an unknown reference, no page can name it."""
     if ctx.referentiel is None:
         return
     for kind, label in (("objectifs_generaux", "objectif général"), ("axes", "axe")):
@@ -63,15 +89,23 @@ def numbers_in_referentiel(ctx: Context) -> Iterator[Hit]:
                     )
 
 
-@rule("PIAR-E004", Severity.ERREUR, "Action sans échéance", regles="piar")
+@rule(
+    "PIAR-E004",
+    Severity.NON_CONFORMITE,
+    "Action sans échéance",
+    regles="piar",
+    public="Le plan adopté ne précise pas d'échéance pour cette action.",
+)
 def action_echeance(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: an adopted plan may lack an échéance; no value is suggested, since any
+    value typed here would be one the plan does not have."""
     for enjeu in _plan(ctx).enjeux:
         for action in enjeu.actions:
             if not parse(action.echeance):
                 yield Hit(
                     path_of(action),
-                    f"l'action {action.id} n'a pas d'échéance : le gabarit exige une échéance pour "
-                    "chaque action (ex. « echeance: 31 décembre 2021 » ou « echeance: En continu »).",
+                    f"l'action {action.id} n'a pas d'échéance, alors que le gabarit en demande une pour "
+                    "chaque action. Le plan est publié tel qu'adopté et la page de l'action le signale.",
                 )
 
 
@@ -84,8 +118,9 @@ def _allocations(plan: Any) -> Iterator[tuple[TempsImparti, str]]:
                 yield action.temps_imparti, f"action {action.id}"
 
 
-@rule("PIAR-E005", Severity.ERREUR, "Ressource affectée à plus de 100 %", regles="piar")
+@rule("PIAR-E005", Severity.NON_CONFORMITE, "Ressource affectée à plus de 100 %", regles="piar")
 def resource_total(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: the shares are read without ambiguity; their sum departs from the gabarit."""
     plan = _plan(ctx)
     totals: dict[str, float] = defaultdict(float)
     places: dict[str, list[str]] = defaultdict(list)
@@ -98,7 +133,8 @@ def resource_total(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 path_of(ressource),
                 f"la ressource « {ressource.id} » est affectée à {totals[ressource.id]:g} % de son temps : "
-                f"{' + '.join(places[ressource.id])}. Le total ne peut dépasser 100 %.",
+                f"{' + '.join(places[ressource.id])}. Le gabarit limite le total à 100 % ; vérifiez ces parts dans le "
+                "plan adopté.",
             )
 
 
@@ -116,36 +152,52 @@ def enjeux_count(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("PIAR-W002", Severity.AVERTISSEMENT, "Enjeu sans objectif à atteindre", regles="piar")
+@rule(
+    "PIAR-W002",
+    Severity.NON_CONFORMITE,
+    "Enjeu sans objectif à atteindre",
+    regles="piar",
+    public="Le plan adopté ne précise pas d'objectif à atteindre pour cet enjeu.",
+)
 def enjeu_objectifs(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: the gabarit asks for SMART objectives; the plan as adopted has none."""
     for enjeu in _plan(ctx).enjeux:
         if not enjeu.objectifs:
             yield Hit(
                 path_of(enjeu),
-                f"l'enjeu {enjeu.id} n'a pas d'objectif à atteindre : ajoutez "
-                "« objectifs: » (le gabarit demande des objectifs SMART).",
+                f"l'enjeu {enjeu.id} n'a pas d'objectif à atteindre, alors que le gabarit demande des "
+                "objectifs SMART. Le plan est publié tel qu'adopté et la page de l'enjeu le signale.",
             )
 
 
-@rule("PIAR-W003", Severity.AVERTISSEMENT, "Enjeu sans indicateur", regles="piar")
+@rule(
+    "PIAR-W003",
+    Severity.NON_CONFORMITE,
+    "Enjeu sans indicateur",
+    regles="piar",
+    public="Le plan adopté ne précise pas d'indicateur de performance pour cet enjeu.",
+)
 def enjeu_indicateurs(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: the gabarit asks for performance indicators for each enjeu."""
     for enjeu in _plan(ctx).enjeux:
         if not enjeu.indicateurs:
             yield Hit(
                 path_of(enjeu),
-                f"l'enjeu {enjeu.id} n'a pas d'indicateur de performance : ajoutez "
-                "« indicateurs: » pour pouvoir rendre compte des résultats.",
+                f"l'enjeu {enjeu.id} n'a pas d'indicateur de performance, alors que le gabarit en demande "
+                "pour rendre compte des résultats. Le plan est publié tel qu'adopté et la page de l'enjeu "
+                "le signale.",
             )
 
 
 @rule("PIAR-W004", Severity.AVERTISSEMENT, "Ressource sans statut", regles="piar")
 def resource_status(ctx: Context) -> Iterator[Hit]:
+    """An avertissement: the status informs the ministry, the plan reads the same without it."""
     for ressource in _plan(ctx).ressources:
         if ressource.statut is None:
             yield Hit(
                 path_of(ressource),
-                f"la ressource « {ressource.id} » ne dit pas si elle est nouvelle ou existante : ajoutez "
-                "« statut: nouvelle », « existante » ou « promotion_interne ».",
+                f"la ressource « {ressource.id} » ne dit pas si elle est nouvelle, existante ou issue "
+                "d'une promotion interne ; le gabarit le demande si le plan adopté le précise.",
             )
 
 
@@ -181,7 +233,7 @@ def deadline_before_plan(ctx: Context) -> Iterator[Hit]:
                     yield Hit(
                         (*path_of(action), "echeance"),
                         f"l'échéance « {terme.texte} » de l'action {action.id} précède la date du plan "
-                        f"({date_fr(plan.date_plan)}) : corrigez-la, ou indiquez que l'action est réalisée.",
+                        f"({date_fr(plan.date_plan)}) : vérifiez qu'elle est bien saisie comme dans le plan adopté.",
                     )
 
 
@@ -201,14 +253,21 @@ def deadline_after_period(ctx: Context) -> Iterator[Hit]:
                     )
 
 
-@rule("PIAR-W008", Severity.AVERTISSEMENT, "Enjeu sans action", regles="piar")
+@rule(
+    "PIAR-W008",
+    Severity.NON_CONFORMITE,
+    "Enjeu sans action",
+    regles="piar",
+    public="Le plan adopté ne prévoit aucune action pour cet enjeu.",
+)
 def enjeu_actions(ctx: Context) -> Iterator[Hit]:
+    """A non-conformité: the gabarit asks for actions to reach each objective."""
     for enjeu in _plan(ctx).enjeux:
         if not enjeu.actions:
             yield Hit(
                 path_of(enjeu),
-                f"l'enjeu {enjeu.id} n'a aucune action : le gabarit demande des actions "
-                "pour atteindre chaque objectif.",
+                f"l'enjeu {enjeu.id} n'a aucune action, alors que le gabarit en demande pour atteindre "
+                "chaque objectif. Le plan est publié tel qu'adopté et la page de l'enjeu le signale.",
             )
 
 
@@ -217,6 +276,6 @@ def convention_date(ctx: Context) -> Iterator[Hit]:
     if _plan(ctx).date_convention is None:
         yield Hit(
             (),
-            "date de la convention absente : ajoutez « date_convention: » pour vérifier le délai "
-            "de dépôt de trois mois.",
+            "date de la convention absente : si le plan adopté la donne, « date_convention: » "
+            "permet de vérifier le délai de dépôt de trois mois.",
         )
