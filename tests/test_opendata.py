@@ -121,6 +121,7 @@ EXPECTED_COUNTS = {
         "ressources": 0,
         "enjeux": 0,
         "actions": 0,
+        "actions_partenaires": 0,
         "allocations": 0,
         "objectifs_specifiques": 7,
         "moyens": 20,
@@ -136,6 +137,7 @@ EXPECTED_COUNTS = {
         "ressources": 6,
         "enjeux": 6,
         "actions": 16,
+        "actions_partenaires": 0,  # the seed PIAR names no partner for its actions
         "allocations": 7,
         "objectifs_specifiques": 0,
         "moyens": 0,
@@ -169,6 +171,7 @@ def test_row_counts_and_values_of_the_real_plans() -> None:
         "moyens_partenaires",
         "enjeux",
         "actions",
+        "actions_partenaires",
         "allocations",
         "indicateurs",
         "cibles",
@@ -385,7 +388,7 @@ def test_frictionless_validates_the_data_package(tmp_path: Path) -> None:
     assert report["valid"] is True, _errors(report)
     descriptor = json.loads((real / "datapackage.json").read_text(encoding="utf-8"))
     assert "licenses" not in descriptor and "licence des données n'est pas précisée" in descriptor["description"]
-    assert len(descriptor["resources"]) == 13
+    assert len(descriptor["resources"]) == 14  # one per table of test_row_counts_and_values_of_the_real_plans
     moyens = next(r for r in descriptor["resources"] if r["name"] == "moyens")
     assert moyens["path"] == "csv/moyens.csv" and moyens["encoding"] == "utf-8-sig"
     assert moyens["mediatype"] == "text/csv" and moyens["format"] == "csv"

@@ -82,7 +82,7 @@ def test_review_summary(private_project: Path) -> None:
 def test_open_data_and_annual_reports(private_project: Path) -> None:
     result = run_cli("exporter", "--sortie", "donnees", "plans", cwd=private_project)
     assert result.returncode == 0, result.stderr
-    assert len(list((private_project / "donnees").rglob("*.csv"))) == 13
+    assert len(list((private_project / "donnees").rglob("*.csv"))) == 14  # one per table
     assert _occurrences(private_project / "donnees") == []
     for plan, years in (("demo-mrc-fictive-pac-2024", 3), ("mrc-etchemins-pac-2022", 3)):
         for year in range(1, years + 1):

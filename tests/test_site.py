@@ -284,7 +284,7 @@ def test_open_data_page_links_every_file(site: Path, soup: Any) -> None:
     csv_bytes = (site / "donnees" / "csv" / "moyens.csv").read_bytes()
     assert csv_bytes.startswith(b"\xef\xbb\xbf")  # BOM so that Excel reads UTF-8
     assert b"Identifiant du plan" in csv_bytes.splitlines()[0]
-    assert len(page.select("table.po-donnees tbody tr")) == 13
+    assert len(page.select("table.po-donnees tbody tr")) == 14  # one row per table
 
 
 def test_demo_plan_says_it_is_fictitious_on_every_page(site: Path) -> None:

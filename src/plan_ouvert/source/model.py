@@ -243,6 +243,17 @@ class Ressource(Record):
         description="nouvelle (embauche), existante ou promotion_interne.",
     )
     temps: Literal["plein", "partiel"] | None = Field(default=None, description="Temps plein ou temps partiel.")
+    embauche: Texte | None = Field(
+        default=None,
+        description="Moment de l'embauche, dans les mots du plan (par exemple « automne 2021 »), affiché tel quel.",
+    )
+    hors_programme: float | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        allow_inf_nan=False,
+        description="Part du temps de la ressource hors du programme, en pour cent (0 à 100).",
+    )
 
 
 # --- Référentiel of a programme --------------------------------------------------------------

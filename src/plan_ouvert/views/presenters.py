@@ -152,6 +152,11 @@ class CibleView:
     valeur_realisee: float | None = None
     but: float | None = None  # the target as a number, to draw progress against
 
+    @property
+    def echeance_ajoutee(self) -> str:
+        """The target's échéance, unless its text already says it (« … avant le 31 janvier 2021 »)."""
+        return self.echeance if self.echeance and fold(self.echeance) not in fold(self.texte) else ""
+
 
 @dataclass(frozen=True)
 class IndicateurView:
