@@ -41,12 +41,13 @@ $(VENV)/.test: requirements/test.txt pyproject.toml
 installer: $(VENV)/.build ## Créer .venv/ et y installer les dépendances verrouillées
 
 # The overview and timeline tests measure text in Chromium: the same font on every machine.
-outils-systeme: ## Installer Chromium, Java, LibreOffice, Node et les polices DejaVu s'ils manquent (paquets Debian)
+outils-systeme: ## Installer Chromium, Java, LibreOffice (Calc et Writer), Node et les polices DejaVu s'ils manquent (paquets Debian)
 	@missing=""; \
 	for pair in chromium:chromium java:default-jre-headless soffice:libreoffice-calc-nogui node:nodejs npm:npm; do \
 	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
 	done; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installation des paquets Debian :$$missing"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
