@@ -1,4 +1,4 @@
-"""The folders show the pipeline, and dependencies go one way: source → checks → views → outputs.
+"""The folders show the pipeline, and dependencies go one way: source → checks → views → office → outputs.
 
 Only the MkDocs adapter (macros/) knows MkDocs, so that another engine needs a new adapter and
 templates, nothing else.
@@ -12,7 +12,7 @@ from pathlib import Path
 from .helpers import ROOT
 
 PACKAGE = ROOT / "src" / "plan_ouvert"
-LAYERS = ["source", "checks", "views", "outputs"]
+LAYERS = ["source", "checks", "views", "office", "outputs"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -1,0 +1,47 @@
+"""What an import gives: the plan's data, and a French report of every guess and every text it could not place.
+
+An import never drops text: what it cannot place goes into the plan's `notes` and into the report,
+with where it came from (table, row, column), so that the person importing can find it in their file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Note:
+    """One line of the import report."""
+
+    ou: str  # where in the source file, as a person finds it: « tableau 2, rangée 5, colonne « Échéances » »
+    message: str  # what was guessed or what could not be placed, in French
+    texte: str | None = None  # the source text concerned, verbatim, when there is one
+
+
+@dataclass
+class ImportReport:
+    source: str  # the imported file's name, as the user gave it
+    devinettes: list[Note] = field(default_factory=list)  # guesses the importer made
+    non_places: list[Note] = field(default_factory=list)  # text it could not place (also kept in the plan's notes)
+
+    def guess(self, ou: str, message: str, texte: str | None = None) -> None:
+        self.devinettes.append(Note(ou, message, texte))
+
+    def unplaced(self, ou: str, message: str, texte: str | None = None) -> None:
+        self.non_places.append(Note(ou, message, texte))
+
+
+@dataclass
+class ImportResult:
+    """A plan read from an office file: its data (the plan file's mapping) and the report of the import."""
+
+    data: dict[str, Any]
+    report: ImportReport
+    # YAML paths (tuples of keys and 0-based indexes) where the importer guessed: the plan file
+    # carries a comment there.
+    guessed_paths: dict[tuple[str | int, ...], str] = field(default_factory=dict)
+
+
+class ImportFailure(Exception):
+    """A file that cannot be imported: the message is French and says what to do; nothing is written."""
