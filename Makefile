@@ -19,10 +19,10 @@ LOCK = env -u UV_INDEX -u UV_INDEX_URL -u UV_DEFAULT_INDEX -u UV_EXTRA_INDEX_URL
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help installer verifier build build-hors-ligne serve test lint outils-systeme outils-npm \
-        liens-externes exporter bench bench-data lock clean
+        liens-externes exporter apercu bench bench-1000 bench-data lock clean
 
 help: ## Lister les cibles
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
 
 # --- Installation (from the locked, hashed requirements) ---------------------------------
 
@@ -72,8 +72,12 @@ build: installer ## Installer, vérifier les plans et construire le site dans si
 build-hors-ligne: installer ## Construire la variante à ouvrir depuis le disque (site-hors-ligne/)
 	$(BIN)/plan-ouvert construire --hors-ligne --sortie site-hors-ligne
 
-serve: installer ## Prévisualiser le site sur http://127.0.0.1:8000 (recharge à chaque modification)
+serve: installer ## Prévisualiser tout le site sur http://127.0.0.1:8000 (reconstruit tout à chaque modification)
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+apercu: installer ## Prévisualiser un seul plan pendant sa modification : make apercu PLAN=plans/mon-plan.yml
+	@[ -n "$(PLAN)" ] || { echo "Nommez le plan : make apercu PLAN=plans/mon-plan.yml" >&2; exit 2; }
+	$(BIN)/plan-ouvert apercu $(PLAN)
 
 liens-externes: installer ## Vérifier les adresses Web citées dans les plans (réseau requis)
 	$(BIN)/plan-ouvert liens-externes plans --rapport rapport-liens-externes.md
@@ -96,12 +100,15 @@ test: outils-systeme $(VENV)/.test outils-npm lint ## Installer ce qu'il faut (C
 bench-data: installer ## Écrire N plans synthétiques dans bench/out/plans (N=100 par défaut)
 	$(BIN)/python bench/generate.py --plans $(N) --sortie bench/out/plans
 
-bench: installer ## Mesurer la construction à 10, 30 et 100 plans contre Material seul
+bench: installer ## Mesurer la construction à 10, 30 et 100 plans contre Material seul, l'aperçu et la reconstruction
 	$(BIN)/python bench/run.py
+
+bench-1000: installer ## Mesurer une fois la construction à 1 000 plans (longue : environ une demi-heure)
+	$(BIN)/python bench/run.py --tailles 1000 --une-fois
 
 lock: $(VENV)/.test ## Régénérer les fichiers verrouillés requirements/*.txt (avec empreintes)
 	$(LOCK) --extra site -o requirements/build.txt
 	$(LOCK) --extra site --extra test -o requirements/test.txt
 
-clean: ## Effacer le site, les caches et .venv/
-	rm -rf site site-hors-ligne .site-* $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts bench/out
+clean: ## Effacer le site, les caches (dont .cache/plan-ouvert/) et .venv/
+	rm -rf site site-hors-ligne .site-* .cache/plan-ouvert $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts bench/out

@@ -277,7 +277,7 @@ def _metadata(rng: random.Random, index: int, gabarit: str, year: int) -> dict[s
         "titre": "Plan d'intervention et d'affectation des ressources"
         if gabarit == "piar"
         else "Programmation des activités ou projets à réaliser pour la mise en œuvre du plan d'action",
-        "organisme": {"nom": nom},
+        "organisme": {"nom": nom, "region": f"{index % 17 + 1:02d}"},  # every région in turn
     }
     if gabarit == "piar" and rng.random() < 0.5:
         plan["organisme"]["delegataire"] = f"Développement économique {lieu(index)}"

@@ -20,8 +20,14 @@ every descendant it waited for, that is the largest process of the tree: MkDocs)
 time from the same rusage. Each measurement is repeated (2 times by default) and the fastest
 run is kept.
 
-At the largest size, one plan file is then edited and `plan-ouvert construire` timed again:
-MkDocs has no incremental build, so that full rebuild is what a user waits for.
+`plan-ouvert construire` is timed with an empty cache (.cache/plan-ouvert/ removed before each
+run), as in a fresh clone. At the largest size, one plan file is then edited and `plan-ouvert
+construire` timed again, the cache of the previous build in place (`rebuild_one_plan_s`); then
+`plan-ouvert apercu` is started on that plan, the file saved with a new text, and the time until
+the server answers with the updated page is measured (`preview_one_plan_s`, polled over HTTP).
+
+`--une-fois` measures one size once (`--tailles 1000 --une-fois`): verifier, construire and
+plain Material only, written to bench/out/results-N.json rather than bench/results.json.
 
 Results: a French table on the standard output, bench/results.json, and every run in
 bench/out/details.json. `--profil` adds a pyinstrument profile of `mkdocs build` at the
@@ -41,9 +47,12 @@ import platform
 import random
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -69,6 +78,7 @@ PYTHON = sys.executable
 class Options:
     repeat: int = 2
     variant: Path | None = None  # another copy of src/, macros/ and overrides/ to measure
+    once: bool = False  # verifier, construire and plain Material only (the 1,000-plan run)
 
 
 OPTIONS = Options()
@@ -368,7 +378,8 @@ def measure_size(size: int) -> dict[str, Any]:
     verifier = best([*CLI, "verifier", "plans"], project)
     say(f"  vérifier : {verifier['s']:.2f} s")
 
-    build = best([*CLI, "construire"], project)
+    # As in a fresh clone: nothing kept from an earlier build.
+    build = best([*CLI, "construire"], project, before=lambda: shutil.rmtree(project / ".cache", ignore_errors=True))
     site = project / "site"
     pages = count_pages(site)
     raw_index, gz_index = index_size(site)
@@ -380,10 +391,19 @@ def measure_size(size: int) -> dict[str, Any]:
     mk_site = OUT / f"n{size}" / "mk"
     mkdocs_cmd = [PYTHON, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(mk_site)]
     mkdocs_env = child_env({"SOURCE_DATE_EPOCH": epoch(project)})
-    mkdocs_only = best(mkdocs_cmd, project, before=lambda: shutil.rmtree(mk_site, ignore_errors=True), env=mkdocs_env)
-    say(f"  MkDocs seul : {mkdocs_only['s']:.2f} s")
-    sitecheck = best([PYTHON, "-c", SITECHECK], project)
-    say(f"  vérification du site seule : {sitecheck['s']:.2f} s")
+
+    def fresh_mkdocs() -> None:
+        shutil.rmtree(mk_site, ignore_errors=True)
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+
+    mkdocs_only: dict[str, Any] = {"s": float("nan")}
+    sitecheck: dict[str, Any] = {"s": float("nan")}
+    if not OPTIONS.once:
+        mkdocs_only = best(mkdocs_cmd, project, before=fresh_mkdocs, env=mkdocs_env)
+        say(f"  MkDocs seul : {mkdocs_only['s']:.2f} s")
+        shutil.rmtree(mk_site, ignore_errors=True)
+        sitecheck = best([PYTHON, "-c", SITECHECK], project)
+        say(f"  vérification du site seule (sans les pages lues pendant la construction) : {sitecheck['s']:.2f} s")
 
     shapes = page_shapes(site)
     base = baseline_project(size, shapes)
@@ -401,7 +421,7 @@ def measure_size(size: int) -> dict[str, Any]:
         "pages": pages,
         "verifier_s": round(verifier["s"], 3),
         "build_s": round(build["s"], 3),
-        "mkdocs_only_s": round(mkdocs_only["s"], 3),
+        "mkdocs_only_s": None if OPTIONS.once else round(mkdocs_only["s"], 3),
         "baseline_build_s": round(baseline["s"], 3),
         "ratio_time": round(build["s"] / baseline["s"], 3),
         "peak_rss_mb": round(build["rss_mb"], 1),
@@ -428,19 +448,102 @@ def measure_size(size: int) -> dict[str, Any]:
     return {"result": result, "details": details, "project": project}
 
 
+def _edit_source(target: Path, word: str, number: int) -> str:
+    """Append « (word number) » to the plan's `source` line, shown on its page; the new text."""
+    text = target.read_text(encoding="utf-8")
+    marker = f"({word} {number})"
+    text = re.sub(rf"^(source: .*?)(?: \({word} \d+\))?$", rf"\1 {marker}", text, count=1, flags=re.M)
+    target.write_text(text, encoding="utf-8")
+    return marker
+
+
 def rebuild_one_plan(project: Path) -> dict[str, Any]:
-    """Edit one plan file, then time the `plan-ouvert construire` a user would run."""
+    """Edit one plan file, then time the `plan-ouvert construire` a user would run (cache of the
+    previous build in place: outputs of the unchanged plans are reused)."""
     target = sorted((project / "plans").glob("mrc-synthetique-*.yml"))[0]
     edits = iter(range(1, OPTIONS.repeat + 1))
+    run([*CLI, "construire"], project)  # the previous build, whose cache the rebuild finds
+    return best([*CLI, "construire"], project, before=lambda: _edit_source(target, "révision", next(edits)))
 
-    def edit() -> None:
-        text = target.read_text(encoding="utf-8")
-        text = re.sub(
-            r"^(source: .*?)(?: \(révision \d+\))?$", rf"\1 (révision {next(edits)})", text, count=1, flags=re.M
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (a local server)
+            return str(response.read().decode("utf-8", errors="replace"))
+    except (OSError, ValueError):
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def preview_one_plan(project: Path, saves: int = 5) -> dict[str, Any]:
+    """`plan-ouvert apercu PLAN`: time from saving the plan file to its page served updated.
+
+    The page is polled over HTTP every 20 ms; each save appends a new marker to the plan's
+    `source`, which its page shows. The median of `saves` saves is kept (the first server build
+    is not counted: it happens once, when the editor starts the preview).
+    """
+    target = sorted((project / "plans").glob("mrc-synthetique-*.yml"))[0]
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/plans/{target.stem}/"
+    logs = OUT / "logs" / "apercu.txt"
+    logs.parent.mkdir(parents=True, exist_ok=True)
+    with logs.open("wb") as log:
+        server = subprocess.Popen(
+            [*CLI, "apercu", str(target.relative_to(project)), "--port", str(port)],
+            cwd=project,
+            env=child_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        target.write_text(text, encoding="utf-8")
+        try:
+            started = time.perf_counter()
+            first = None
+            while first is None and time.perf_counter() - started < 600 and server.poll() is None:
+                first = _get(url)
+                time.sleep(0.05)
+            if first is None:
+                raise SystemExit(f"l'aperçu n'a pas répondu : voir {logs}")
+            startup = time.perf_counter() - started
+            times = []
+            for number in range(1, saves + 1):
+                time.sleep(1.0)  # the server's file watcher sees each save apart
+                marker = _edit_source(target, "aperçu", number)
+                saved = time.perf_counter()
+                while time.perf_counter() - saved < 120:
+                    page = _get(url)
+                    if page is not None and marker in page:
+                        break
+                    time.sleep(0.02)
+                else:
+                    raise SystemExit(f"l'aperçu n'a pas montré la modification en 120 s : voir {logs}")
+                times.append(time.perf_counter() - saved)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait()
+    times.sort()
+    return {"s": times[len(times) // 2], "runs_s": [round(t, 3) for t in times], "startup_s": round(startup, 3)}
 
-    return best([*CLI, "construire"], project, before=edit)
+
+def import_word(project: Path) -> dict[str, Any] | None:
+    """`plan-ouvert importer` of a 50-page Word document, when the tests can write one."""
+    fixtures = ROOT / "tests" / "word_fixtures.py"
+    if not fixtures.is_file() or "def fifty_pages_docx" not in fixtures.read_text(encoding="utf-8"):
+        return None
+    document = OUT / "import" / "cinquante-pages.docx"
+    document.parent.mkdir(parents=True, exist_ok=True)
+    make = (
+        "from pathlib import Path; from tests.word_fixtures import fifty_pages_docx; "
+        f"fifty_pages_docx(Path({str(document)!r}))"
+    )
+    run([PYTHON, "-c", make], ROOT)
+    output = OUT / "import" / "plan.yml"
+    return best([*CLI, "importer", str(document), "--sortie", str(output)], project)
 
 
 # --- Profile -------------------------------------------------------------------------------
@@ -540,11 +643,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profil", action="store_true", help="profiler aussi MkDocs au plus grand nombre de plans")
     parser.add_argument("--variante", type=Path, help="autre copie du code à mesurer (DOSSIER/src, macros, overrides)")
     parser.add_argument("--resultats", type=Path, help="fichier JSON des résultats (défaut : bench/results.json)")
+    parser.add_argument(
+        "--une-fois",
+        action="store_true",
+        help="une seule mesure de vérifier, construire et Material seul (ex. --tailles 1000 --une-fois)",
+    )
     args = parser.parse_args(argv)
     sizes = tuple(sorted(int(s) for s in args.tailles.split(",")))
-    OPTIONS.repeat = max(args.repetitions, 1)
+    OPTIONS.once = args.une_fois
+    OPTIONS.repeat = 1 if OPTIONS.once else max(args.repetitions, 1)
     OPTIONS.variant = args.variante.resolve() if args.variante else None
     default_results = BENCH / "results.json" if OPTIONS.variant is None else OUT / "results-variante.json"
+    if OPTIONS.once:
+        default_results = OUT / f"results-{'-'.join(map(str, sizes))}.json"
     results_path = args.resultats or default_results
     OUT.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -560,10 +671,25 @@ def main(argv: list[str] | None = None) -> int:
 
     largest, smallest = sizes[-1], sizes[0]
     results["per_page_growth"] = round(results[str(largest)]["s_per_page"] / results[str(smallest)]["s_per_page"], 3)
-    say(f"— {largest} plans : reconstruction après la modification d'un plan…")
-    rebuild = rebuild_one_plan(projects[largest])
-    results["rebuild_one_plan_s"] = round(rebuild["s"], 3)
-    details["rebuild_one_plan"] = rebuild
+    largest_result = results[str(largest)]
+    rebuild: dict[str, Any] = {"s": float("nan")}
+    if not OPTIONS.once:
+        say(f"— {largest} plans : reconstruction après la modification d'un plan…")
+        rebuild = rebuild_one_plan(projects[largest])
+        results["rebuild_one_plan_s"] = round(rebuild["s"], 3)
+        results["rebuild_ratio"] = round(rebuild["s"] / largest_result["build_s"], 3)
+        details["rebuild_one_plan"] = rebuild
+        say(f"— {largest} plans : aperçu d'un plan pendant sa modification…")
+        preview = preview_one_plan(projects[largest])
+        results["preview_one_plan_s"] = round(preview["s"], 3)
+        details["preview_one_plan"] = preview
+        say(f"  aperçu : {preview['s']:.2f} s (médiane de {len(preview['runs_s'])} enregistrements)")
+        imported = import_word(projects[largest])
+        if imported is None:
+            say("  import Word de 50 pages : pas de document de 50 pages dans tests/word_fixtures.py, non mesuré")
+        else:
+            results["import_word_50_pages_s"] = round(imported["s"], 3)
+            details["import_word_50_pages"] = imported
     results["machine"] = machine()
     if args.profil:
         say(f"— {largest} plans : profil pyinstrument de mkdocs build…")
@@ -576,7 +702,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results, sizes))
     print()
     print(f"Temps par page, {largest} plans comparés à {smallest} : × {fr(results['per_page_growth'])}")
-    print(f"Reconstruction après la modification d'un plan ({largest} plans) : {fr(rebuild['s'])} s")
+    if not OPTIONS.once:
+        print(f"Reconstruction après la modification d'un plan ({largest} plans) : {fr(rebuild['s'])} s")
+        print(f"Aperçu d'un plan mis à jour après son enregistrement : {fr(results['preview_one_plan_s'])} s")
     print(
         f"Meilleur de {OPTIONS.repeat} essais par mesure ; durée totale : {fr(details['total_s'], 0)} s ; "
         f"résultats : {results_path.relative_to(ROOT) if results_path.is_relative_to(ROOT) else results_path}"

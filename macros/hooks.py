@@ -5,22 +5,29 @@ Wiring only: the page map, the checks and the exports all come from plan_ouvert.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from plan_ouvert.outputs import csp
+from plan_ouvert.checks import licences
+from plan_ouvert.checks.catalogue import Entry
+from plan_ouvert.office import telechargements
+from plan_ouvert.outputs import apercu, cache, csp, parallele, render
 from plan_ouvert.outputs.render import Renderer, Settings, start_build
 from plan_ouvert.source.findings import Severity, count
-from plan_ouvert.views import opendata, rapport
+from plan_ouvert.views import dcat, opendata, partage, portail, rapport
 from plan_ouvert.views.export import to_json, to_yaml
 from plan_ouvert.views.pages import plan_label, report_file
 from plan_ouvert.views.site import Site, load_site
@@ -30,6 +37,7 @@ from plan_ouvert.views.site import Site, load_site
 log = logging.getLogger("mkdocs.plugins.plan_ouvert")
 
 LUNR_FR = Path("assets") / "javascripts" / "lunr" / "min" / "lunr.fr.min.js"
+CATALOGUE = "donnees/catalogue.jsonld"  # the DCAT catalogue of the site's data
 
 
 @dataclass
@@ -48,6 +56,19 @@ class _Build:
     # block with md_in_html).
     html: dict[str, str] = field(default_factory=dict)
     inline_hashes: set[str] = field(default_factory=set)
+    # The pages « Intégrer ce plan à votre site » (source → plan id): no page of the page map.
+    integrations: dict[str, str] = field(default_factory=dict)
+    # The second process: files that are no page, and pages read as soon as they are written.
+    worker: parallele.Worker | None = None
+    written: str | None = None  # the page MkDocs is writing: whole once the next one comes
+
+
+_command: list[str] = ["build"]
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # `mkdocs serve` runs threads: no fork there, the other files are written in its process.
+    _command[:] = [command]
 
 
 _builds: list[_Build] = []
@@ -72,7 +93,24 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     theme_scripts = csp.theme_scripts(_theme_templates(config))
     _builds[:] = [_Build(settings, start_build(settings), theme_scripts)]
+    _builds[0].renderer.env.bytecode_cache = cache.template_cache(cache.Cache.for_project(settings.root))
+    _check_licence(settings.extra.get("licence"), Path(config.config_file_path))
     return config
+
+
+def _check_licence(identifier: object, config_file: Path) -> None:
+    """The default licence (extra.plan_ouvert.licence) must be a known identifier, like a plan's."""
+    if not identifier or licences.find(str(identifier)) is not None:
+        return
+    text = config_file.read_text(encoding="utf-8") if config_file.is_file() else ""
+    match = re.search(r"^[ \t]*licence:[ \t]*", text, re.MULTILINE)
+    where = config_file.name
+    if match:
+        line = text.count("\n", 0, match.end()) + 1
+        where += f":{line}:{match.end() - text.rfind(chr(10), 0, match.end())}"
+    log.error(
+        "%s : %s (licence par défaut, extra.plan_ouvert.licence)", where, licences.unknown_message(str(identifier))
+    )
 
 
 def _report(site: Site, minimum: int, strict: bool = False) -> None:
@@ -117,7 +155,9 @@ def _markdown(url: str) -> str:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _build()
     settings, renderer = build.settings, build.renderer
-    site = build.site = load_site(settings.plans)
+    preview = os.environ.get(apercu.PREVIEW_ENV)  # `plan-ouvert apercu`: only the plan being edited
+    site = build.site = load_site(settings.plans, Path(preview) if preview else None)
+    site.refresh_history()
     _report(site, settings.completude_minimale, bool(settings.extra.get("conformite_stricte", False)))
     # The page fragments are templates, never files of the site (the theme would copy any
     # that is not named .html, such as a raw feed template).
@@ -136,23 +176,104 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     files.append(File.generated(config, "flux.xml", content=renderer.feed(site)))
     for old_url in site.pages.redirects:  # renamed ids keep their address
         files.append(File.generated(config, f"{old_url}index.html", content=renderer.redirect(site, old_url)))
-    for entry in site.catalogue.entries:
-        plan = entry.plan
-        for annee in plan.annees:  # the annual report, ready to file, beside its page
-            workbook = rapport.report_xlsx(rapport.report(entry.tree, annee.numero))
-            files.append(File.generated(config, report_file(plan.id, annee.numero), content=workbook))
-        files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.yml", content=to_yaml(plan, schema_url)))
-        files.append(File.generated(config, f"plans/{plan.id}/{plan.id}.json", content=to_json(plan)))
+    _sharing_files(files, config, site)
+    _start_worker(build, site, Path(config.site_dir), schema_url)
     return files
+
+
+def _start_worker(build: _Build, site: Site, site_dir: Path, schema_url: str | None) -> None:
+    """The files that are no page are written beside MkDocs, by a second process."""
+    check = os.environ.get(parallele.CHECK_ENV)
+    worker = build.worker = parallele.Worker(site_dir, Path(check) if check else None, fork=_command[0] != "serve")
+    store = cache.Cache.for_project(build.settings.root)
+    context = _context_key(build.settings, schema_url)
+
+    def task() -> list[str]:
+        keys = []
+        for entry in site.catalogue.entries:
+            key = cache.digest(context, entry.source.path.read_bytes())
+            keys.append(key)
+            cache.through_cache(store, "plans", key, site_dir, functools.partial(_plan_files, entry, schema_url))
+        # The files of all plans together: reused only when no plan changed.
+        every = cache.digest(context, *keys)
+        cache.through_cache(store, "site", every, site_dir, lambda: cache.capture(_shared_files(build, site)))
+        return []
+
+    worker.start(task)
+
+
+def _shared_files(build: _Build, site: Site) -> Callable[[Path], object]:
+    """The writers of the files that depend on every plan (open data, programme downloads)."""
+
+    def write(site_dir: Path) -> None:
+        # Open data of every plan: CSV per kind of record, XLSX, JSON and datapackage.json.
+        licence = build.settings.extra.get("licence") or None
+        opendata.write_all(site.trees, site_dir / "donnees", site.catalogue.kinds, licence)
+        portail.write_files(site, site_dir)  # each programme's plans and coverage, CSV and XLSX
+
+    return write
+
+
+def _context_key(settings: Settings, schema_url: str | None) -> str:
+    """What a plan's own files depend on besides its file: this program, the kinds, the
+    référentiels, the templates and the site's settings."""
+    return cache.digest(
+        cache.program_key(),
+        cache.folder_key(settings.plans / "types"),
+        cache.folder_key(settings.plans / "referentiels"),
+        cache.folder_key(settings.templates, (".html",)),
+        json.dumps([settings.site_name, settings.site_url, settings.directory_urls, schema_url], ensure_ascii=False),
+        json.dumps(dict(settings.extra), sort_keys=True, default=str, ensure_ascii=False),
+    )
+
+
+def _plan_files(entry: Entry, schema_url: str | None) -> dict[str, bytes]:
+    """The files of the site that depend on one plan only: site path → bytes."""
+    plan = entry.plan
+    files = {}
+    for annee in plan.annees:  # the annual report, ready to file, beside its page
+        files[report_file(plan.id, annee.numero)] = rapport.report_xlsx(rapport.report(entry.tree, annee.numero))
+    files[f"plans/{plan.id}/{plan.id}.yml"] = to_yaml(plan, schema_url).encode("utf-8")
+    files[f"plans/{plan.id}/{plan.id}.json"] = to_json(plan).encode("utf-8")
+    # Each plan's Word gabarit and workbook.
+    files.update(cache.capture(lambda folder: telechargements.write_downloads([entry.tree], folder)))
+    return files
+
+
+def _sharing_files(files: Files, config: MkDocsConfig, site: Site) -> None:
+    """Each plan's feed, its embeddable card and the page giving the card's <iframe> code."""
+    build = _build()
+    renderer = build.renderer
+    css = renderer.env.get_template("carte.css.html").render()
+    files.append(File.generated(config, render.CARD_STYLE, content=css))
+    # Declared now so that pages may link to it; written whole after the build (on_post_build),
+    # once every file it names exists.
+    files.append(File.generated(config, CATALOGUE, content="{}\n"))
+    for tree in site.trees:
+        plan_id = tree.plan.id
+        files.append(File.generated(config, render.plan_feed_file(plan_id), content=renderer.plan_feed(site, plan_id)))
+        card = renderer.card(site, plan_id)
+        files.append(File.generated(config, f"{render.card_url(plan_id)}index.html", content=card))
+        page = render.integration_page(tree)
+        build.integrations[page.src_uri] = plan_id
+        build.titles[page.src_uri] = f"{page.title} — {plan_label(tree)}"
+        files.append(File.generated(config, page.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
 
 
 @event_priority(50)  # before mkdocs-macros: a generated page reaches it, and Markdown, empty
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     build = _build()
     url = build.urls.get(page.file.src_uri)
+    integrated = build.integrations.get(page.file.src_uri)
+    if build.site is not None and integrated is not None:
+        build.html[page.file.src_uri] = build.renderer.integration(build.site, integrated)
+        page.meta["render_macros"] = False
+        return ""
     if url is None or build.site is None:
         return markdown
     build.html[page.file.src_uri] = build.renderer.page(build.site, url)
+    # Nothing for mkdocs-macros to render: it would compile an empty template per page.
+    page.meta["render_macros"] = False
     return ""
 
 
@@ -164,7 +285,71 @@ def on_page_content(html_out: str, page: Page, config: MkDocsConfig, files: File
         # striptags, but not meta.title): plan text goes in escaped, and stays text. Set
         # after mkdocs-macros, which would render a title holding « {{ » as a template.
         page.title = page.meta["title"] = html.escape(title, quote=True)
+    _share(page, config)
     return build.html.pop(page.file.src_uri, html_out)
+
+
+def _share(page: Page, config: MkDocsConfig) -> None:
+    """What a link preview shows (description, Open Graph) and a plan's feed and metadata links.
+
+    The theme prints page.meta as is: every value set here is escaped. A generated page gets
+    the description of its content; a hand-written page keeps its front matter's, else the
+    site's description, which the theme already writes as <meta name="description">.
+    """
+    build = _build()
+    src = page.file.src_uri
+    url, plan_id = build.urls.get(src), build.integrations.get(src)
+    description = page.meta.get("description") or config.site_description or ""
+    if build.site is not None and url is not None:
+        plan_id = build.site.page(url).plan_id
+        description = partage.page_description(build.site, build.site.page(url))
+        page.meta["description"] = html.escape(description, quote=True)
+    elif build.site is not None and plan_id is not None:
+        label = plan_label(build.site.tree(plan_id))
+        description = f"Le code à copier pour montrer la carte du plan ({label}) sur un autre site."
+        page.meta["description"] = html.escape(description, quote=True)
+    shared = {
+        "site": html.escape(config.site_name, quote=True),
+        "titre": page.title if src in build.titles else html.escape(page.title or "", quote=True),
+        "description": html.escape(description, quote=True),
+    }
+    if build.site is not None and plan_id is not None:
+        label = plan_label(build.site.tree(plan_id))
+        shared["flux"] = render.plan_feed_file(plan_id)
+        shared["flux_titre"] = html.escape(f"Mises à jour : {label}", quote=True)
+        shared["dcat"] = dcat_file(plan_id)
+    page.meta["partage"] = shared
+
+
+def dcat_file(plan_id: str) -> str:
+    """« donnees/<plan>/dataset.jsonld »: the DCAT metadata of one plan's data."""
+    return f"donnees/{plan_id}/dataset.jsonld"
+
+
+def _write_dcat(build: _Build, site: Site, site_dir: Path, config: MkDocsConfig) -> None:
+    """The DCAT catalogue and each plan's dataset, naming the files the build actually wrote."""
+    about = dcat.Catalogue(
+        base_url=build.renderer.base_url,
+        titre=config.site_name,
+        description=config.site_description or config.site_name,
+        licence=build.settings.extra.get("licence") or None,
+    )
+    published = tuple(dcat.MEDIA_TYPES)
+    plan_files: dict[str, list[str]] = {}
+    for tree in site.trees:
+        folder = site_dir / "plans" / tree.plan.id
+        found = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lstrip(".") in published]
+        plan_files[tree.plan.id] = [p.relative_to(site_dir).as_posix() for p in found]
+        target = site_dir / dcat_file(tree.plan.id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        document = dcat.dataset_document(tree, about, plan_files[tree.plan.id])
+        target.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    donnees = site_dir / "donnees"
+    # The tables of all plans (opendata.write_all): one CSV per table, the workbook, the JSON.
+    shared = sorted(donnees.glob("csv/*.csv")) + [donnees / n for n in ("plans.xlsx", "plans.json", "datapackage.json")]
+    shared_paths = [p.relative_to(site_dir).as_posix() for p in shared if p.is_file()]
+    catalogue = dcat.catalogue(site.trees, about, plan_files, shared_paths)
+    (site_dir / CATALOGUE).write_text(json.dumps(catalogue, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _source(page: Page, root: Path) -> str:
@@ -177,6 +362,7 @@ def _source(page: Page, root: Path) -> str:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     build = _build()
+    _page_written(build, page.file.abs_dest_path)
     # An inline script that no theme template writes was put in a page by hand (or slipped in
     # through a macro): it would run with the site's rights, so the build refuses it.
     for script in csp.unknown_scripts(output, build.theme_scripts):
@@ -204,17 +390,50 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     return csp.add_meta(output, hashes)
 
 
+def _page_written(build: _Build, following: str | None) -> None:
+    """MkDocs writes a page right after on_post_page: the previous page is whole on disk now."""
+    if build.worker is not None and build.written is not None:
+        build.worker.page_written(build.written)
+    build.written = following
+
+
+def _worker_done(build: _Build, messages: list[str]) -> None:
+    for message in messages:
+        log.error("%s", message)
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    # The theme's templates, compiled once and kept (by the hash of their source).
+    env.bytecode_cache = cache.template_cache(cache.Cache.for_project(_build().settings.root))
+    return env
+
+
+def on_build_error(error: Exception) -> None:
+    if _builds and _builds[0].worker is not None:
+        _builds[0].worker.abandon()
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     build = _build()
     site_dir = Path(config.site_dir)
-    # Open data of every plan: CSV per kind of record, XLSX, JSON and datapackage.json.
-    if build.site is not None:
-        opendata.write_all(build.site.trees, site_dir / "donnees", build.site.catalogue.kinds)
-    if build.settings.directory_urls:
-        (site_dir / "_headers").write_text(csp.headers_file(sorted(build.inline_hashes)), encoding="utf-8")
+    _page_written(build, None)
+    if build.worker is not None:
+        _worker_done(build, build.worker.wait_outputs())
+    # The files that are no page (open data, downloads) are written by the worker: see
+    # _plan_files (one plan's files) and _shared_files (those of every plan).
     # Accent-insensitive French search: extend Material's own lunr.fr in the built site,
     # generated from the installed theme's file rather than a committed copy of it.
     target = site_dir / LUNR_FR
     if target.is_file():
         addition = (Path(__file__).parent / "lunr_fold.js").read_text(encoding="utf-8")
         target.write_text(target.read_text(encoding="utf-8") + "\n" + addition, encoding="utf-8")
+    if build.site is not None:
+        _write_dcat(build, build.site, site_dir, config)
+    if build.settings.directory_urls:
+        # Last: the policy is written per top-level entry of the site (see csp.headers_file).
+        entries = [p.name + ("/" if p.is_dir() else "") for p in site_dir.iterdir()]
+        headers = csp.headers_file(sorted(build.inline_hashes), entries, render.CARD_FOLDER)
+        (site_dir / "_headers").write_text(headers, encoding="utf-8")
+    if build.worker is not None:
+        _worker_done(build, build.worker.finish())
+        build.worker = None

@@ -338,3 +338,69 @@ def test_every_schema_problem_of_a_file_in_one_run_named_as_a_person_would(tmp_p
     ]
     # Values are never quoted back: messages reach public pull-request comments.
     assert all("yes" not in f.message and "entreprises" not in f.message for f in loaded.findings)
+
+
+# --- Every syntax error of a file in one run ---------------------------------------------------
+
+
+def _three_syntax_errors() -> str:
+    """petit-piar with three independent mistakes a new editor makes: an unquoted « : » in a
+    text, a line indented one space short, a quote left open (the next « " » is far below)."""
+    return (
+        petit("petit-piar")
+        .replace("texte: Visiter les entreprises du territoire", "texte: Visiter : les entreprises du territoire")
+        .replace("    objectifs:\n      - Accélérer le", "   objectifs:\n      - Accélérer le")
+        .replace("enonce: Les démarrages d'entreprises diminuent.", "enonce: \"Les démarrages d'entreprises diminuent.")
+        .replace("enonce: Le mentorat est peu connu.", 'enonce: "Le mentorat est peu connu."')
+    )
+
+
+def test_every_syntax_error_of_a_file_in_one_verifier_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from plan_ouvert.cli import main
+
+    text = _three_syntax_errors()
+    path = tmp_path / "petit-piar.yml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["verifier", str(path)]) == 1
+    out = capsys.readouterr()
+    lines = [line for line in out.out.splitlines() if "YAML-E001" in line]
+    places = [tuple(int(n) for n in line.split(": erreur")[0].rsplit(":", 2)[1:]) for line in lines]
+    assert places == [
+        position(text, "Visiter : les", offset=8),
+        position(text, "   objectifs:\n      - Accélérer", offset=3),
+        position(text, '"Les démarrages'),
+    ]
+    assert "mettez le texte entre guillemets s'il contient « : »" in lines[0]
+    assert "indentation incohérente : alignez cette ligne sur les clés voisines." in lines[1]
+    assert "guillemet non fermé : fermez le texte commencé ici." in lines[2]
+    assert "3 erreurs" in out.err
+    assert "Traceback" not in out.out + out.err
+
+
+def test_file_with_syntax_errors_stays_unreadable(tmp_path: Path) -> None:
+    # Reading on after an error only completes the messages: no plan comes out of it.
+    loaded = _load(tmp_path, _three_syntax_errors(), "petit-piar.yml")
+    assert loaded.record is None
+    assert [f.code for f in loaded.findings] == ["YAML-E001"] * 3
+
+
+def test_every_tab_is_reported_with_the_other_syntax_errors(tmp_path: Path) -> None:
+    text = (
+        petit("petit-piar")
+        .replace("  nom: MRC de Petite-Rivière", "\tnom: MRC de Petite-Rivière")
+        .replace("    statut: existante", "\tstatut: existante")
+        .replace("texte: Visiter les entreprises du territoire", "texte: Visiter : les entreprises du territoire")
+    )
+    loaded = _load(tmp_path, text)
+    assert [(f.line, f.message.split(" : ")[1]) for f in loaded.findings] == [
+        (position(text, "\tnom:")[0], "tabulation interdite"),
+        (position(text, "\tstatut:")[0], "tabulation interdite"),
+        (position(text, "Visiter : les")[0], "deux-points inattendu"),
+    ]
+
+
+def test_syntax_errors_are_bounded(tmp_path: Path) -> None:
+    text = "id: x\n" + "".join(f"cle{n}: a : b\n" for n in range(50))
+    loaded = _load(tmp_path, text)
+    assert len(loaded.findings) == 20
+    assert [f.line for f in loaded.findings] == list(range(2, 22))

@@ -408,7 +408,11 @@ def test_frictionless_validates_the_data_package(tmp_path: Path) -> None:
     descriptor = json.loads((petits / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor == datapackage(tables(plans), [t.plan for t in plans])
     assert descriptor["licenses"] == [
-        {"name": "CC-BY-4.0", "title": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+        {
+            "name": "CC-BY-4.0",
+            "title": "Creative Commons Attribution 4.0 International",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+        }
     ]
 
     # The validation does look at the files: a changed header or a dangling parent id fails.

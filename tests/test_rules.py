@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,6 +108,15 @@ CASES = [
         "l'enjeu 4 n'a aucune action",
     ),
     Case(
+        "PIAR-W009",
+        "petit-piar",
+        "texte: 60 % de la tâche de la conseillère",
+        "texte: 65 % de la tâche de la conseillère",
+        "temps_imparti:",
+        "le texte du temps imparti (enjeu 1) donne 65\u00a0% à la ressource « conseillere », alors que ses parts "
+        "chiffrées (allocations) lui donnent 60\u00a0%",
+    ),
+    Case(
         "PIAR-I001",
         "petit-piar",
         "date_convention: 2022-01-15\n",
@@ -167,6 +177,30 @@ CASES = [
     ),
     Case("COM-I001", "petit-piar", "statut: adopte\n", "", "id: petit-piar", "statut du plan non précisé"),
     Case("COM-I002", "petit-piar", "licence: CC-BY-4.0\n", "", "id: petit-piar", "licence des données non précisée"),
+    Case(
+        "COM-W004",
+        "petit-piar",
+        "licence: CC-BY-4.0",
+        "licence: CC BY",
+        "licence: CC BY",
+        "licence « CC BY » inconnue : écrivez l'identifiant d'une licence reconnue (CC-BY-4.0,",
+    ),
+    Case(
+        "COM-E010",
+        "petit-piar",
+        "  nom: MRC de Petite-Rivière\n",
+        "  nom: MRC de Petite-Rivière\n  region: Lanaudiere-Nord\n",
+        "region: Lanaudiere-Nord",
+        "région « Lanaudiere-Nord » inconnue en « organisme.region »",
+    ),
+    Case(
+        "COM-W005",
+        "petit-piar",
+        "  nom: MRC de Petite-Rivière\n",
+        "  nom: MRC de Petite-Rivière\n  code_geographique: 52-A\n",
+        "code_geographique: 52-A",
+        "code géographique « 52-A » mal formé",
+    ),
     Case(
         "COM-I003",
         "petit-pac",
@@ -413,6 +447,7 @@ NATURES = {
     "PAC-W005": Severity.NON_CONFORMITE,
     "PAC-E001": Severity.ERREUR,
     "PIAR-W001": Severity.AVERTISSEMENT,
+    "PIAR-W009": Severity.AVERTISSEMENT,
 }
 
 
@@ -463,3 +498,85 @@ def test_verifier_strict_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtur
     warned = next(c for c in CASES if c.code == "PIAR-W001")
     other = plans_folder(tmp_path / "w", {"petit-piar.yml": _mutate(warned)})
     assert main(["verifier", "--strict", str(other)]) == 0
+
+
+# --- Resources: time outside the programme, text and shares of a temps imparti ----------------
+
+
+def test_time_outside_the_programme_counts_in_the_total(tmp_path: Path) -> None:
+    # 60 % + 40 % of the conseillère is within 100 %; 20 % outside the programme takes her over.
+    text = petit("petit-piar").replace("    temps: plein\n", "    temps: plein\n    hors_programme: 20\n", 1)
+    [finding] = [f for f in check_text(tmp_path, "petit-piar", text) if f.code == "PIAR-E005"]
+    assert finding.severity is Severity.NON_CONFORMITE
+    assert "affectée à 120 % de son temps : 60 % (enjeu 1) + 40 % (enjeu 2) + 20 % (hors programme)" in finding.message
+    assert "temps hors programme compris" in finding.message
+    assert (finding.line, finding.column) == position(text, "id: conseillere")
+    within = text.replace("hors_programme: 20", "hors_programme: 0")
+    assert [f for f in check_text(tmp_path / "ok", "petit-piar", within) if f.code == "PIAR-E005"] == []
+
+
+def _temps_enjeu_2(texte: str) -> str:
+    """petit-piar whose enjeu 2 (conseillère 40 %, agent 50 %) words its temps imparti `texte`."""
+    return petit("petit-piar").replace(
+        "    temps_imparti:\n      allocations:\n        - ressource: conseillere\n          part: 40\n",
+        f"    temps_imparti:\n      texte: {texte}\n      allocations:\n        - ressource: conseillere\n"
+        "          part: 40\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "texte",
+    [
+        '"Conseillère : 40 %, agent : 50 %"',
+        '"40 % de la tâche de la conseillère et 50 % de celle de l\'agent"',
+        '"CONSEILLERE (40%) ; AGENT (50%)"',
+        # Not tied one to one: nothing is compared.
+        '"Conseillère et agent : 40 % et 50 %"',
+        '"40 % la première année, 60 % ensuite"',
+        '"Deux jours par semaine"',
+    ],
+)
+def test_text_and_shares_that_agree_or_cannot_be_compared_are_silent(tmp_path: Path, texte: str) -> None:
+    text = _temps_enjeu_2(texte)
+    assert "texte: " + texte in text
+    assert [f for f in check_text(tmp_path, "petit-piar", text) if f.code == "PIAR-W009"] == []
+
+
+def test_each_disagreeing_share_is_reported_at_its_temps_imparti(tmp_path: Path) -> None:
+    text = _temps_enjeu_2('"Conseillère : 45 %, agent : 50 %, R9 : 10 %"').replace(
+        "ressources:\n", "ressources:\n  - {id: r9, role: Technicienne}\n", 1
+    )
+    found = [f for f in check_text(tmp_path, "petit-piar", text) if f.code == "PIAR-W009"]
+    assert [f.message for f in found] == [
+        "le texte du temps imparti (enjeu 2) donne 45\u00a0% à la ressource « conseillere », alors que ses parts "
+        "chiffrées (allocations) lui donnent 40\u00a0% : vérifiez lequel des deux suit le plan adopté.",
+        "le texte du temps imparti (enjeu 2) donne 10\u00a0% à la ressource « r9 », alors que ses parts "
+        "chiffrées (allocations) n'en donnent aucune à « r9 » : vérifiez lequel des deux suit le plan adopté.",
+    ]
+    assert {(f.line, f.column) for f in found} == {position(text, "temps_imparti:", 2)}
+    assert {f.severity for f in found} == {Severity.AVERTISSEMENT}
+
+
+def test_disagreement_is_shown_on_the_page_of_its_enjeu(tmp_path: Path) -> None:
+    import re
+
+    from bs4 import BeautifulSoup
+
+    from plan_ouvert.checks.catalogue import load_catalogue
+    from plan_ouvert.outputs.render import Renderer, Settings
+    from plan_ouvert.views.site import build_site
+
+    from .helpers import ROOT, plans_folder
+
+    def enjeu_2(texte: str) -> str:
+        folder = plans_folder(tmp_path / str(len(texte)), {"petit-piar.yml": _temps_enjeu_2(texte)})
+        settings = Settings(root=ROOT, plans=folder, templates=ROOT / "overrides" / "plan", extra={})
+        html = Renderer(settings).page(build_site(load_catalogue([folder])), "plans/petit-piar/enjeux/2/")
+        article: Any = BeautifulSoup(html, "html.parser").select_one("article")
+        return re.sub(r"\s+", " ", article.get_text(" ").replace("\u00a0", " "))
+
+    shown = enjeu_2('"Agent : 55 %"')
+    assert "Point à vérifier Le texte du temps imparti (enjeu 2) donne 55 % à la ressource « agent »" in shown
+    assert "lui donnent 50 % : vérifiez lequel des deux suit le plan adopté." in shown
+    # « R » names no resource and the enjeu gives two shares: nothing is compared, nothing shown.
+    assert "allocations" not in enjeu_2('"R : 45 %"')

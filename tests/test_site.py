@@ -181,7 +181,7 @@ def test_edit_and_report_links(soup: Any) -> None:
 
 def test_open_data_downloads(site: Path, soup: Any) -> None:
     hrefs = [a["href"] for a in soup(PAC).select(".po-downloads a")]
-    assert hrefs == ["mrc-etchemins-pac-2022.yml", "mrc-etchemins-pac-2022.json"]
+    assert hrefs == [f"mrc-etchemins-pac-2022.{extension}" for extension in ("yml", "json", "docx", "xlsx")]
     data = json.loads((site / PAC / "mrc-etchemins-pac-2022.json").read_text(encoding="utf-8"))
     assert data["id"] == "mrc-etchemins-pac-2022" and data["gabarit"] == "pac"
     again = yaml.safe_load((site / PAC / "mrc-etchemins-pac-2022.yml").read_text(encoding="utf-8"))

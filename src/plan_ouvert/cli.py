@@ -175,6 +175,18 @@ def parser() -> argparse.ArgumentParser:
     )
     construire.set_defaults(run=_lazy("outputs.publish", "command"))
 
+    apercu = sub.add_parser(
+        "apercu",
+        help="prévisualiser un plan pendant qu'on le modifie (pages à jour à chaque enregistrement)",
+        description="Sert le site avec ce seul plan (et les pages communes) sur http://127.0.0.1:8000 ; "
+        "chaque enregistrement du fichier met ses pages à jour en une ou deux secondes et affiche ses constats.",
+        epilog="Exemple : plan-ouvert apercu plans/mrc-exemple-piar-2025.yml",
+    )
+    apercu.add_argument("plan", metavar="PLAN", help="fichier du plan à prévisualiser (plans/<id>.yml)")
+    apercu.add_argument("--port", type=int, default=8000, help="port du serveur local (défaut : 8000)")
+    apercu.add_argument("--config", default="mkdocs.yml", help="configuration du site (défaut : mkdocs.yml)")
+    apercu.set_defaults(run=_lazy("outputs.apercu", "command"))
+
     comparer = sub.add_parser(
         "comparer",
         help="résumer en français ce qu'un changement fait aux plans",
@@ -218,13 +230,64 @@ def parser() -> argparse.ArgumentParser:
 
     exporter = sub.add_parser(
         "exporter",
-        help="écrire les données ouvertes (JSON, CSV, XLSX, datapackage)",
-        description="Écrit les plans en données ouvertes : un CSV par type d'élément (UTF-8 "
-        "avec BOM, en-têtes en français), un classeur XLSX, le JSON et un datapackage.json.",
+        help="écrire les données ouvertes, ou un plan au format Word (gabarit du ministère) ou Excel",
+        description="Écrit les plans en données ouvertes (--format donnees, par défaut) : un CSV par type "
+        "d'élément (UTF-8 avec BOM, en-têtes en français), un classeur XLSX, le JSON et un datapackage.json. "
+        "Avec --format docx, écrit un plan dans le gabarit Word du ministère ; avec --format xlsx, dans le "
+        "classeur modifiable que « plan-ouvert importer » relit.",
     )
-    exporter.add_argument("chemins", nargs="*", metavar="CHEMIN", help="fichiers ou dossiers (défaut : plans/)")
-    exporter.add_argument("--sortie", default="donnees", help="dossier de sortie (défaut : donnees)")
-    exporter.set_defaults(run=_lazy("views.opendata", "command"))
+    exporter.add_argument(
+        "chemins",
+        nargs="*",
+        metavar="CHEMIN",
+        help="fichiers ou dossiers (défaut : plans/) ; un seul plan pour docx et xlsx",
+    )
+    exporter.add_argument(
+        "--format",
+        choices=["donnees", "docx", "xlsx"],
+        default="donnees",
+        help="donnees (défaut) : données ouvertes de tous les plans ; docx : gabarit Word du ministère ; "
+        "xlsx : classeur modifiable",
+    )
+    exporter.add_argument(
+        "--sortie",
+        default=None,
+        metavar="CHEMIN",
+        help="dossier de sortie des données (défaut : donnees), ou fichier écrit pour docx et xlsx "
+        "(défaut : <identifiant du plan>.docx ou .xlsx)",
+    )
+    exporter.set_defaults(run=_lazy("office.telechargements", "command"))
+
+    importer = sub.add_parser(
+        "importer",
+        help="lire un plan depuis son document Word (.docx) ou un classeur (.xlsx, .csv)",
+        description="Lit le tableau du plan dans le document Word du ministère (PIAR, programmation PAC) ou "
+        "tout autre tableau de plan, et écrit le fichier du plan (chaque texte entre guillemets, un commentaire "
+        "« # deviné » là où l'import a choisi une lecture) et un rapport d'import en français. Aucun texte "
+        "n'est perdu : ce qui n'a pas trouvé sa place va dans les notes du plan et dans le rapport.",
+        epilog='Exemple : plan-ouvert importer mon-plan.docx --organisme "MRC de L\'Assomption"',
+    )
+    importer.add_argument("fichier", metavar="FICHIER", help="document .docx, classeur .xlsx ou fichier .csv")
+    importer.add_argument(
+        "--type",
+        metavar="TYPE",
+        help="type de plan (piar, pac, plan-action ou un type de plans/types/) ; défaut : reconnu aux en-têtes",
+    )
+    importer.add_argument(
+        "--colonnes",
+        metavar="CORRESPONDANCE",
+        help='colonnes d\'un autre tableau : "En-tête=champ,Autre en-tête=niveau.champ" '
+        '(ex. "Action=texte,Responsable=porteurs,Échéance=echeance")',
+    )
+    importer.add_argument("--sortie", metavar="FICHIER", help="fichier du plan (défaut : plans/<id>.yml)")
+    importer.add_argument("--rapport", metavar="FICHIER", help="rapport d'import (défaut : à côté du plan, en .md)")
+    importer.add_argument("--id", metavar="ID", help="identifiant du plan (défaut : organisme, type et année)")
+    importer.add_argument("--organisme", metavar="NOM", help="nom de la MRC, si le document ne le donne pas")
+    importer.add_argument("--plans", default="plans", metavar="DOSSIER", help="dossier des plans (défaut : plans)")
+    importer.add_argument(
+        "--remplacer", action="store_true", help="écraser le fichier du plan et le rapport s'ils existent"
+    )
+    importer.set_defaults(run=_lazy("office.importer", "command"))
 
     rapport = sub.add_parser(
         "rapport",

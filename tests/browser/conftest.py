@@ -71,9 +71,15 @@ def serve(directory: Path, headers: dict[str, str] | None = None) -> tuple[Serve
 def _headers_of(site: Path) -> dict[str, str]:
     """The headers the build wrote in _headers, as a host that honours that file would send them."""
     headers = {}
-    for line in (site / "_headers").read_text(encoding="utf-8").splitlines()[1:]:
-        name, _, value = line.strip().partition(": ")
-        headers[name] = value
+    rule = ""
+    for line in (site / "_headers").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not line[0].isspace():  # a rule's path; its headers follow, indented
+            rule = line.strip()
+        elif rule in ("/*", "/plans/*"):  # the headers of a plan's pages
+            name, _, value = line.strip().partition(": ")
+            headers[name] = value
     return headers
 
 

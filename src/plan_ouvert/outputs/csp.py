@@ -73,26 +73,59 @@ def script_hashes(html: str, known: Sequence[re.Pattern[str]] | None = None) -> 
     return sorted(set(hashes))
 
 
-def policy(hashes: list[str], header: bool = False) -> str:
-    directives = {**BASE, "script-src": ["'self'", *hashes]}
+# The summary card that other sites show in a frame: a document of text and one style sheet of
+# this site, nothing else (no script at all, no image from elsewhere, no form).
+CARD = {
+    "default-src": ["'none'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+}
+
+
+def policy(hashes: list[str], header: bool = False, card: bool = False) -> str:
+    directives = dict(CARD) if card else {**BASE, "script-src": ["'self'", *hashes]}
     if header:
-        directives["frame-ancestors"] = ["'none'"]  # only honoured in a header, not in <meta>
+        # Only honoured in a header, not in <meta>: no site may frame a page, except the cards.
+        directives["frame-ancestors"] = ["*"] if card else ["'none'"]
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def add_meta(html: str, hashes: list[str] | None = None) -> str:
+def add_meta(html: str, hashes: list[str] | None = None, card: bool = False) -> str:
     """Insert the page's policy as the first element of <head>: its inline scripts' `hashes`."""
     hashes = script_hashes(html) if hashes is None else hashes
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes, card=card)}">'
     return re.sub(r"<head>", f"<head>\n    {meta}", html, count=1, flags=re.IGNORECASE)
 
 
-def headers_file(all_hashes: list[str]) -> str:
-    """`_headers` (Netlify, Cloudflare Pages and alike): the same policy for hosts that send headers."""
-    return (
-        "/*\n"
-        f"  Content-Security-Policy: {policy(sorted(set(all_hashes)), header=True)}\n"
-        "  X-Content-Type-Options: nosniff\n"
-        "  Referrer-Policy: strict-origin-when-cross-origin\n"
-        "  Permissions-Policy: camera=(), microphone=(), geolocation=()\n"
-    )
+COMMON_HEADERS = (
+    "  X-Content-Type-Options: nosniff\n"
+    "  Referrer-Policy: strict-origin-when-cross-origin\n"
+    "  Permissions-Policy: camera=(), microphone=(), geolocation=()\n"
+)
+
+
+def headers_file(all_hashes: list[str], entries: Sequence[str] = (), card_folder: str | None = None) -> str:
+    """`_headers` (Netlify, Cloudflare Pages and alike): the same policy for hosts that send headers.
+
+    When several rules match a path, those hosts apply them all, and a header given twice is
+    sent twice or joined by a comma: two policies, both enforced, the strictest winning. So a
+    rule for the cards could never lift the site's `frame-ancestors 'none'` if a rule for the
+    whole site (/*) also gave it. The policy is therefore written per top-level entry of the
+    site (`entries`: its files and folders), the cards' folder apart, so that no two rules
+    giving a policy ever match one path; /* gives only the headers every path shares.
+    """
+    page_policy = policy(sorted(set(all_hashes)), header=True)
+    rules = ["/*\n" + COMMON_HEADERS]
+    if not entries:  # no site to list: one policy for every path
+        return "/*\n" + f"  Content-Security-Policy: {page_policy}\n" + COMMON_HEADERS
+    paths = ["/"]
+    for entry in sorted(entries):
+        if entry.rstrip("/") == card_folder or entry.startswith("_"):
+            continue
+        paths += [f"/{entry.removesuffix('/')}/*"] if entry.endswith("/") else [f"/{entry}"]
+    rules += [f"{path}\n  Content-Security-Policy: {page_policy}\n" for path in paths]
+    if card_folder:
+        rules.append(f"/{card_folder}/*\n  Content-Security-Policy: {policy([], header=True, card=True)}\n")
+    return "\n".join(rules)

@@ -5,6 +5,11 @@
 3. check the built site independently (links, anchors, titles);
 4. swap the new folder in place of `site/`, in one step where the system allows it.
 
+Steps 1 and 2 run at the same time, on two processors: MkDocs starts while the plans are
+checked, and is stopped if they hold an erreur. During step 2, a second process reads each page
+as soon as MkDocs writes it (outputs/parallele.py); step 3 then reads every file of the
+finished site again but parses only those whose bytes differ from what was read.
+
 Any failure removes the new folder and leaves the last good `site/` untouched; a build that
 was killed leaves its folders behind, and the next build removes them. MkDocs runs as a
 separate program, so this module does not import it.
@@ -28,9 +33,10 @@ from pathlib import Path
 
 import yaml
 
-from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.checks.catalogue import Catalogue, load_catalogue
+from plan_ouvert.outputs import parallele
 from plan_ouvert.outputs.sitecheck import check_site
-from plan_ouvert.source.findings import Severity, count
+from plan_ouvert.source.findings import Finding, Severity, count
 from plan_ouvert.source.model import AnyPlan
 from plan_ouvert.views.completude import completude
 
@@ -45,25 +51,63 @@ def _fail(message: str) -> int:
     return 1
 
 
+def commit_epoch(root: Path) -> str | None:
+    """The date of the commit being built, in seconds; None outside git."""
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode == 0 and result.stdout.strip().isdigit():
+        return result.stdout.strip()
+    return None
+
+
 def source_date_epoch(root: Path, plans: list[AnyPlan]) -> str:
     """The date the build stamps (sitemap): the commit's, so that two builds of it are identical.
 
     Outside git, the latest date the plans give; never the clock.
     """
-    result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False)
-    if result.returncode == 0 and result.stdout.strip().isdigit():
-        return result.stdout.strip()
+    epoch = commit_epoch(root)
+    if epoch is not None:
+        return epoch
     dates = [d for p in plans for d in (p.date_plan, *(m.date for m in p.mises_a_jour)) if d]
     latest = max(dates) if dates else dt.date(1970, 1, 1)
     return str(int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).timestamp()))
 
 
-def _mkdocs(staging: Path, config: Path, offline: bool, epoch: str) -> subprocess.CompletedProcess[str]:
+class _MkDocs:
+    """`mkdocs build` running in its own process, its output kept in files (a full pipe would
+    stop it while the plans are being checked)."""
+
+    def __init__(self, staging: Path, config: Path, offline: bool, epoch: str, check_file: Path):
+        self.output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by wait or stop)
+        env = _mkdocs_env(offline, epoch)
+        env[parallele.CHECK_ENV] = str(check_file)
+        self.process = subprocess.Popen(
+            _mkdocs_command(staging, config), stdout=self.output, stderr=subprocess.STDOUT, env=env
+        )
+
+    def wait(self) -> tuple[int, str]:
+        returncode = self.process.wait()
+        self.output.seek(0)
+        text = self.output.read().decode("utf-8", errors="replace")
+        self.output.close()
+        return returncode, text
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()  # its worker process stops with it (outputs/parallele.py)
+            self.process.wait()
+        self.output.close()
+
+
+def _mkdocs_env(offline: bool, epoch: str) -> dict[str, str]:
     env = {"SOURCE_DATE_EPOCH": epoch, **os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if offline:
         env.update(PLAN_OUVERT_HORS_LIGNE="true", PLAN_OUVERT_URLS_REPERTOIRES="false")
+    return env
+
+
+def _mkdocs_command(staging: Path, config: Path) -> list[str]:
     # Never -v or -q with --strict: -v skips anchor checks, -q exits 0 despite warnings.
-    command = [
+    return [
         sys.executable,
         "-m",
         "mkdocs",
@@ -75,7 +119,6 @@ def _mkdocs(staging: Path, config: Path, offline: bool, epoch: str) -> subproces
         "--site-dir",
         str(staging),
     ]
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
 _LEVELS = ("INFO", "DEBUG", "WARNING", "ERROR", "Aborted")
@@ -207,19 +250,19 @@ def strict_conformity(config: Path) -> bool:
     return isinstance(section, dict) and section.get("conformite_stricte") is True
 
 
-def build(root: Path, target: Path, offline: bool = False) -> int:
-    started = time.time()
+def _verify(root: Path) -> tuple[Catalogue, int | None]:
+    """Check the plans and say so; the catalogue, and an exit status when publication stops here."""
     catalogue = load_catalogue([root / "plans"])
     errors = catalogue.errors()
     for finding in errors:
         _say(finding.format())
     if errors:
-        return _fail(f"{len(errors)} erreur(s) dans les plans (voir ci-dessus).")
+        return catalogue, _fail(f"{len(errors)} erreur(s) dans les plans (voir ci-dessus).")
     departures = [f for f in catalogue.findings if f.severity is Severity.NON_CONFORMITE]
     if departures and strict_conformity(root / "mkdocs.yml"):
         for finding in departures:
             _say(finding.format())
-        return _fail(
+        return catalogue, _fail(
             f"{len(departures)} non-conformité(s) au gabarit (voir ci-dessus) : conformite_stricte est "
             "activé dans mkdocs.yml, le site n'est pas publié et le site précédent reste en place."
         )
@@ -228,38 +271,62 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
         f"plans vérifiés : {len(catalogue.entries)} plan(s), {len(departures)} non-conformité(s), "
         f"{warnings} avertissement(s)."
     )
+    by_plan: dict[str, list[Finding]] = {}
+    for finding in catalogue.findings:
+        by_plan.setdefault(finding.plan or "", []).append(finding)
     for entry in catalogue.entries:
-        mine = [f for f in catalogue.findings if f.plan == entry.plan.id]
+        mine = by_plan.get(entry.plan.id, [])
         _say(
             f"  {entry.plan.id} : complet à {completude(entry.tree).score} %, "
             f"{count(mine, Severity.NON_CONFORMITE)} non-conformité(s), "
             f"{count(mine, Severity.AVERTISSEMENT)} avertissement(s) (voir « État du plan »)"
         )
+    return catalogue, None
 
+
+def build(root: Path, target: Path, offline: bool = False) -> int:
+    started = time.time()
     target = target if target.is_absolute() else root / target
     for folder in remove_leftovers(target, started):
         _say(f"dossier laissé par une construction interrompue, supprimé : {folder.name}/")
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-nouveau-{os.getpid()}-", dir=target.parent))
     # A temporary folder is private (0700); the site is read by a web server's own user.
     staging.chmod(stat.S_IMODE(target.stat().st_mode) if target.is_dir() else 0o755)
+    handle, name = tempfile.mkstemp(prefix="plan-ouvert-pages-", suffix=".pickle")
+    os.close(handle)
+    check_file = Path(name)
+    mkdocs: _MkDocs | None = None
     try:
-        return _build_into(root, staging, target, offline, catalogue.plans)
+        epoch = commit_epoch(root)
+        if epoch is not None:  # in git, MkDocs needs nothing from the check: start it now
+            mkdocs = _MkDocs(staging, root / "mkdocs.yml", offline, epoch, check_file)
+        catalogue, stopped = _verify(root)
+        if stopped is not None:
+            return stopped
+        if mkdocs is None:
+            mkdocs = _MkDocs(
+                staging, root / "mkdocs.yml", offline, source_date_epoch(root, catalogue.plans), check_file
+            )
+        del catalogue  # MkDocs loads its own
+        return _build_into(mkdocs, staging, target, offline, check_file)
     finally:
         # A failure (or Ctrl-C) leaves nothing behind; after the swap, nothing is left here.
+        if mkdocs is not None:
+            mkdocs.stop()
         shutil.rmtree(staging, ignore_errors=True)
+        check_file.unlink(missing_ok=True)
 
 
-def _build_into(root: Path, staging: Path, target: Path, offline: bool, plans: list[AnyPlan]) -> int:
-    result = _mkdocs(staging, root / "mkdocs.yml", offline, source_date_epoch(root, plans))
-    if result.returncode != 0:
-        output = result.stdout + result.stderr
+def _build_into(mkdocs: _MkDocs, staging: Path, target: Path, offline: bool, check_file: Path) -> int:
+    returncode, output = mkdocs.wait()
+    if returncode != 0:
         for line in mkdocs_problems(output) or output.splitlines()[-20:]:
             _say(f"  {line}")
         return _fail(
             "MkDocs a signalé les problèmes ci-dessus (mode strict : tout avertissement bloque la publication)."
         )
 
-    problems = check_site(staging, directory_urls=not offline)
+    problems = check_site(staging, directory_urls=not offline, collected=parallele.load_collected(check_file))
     for problem in problems:
         _say(f"  {problem}")
     if problems:

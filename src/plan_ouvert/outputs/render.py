@@ -16,9 +16,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from plan_ouvert.outputs import texte
+from plan_ouvert.outputs import csp, texte
 from plan_ouvert.source import echeance
-from plan_ouvert.views import pages, presenters, suivi
+from plan_ouvert.source.tree import PlanTree
+from plan_ouvert.views import pages, partage, presenters, ressources, suivi
 from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_SUIVI, montant, nombre, pourcent
 from plan_ouvert.views.site import Site
 
@@ -68,6 +69,34 @@ def nbsp(text: str) -> Markup:
 # The Atom feed's template: an .html name, so that the theme never publishes the raw template
 # (MkDocs copies every other file of the theme's folders into the site).
 FEED_TEMPLATE = "flux.xml.html"
+FEED = "flux.xml"  # the site's feed; each plan has its own beside its pages
+CARD_TEMPLATE = "carte-integree.html"
+# The cards live in their own top-level folder: the only path that other sites may frame
+# (the `_headers` file gives it its own policy, and no other rule reaches it).
+CARD_FOLDER = "integrer"
+CARD_STYLE = f"{CARD_FOLDER}/carte.css"
+INTEGRATION_TITLE = "Intégrer ce plan à votre site"
+
+
+def plan_feed_file(plan_id: str) -> str:
+    """« plans/<id>/flux.xml »: the feed of one plan, beside its pages."""
+    return f"{pages.plan_url(plan_id)}flux.xml"
+
+
+def card_url(plan_id: str) -> str:
+    """« integrer/<id>/ »: the plan's card, the page another site shows in an <iframe>."""
+    return f"{CARD_FOLDER}/{plan_id}/"
+
+
+def integration_url(plan_id: str) -> str:
+    return f"{pages.plan_url(plan_id)}integrer/"
+
+
+def integration_page(tree: PlanTree) -> pages.Page:
+    """The page « Intégrer ce plan à votre site », under the plan's page (not in the page map:
+    it shows the plan's card, no content of its own)."""
+    plan_id = tree.plan.id
+    return pages.Page(integration_url(plan_id), "integrer", INTEGRATION_TITLE, plan_id, parent=pages.plan_url(plan_id))
 
 
 @dataclass(frozen=True)
@@ -135,9 +164,15 @@ class Renderer:
             browse_url=pages.browse_url,
             report_url=pages.report_url,
             report_file=pages.report_file,
+            plan_feed_file=plan_feed_file,
+            card_url=card_url,
+            integration_url=integration_url,
+            CARD_STYLE=CARD_STYLE,
             svg_geometry=suivi.svg_geometry,
             STATUTS=suivi.STATUTS,
             views=presenters,  # templates call the page phrases as views.*
+            partage=partage,
+            ressources=ressources,  # the resource summary of a plan's page
             settings=settings.extra,
         )
 
@@ -158,13 +193,10 @@ class Renderer:
         # Python-Markdown ends a raw HTML block at a blank line inside some elements: keep none.
         return "\n".join(line for line in html.splitlines() if line.strip())
 
-    def feed(self, site: Site) -> str:
-        """Atom feed of the updates declared in the plans, newest first (no clock involved).
-
-        Its links are absolute, to the published site, whichever variant is being built.
-        """
+    def _feed_entries(self, trees: list[PlanTree]) -> list[dict[str, Any]]:
+        """The updates the plans declare, and their publication, newest first (no clock involved)."""
         entries = []
-        for tree in site.trees:
+        for tree in trees:
             plan = tree.plan
             updates = [(m.date, m.resume or "Mise à jour du plan", m.resolution) for m in plan.mises_a_jour]
             if plan.date_plan:
@@ -184,8 +216,64 @@ class Renderer:
                     }
                 )
         entries.sort(key=lambda e: (e["date"], e["plan_id"], e["key"]), reverse=True)
-        base_url = (self.settings.site_url or "/").rstrip("/") + "/"
-        return self.env.get_template(FEED_TEMPLATE).render(entries=entries, base_url=base_url) + "\n"
+        return entries
+
+    @property
+    def base_url(self) -> str:
+        """The published site's address, from the configuration only (site_url), ending in « / »."""
+        return (self.settings.site_url or "/").rstrip("/") + "/"
+
+    def feed(self, site: Site) -> str:
+        """Atom feed of the updates declared in the plans, newest first (no clock involved).
+
+        Its links are absolute, to the published site, whichever variant is being built.
+        """
+        return self._render_feed(
+            self._feed_entries(site.trees), f"{self.settings.site_name} : mises à jour des plans", FEED
+        )
+
+    def plan_feed(self, site: Site, plan_id: str) -> str:
+        """The Atom feed of one plan's updates, for who follows that plan only."""
+        tree = site.tree(plan_id)
+        title = f"{pages.plan_label(tree)} : mises à jour du plan"
+        return self._render_feed(self._feed_entries([tree]), title, plan_feed_file(plan_id), pages.plan_url(plan_id))
+
+    def _render_feed(self, entries: list[dict[str, Any]], title: str, path: str, alternate: str = "") -> str:
+        context = {"entries": entries, "base_url": self.base_url, "title": title, "path": path, "alternate": alternate}
+        return self.env.get_template(FEED_TEMPLATE).render(**context) + "\n"
+
+    def card(self, site: Site, plan_id: str) -> str:
+        """The plan's summary card, a standalone document that another site may show in a frame.
+
+        Outside the theme: no script, its one style sheet from this site, and its link opening
+        the plan's page in a new tab, never inside the frame of the site that shows the card.
+        """
+        tree = site.tree(plan_id)
+        url = card_url(plan_id)
+        html = self.render(
+            CARD_TEMPLATE,
+            site,
+            url,
+            plan=tree.plan,
+            tree=tree,
+            tableau=site.tableau(plan_id),
+            # The plan's page, absolute when the site's address is configured: a framed card's
+            # canonical page is on this site, not on the site that embeds it.
+            canonical=self.base_url + pages.plan_url(plan_id)
+            if self.settings.site_url
+            else relative(pages.plan_url(plan_id), url),
+        )
+        return csp.add_meta("<!doctype html>\n" + html + "\n", [], card=True)
+
+    def integration(self, site: Site, plan_id: str) -> str:
+        """The page that gives the <iframe> snippet of the plan's card."""
+        tree = site.tree(plan_id)
+        page = integration_page(tree)
+        context: dict[str, Any] = {"page": page, "breadcrumb": site.breadcrumb(page), "element": None}
+        entry = site.entry(plan_id)
+        context.update(plan=entry.plan, referentiel=entry.referentiel, entry=entry, tree=tree)
+        card_src = self.base_url + card_url(plan_id) if self.settings.site_url else None
+        return self.render("integrer.html", site, page.url, card_src=card_src, card=card_url(plan_id), **context)
 
     def redirect(self, site: Site, old_url: str) -> str:
         target = site.pages.redirects[old_url]

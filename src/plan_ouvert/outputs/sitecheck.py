@@ -7,9 +7,11 @@ included, so it catches what MkDocs' own validation cannot see.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -109,19 +111,18 @@ def _parse_file(path: str) -> ParsedPage:
 
 
 def _link_problems(
-    site: Path,
     rel: str,
     page: ParsedPage,
     files: set[str],
-    dirs: set[str],
     pages: dict[str, ParsedPage],
     directory_urls: bool,
+    resolve: Callable[[str, str], _Target],
 ) -> list[str]:
     problems: list[str] = []
     for href, line in page.links:
-        if urlsplit(href).scheme in SKIPPED_SCHEMES:
+        if href.partition(":")[0].lower() in SKIPPED_SCHEMES:
             continue
-        target, fragment, folder = _target_file(site, rel, href, dirs)
+        target, fragment, folder = resolve(rel, href)
         if target is None:
             continue
         if target == "..":
@@ -144,13 +145,25 @@ def _link_problems(
     return problems
 
 
-def check_site(site: Path, directory_urls: bool = True) -> list[str]:
-    """French messages, one per problem; empty when the site is sound.
+def _resolver(site: Path, dirs: set[str]) -> Callable[[str, str], _Target]:
+    """_target_file, remembered per folder and href: most links of a site repeat from page to page."""
+    known: dict[tuple[str, str], _Target] = {}
 
-    `directory_urls` is False for a site opened from disk (the offline variant): there a link
-    to a folder is broken, since no server answers it with the folder's index.html.
-    """
-    # One walk of the site answers every « does this file exist » (no stat per link).
+    def resolve(rel: str, href: str) -> _Target:
+        folder = posixpath.dirname(rel)
+        if href.startswith("#"):  # the page itself: not shared with its folder's other pages
+            return _Target(rel, href[1:], False)
+        found = known.get((folder, href))
+        if found is None:
+            found = known[(folder, href)] = _target_file(site, rel, href, dirs)
+        return found
+
+    return resolve
+
+
+def _walk(site: Path) -> tuple[set[str], set[str]]:
+    """Every file and folder of the site, as paths relative to it: one walk answers every
+    « does this file exist » (no stat per link)."""
     files: set[str] = set()
     dirs: set[str] = {"."}
     for folder, subfolders, names in os.walk(site):
@@ -158,16 +171,56 @@ def check_site(site: Path, directory_urls: bool = True) -> list[str]:
         prefix = "" if rel_folder == "." else f"{rel_folder}/"
         dirs.update(f"{prefix}{d}" for d in subfolders)
         files.update(f"{prefix}{n}" for n in names)
-    html_files = sorted(f for f in files if f.endswith(".html"))
+    return files, dirs
+
+
+def page_digest(data: bytes) -> str:
+    """The hash that tells whether a page file still holds the bytes read during the build."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_pages(
+    site: Path, html_files: list[str], collected: Mapping[str, tuple[str, ParsedPage]] | None = None
+) -> dict[str, ParsedPage]:
+    """Every page of the site as it is on disk.
+
+    `collected` holds pages read while the build wrote them, with the hash of the bytes read:
+    a page whose file still has those bytes is not parsed again; any other (written later,
+    changed since, never seen) is.
+    """
+    pages: dict[str, ParsedPage] = {}
+    missing: list[str] = []
+    for rel in html_files:
+        seen = collected.get(rel) if collected else None
+        if seen is not None and page_digest((site / rel).read_bytes()) == seen[0]:
+            pages[rel] = seen[1]
+            continue
+        missing.append(rel)
     # Parsing is most of the time: spread it over the processors.
     workers = min(os.cpu_count() or 1, 8)
-    texts = (str(site / rel) for rel in html_files)
-    if workers > 1 and len(html_files) > 200:
+    paths = [str(site / rel) for rel in missing]
+    if workers > 1 and len(missing) > 200:
         with ProcessPoolExecutor(workers) as pool:
-            parsed = list(pool.map(_parse_file, texts, chunksize=64))
+            parsed = list(pool.map(_parse_file, paths, chunksize=64))
     else:
-        parsed = [_parse_file(t) for t in texts]
-    pages: dict[str, ParsedPage] = dict(zip(html_files, parsed, strict=True))
+        parsed = [_parse_file(t) for t in paths]
+    pages.update(zip(missing, parsed, strict=True))
+    return {rel: pages[rel] for rel in html_files}
+
+
+def check_site(
+    site: Path, directory_urls: bool = True, collected: Mapping[str, tuple[str, ParsedPage]] | None = None
+) -> list[str]:
+    """French messages, one per problem; empty when the site is sound.
+
+    `directory_urls` is False for a site opened from disk (the offline variant): there a link
+    to a folder is broken, since no server answers it with the folder's index.html.
+    `collected`: pages the build read as it wrote them (see read_pages).
+    """
+    files, dirs = _walk(site)
+    html_files = sorted(f for f in files if f.endswith(".html"))
+    pages = read_pages(site, html_files, collected)
+    resolve = _resolver(site, dirs)
     problems: list[str] = []
     titles: dict[str, list[str]] = defaultdict(list)
     for rel, page in pages.items():
@@ -183,7 +236,7 @@ def check_site(site: Path, directory_urls: bool = True) -> list[str]:
             problems.append(f"{rel} : le titre « {page.title} » ne commence pas par le <h1> « {page.h1[0]} ».")
         for ident in sorted(page.duplicate_ids):
             problems.append(f"{rel} : identifiant id=« {ident} » en double dans la page.")
-        problems += _link_problems(site, rel, page, files, dirs, pages, directory_urls)
+        problems += _link_problems(rel, page, files, pages, directory_urls, resolve)
     for title, where in titles.items():
         if len(where) > 1:
             problems.append(f"titre « {title} » partagé par {len(where)} pages : {', '.join(where[:5])}.")

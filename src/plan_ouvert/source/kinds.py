@@ -194,6 +194,71 @@ class ColonneApercu(Record):
     champs: list[Cle] = Field(description="Champs affichés dans la colonne.")
 
 
+# How a Word table cell lays out the items of its column (see the guide, « Le tableau Word du
+# ministère »): the importer reads a cell this way, the Word export writes it this way.
+Disposition = Literal["texte", "numeros", "lignes", "liste", "intitule", "partenaires", "cibles", "annees"]
+
+
+class ColonneWord(Record):
+    """A column of the ministry's Word table: its header, the level and fields it holds, its layout."""
+
+    entete: Texte = Field(description="En-tête de la colonne, exactement comme dans le tableau du ministère.")
+    variantes: Textes = Field(
+        default_factory=list,
+        description="Autres en-têtes acceptés à l'import (la formulation longue du gabarit, celle des plans).",
+    )
+    niveau: Annotated[str, Field(pattern=ID_PATTERN)] = Field(description="Type du niveau que tient la colonne.")
+    champs: list[Cle] = Field(
+        default_factory=list, description="Champs du niveau que tient la colonne (vide : colonne hors du modèle)."
+    )
+    disposition: Disposition = Field(
+        default="texte",
+        description="Disposition des éléments dans la cellule : texte (un seul texte), numeros (« 1 & 7 »), lignes "
+        "(un élément par ligne), liste (liste numérotée, le n-ième élément va au n-ième élément du niveau), "
+        "intitule (« Moyen d'action 1.1 : » suivi du texte), partenaires (lignes « Porteur : » et "
+        "« Collaborateur(s) : »), cibles (une cible par ligne, pour chaque année puis chaque indicateur), annees "
+        "(« An 1 (2022-2023) », une année par ligne).",
+    )
+    intitule: Texte | None = Field(
+        default=None,
+        description="Pour la disposition intitule : le mot qui précède le numéro (« Moyen d'action »).",
+    )
+    facultative: bool = Field(default=False, description="Le plan peut omettre cette colonne.")
+
+
+class DateWord(Record):
+    """A cell of the dates table above the plan (« Date du plan », « Dates de mise à jour »)."""
+
+    entete: Texte = Field(description="Texte de la cellule d'en-tête, exactement comme dans le gabarit.")
+    champ: Literal["date_plan", "mises_a_jour", "date_convention"] = Field(
+        description="Champ du plan que donne la cellule voisine : date_plan, mises_a_jour ou date_convention."
+    )
+
+
+class RangeeFusionnee(Record):
+    """A row merged across the table that starts a new element of a higher level."""
+
+    niveau: Annotated[str, Field(pattern=ID_PATTERN)] = Field(description="Type du niveau qu'elle commence.")
+    intitule: Texte = Field(description="Le mot qui précède le numéro (« Objectif spécifique »).")
+    champ: Cle | None = Field(default=None, description="Champ qui reçoit le libellé après le numéro (« titre »).")
+
+
+class GabaritWord(Record):
+    """The ministry's Word table of a kind: what `importer` reads and `exporter --format docx` writes."""
+
+    titres: Textes = Field(default_factory=list, description="Titre(s) du document au-dessus du tableau, dans l'ordre.")
+    dates: list[DateWord] = Field(default_factory=list, description="Le tableau des dates au-dessus du plan.")
+    rangee: Annotated[str, Field(pattern=ID_PATTERN)] = Field(
+        description="Type du niveau dont chaque rangée du tableau est un élément (enjeu, moyen, action)."
+    )
+    rangees_fusionnees: list[RangeeFusionnee] = Field(
+        default_factory=list,
+        description="Rangées fusionnées sur toute la largeur qui commencent un élément d'un niveau supérieur.",
+    )
+    paysage: bool = Field(default=True, description="Le document est en orientation paysage.")
+    colonnes: list[ColonneWord] = Field(min_length=1, description="Colonnes du tableau, dans l'ordre du gabarit.")
+
+
 Vue = Literal["programme", "partenaires", "echeances", "suivi", "etat", "historique"]
 # Each view's page title when the kind gives none.
 VIEW_TITLES: dict[str, str] = {
@@ -242,6 +307,11 @@ class TypePlan(Record):
         default="apercu", description="Gabarit du tableau d'ensemble sous overrides/plan/ (_apercu.html par défaut)."
     )
     modele: Texte | None = Field(default=None, description="Plan modèle que « plan-ouvert nouveau » recopie.")
+    gabarit_word: GabaritWord | None = Field(
+        default=None,
+        description="Le tableau Word du ministère : en-têtes, niveau de chaque rangée et disposition de chaque "
+        "colonne (import et export Word).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> TypePlan:
@@ -256,7 +326,30 @@ class TypePlan(Record):
         for colonne in self.colonnes:
             if colonne.niveau not in seen:
                 raise ValueError(f"la colonne « {colonne.libelle} » nomme un niveau inconnu : « {colonne.niveau} ».")
+        if self.gabarit_word is not None:
+            self._check_word(self.gabarit_word)
         return self
+
+    def _check_word(self, word: GabaritWord) -> None:
+        # Every level and field the Word table names exists, so that import and export never guess.
+        levels = {n.type: n for n in self.niveaux}
+        for type_ in [word.rangee, *(r.niveau for r in word.rangees_fusionnees)]:
+            if type_ not in levels:
+                raise ValueError(f"gabarit_word nomme un niveau inconnu : « {type_} ».")
+        for fusion in word.rangees_fusionnees:
+            if fusion.champ and levels[fusion.niveau].champ(fusion.champ) is None:
+                raise ValueError(
+                    f"la rangée fusionnée « {fusion.intitule} » nomme un champ inconnu : « {fusion.champ} »."
+                )
+        for colonne in word.colonnes:
+            niveau = levels.get(colonne.niveau)
+            if niveau is None:
+                raise ValueError(
+                    f"la colonne Word « {colonne.entete} » nomme un niveau inconnu : « {colonne.niveau} »."
+                )
+            for cle in colonne.champs:
+                if niveau.champ(cle) is None:
+                    raise ValueError(f"la colonne Word « {colonne.entete} » nomme un champ inconnu : « {cle} ».")
 
     def niveau(self, type_: str) -> Niveau:
         return next(n for n in self.niveaux if n.type == type_)

@@ -350,7 +350,7 @@ def load_file(path: Path, kind: str = "plan", display: str | None = None, kinds:
     try:
         source = read_yaml(path, display)
     except ReadError as exc:
-        return Loaded(None, findings=[exc.finding], unreadable=exc.unreadable)
+        return Loaded(None, findings=exc.findings, unreadable=exc.unreadable)
     return _validate(source, kind, kinds)
 
 

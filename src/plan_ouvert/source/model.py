@@ -117,8 +117,39 @@ class Record(BaseModel):
 # --- Shared records --------------------------------------------------------------------------
 
 
+def _region_code(value: Any) -> Any:
+    # `region: 14` (or `region: 01`, which YAML reads as 1) is the code « 14 », « 01 ».
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:02d}"
+    return value
+
+
+def _code_text(value: Any) -> Any:
+    # `code_geographique: 52007` is a code, not a number: keep its digits as text.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 class Organisme(Record):
     nom: Texte = Field(description="Nom de l'organisme municipal (la MRC).")
+    id: Id | None = Field(
+        default=None,
+        description="Identifiant stable de l'organisme (adresse de sa page « organisations/… ») ; par défaut, "
+        "tiré de son nom. À donner quand le nom change ou pour réunir les plans d'un même organisme.",
+    )
+    region: Annotated[str | None, BeforeValidator(_region_code)] = Field(
+        default=None,
+        max_length=60,
+        description="Région administrative du Québec : son code (« 14 ») ou son nom (« Lanaudière »).",
+        examples=["14", "Lanaudière"],
+    )
+    code_geographique: Annotated[str | None, BeforeValidator(_code_text)] = Field(
+        default=None,
+        max_length=10,
+        description="Code géographique officiel du Répertoire des municipalités du Québec : 3 chiffres pour une "
+        "MRC, 5 pour une municipalité (facultatif).",
+    )
     delegataire: Texte | None = Field(default=None, description="Organisme délégataire, s'il y en a un (ex. CieNOV).")
     site_web: Url | None = Field(default=None, description="Adresse du site Web.")
 
@@ -229,6 +260,11 @@ class PlanBase(Record):
     fictif: bool = Field(default=False, description="Plan de démonstration : chaque page le dit fictif.")
     partenaires: list[Partenaire] = Field(
         default_factory=list, description="Registre des partenaires cités dans le plan."
+    )
+    notes: Textes = Field(
+        default_factory=list,
+        description="Textes du document importé que l'import n'a pas su placer, avec leur provenance (tableau, "
+        "rangée, colonne) : à replacer à la main, puis à retirer.",
     )
 
 

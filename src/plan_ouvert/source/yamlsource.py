@@ -30,6 +30,11 @@ MAX_NODES = 100_000  # values after alias expansion: stops « billion laughs »
 # of the nesting, and building a node for each of a million values takes seconds and memory.
 SAFE_DEPTH = 1000
 SAFE_LENGTH = MAX_NODES  # a file shorter than this cannot hold MAX_NODES values without aliases
+# One run reports up to this many syntax errors of a file: after each one the offending line is
+# neutralised and the file read again, within a budget of characters read again in all (about
+# thirty readings of a large plan), so that a hostile file costs at most a second or so more.
+MAX_SYNTAX_ERRORS = 20
+RECOVER_BUDGET = 1_000_000
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]+", flags=re.MULTILINE)
 
 YamlPath = tuple[str | int, ...]
@@ -54,11 +59,13 @@ class Source:
 
 
 class ReadError(Exception):
-    """The file is not a readable YAML document; `finding` says why and where."""
+    """The file is not a readable YAML document; `finding` says why and where, `findings` holds
+    it and the file's other syntax errors, when one reading could find them."""
 
-    def __init__(self, finding: Finding, unreadable: bool = False) -> None:
+    def __init__(self, finding: Finding, unreadable: bool = False, more: list[Finding] | None = None) -> None:
         super().__init__(finding.message)
         self.finding = finding
+        self.findings = [finding, *(more or [])]
         # True when the file could not even be read as text (exit code 2 in the CLI).
         self.unreadable = unreadable
 
@@ -132,6 +139,7 @@ def read_text(path: Path, display: str) -> str:
         ) from None
 
 
+_BAD_INDENT = "indentation incohérente : alignez cette ligne sur les clés voisines."
 # PyYAML's problems, in French. Keys are fragments of its English `problem` text.
 _SYNTAX_MESSAGES = [
     ("found character '\\t'", "tabulation interdite : en YAML, on indente avec des espaces."),
@@ -140,7 +148,7 @@ _SYNTAX_MESSAGES = [
         "deux-points inattendu : mettez le texte entre guillemets s'il contient « : », ou vérifiez l'indentation.",
     ),
     ("could not find expected ':'", "deux-points attendu après la clé (forme « cle: valeur »)."),
-    ("did not find expected key", "indentation incohérente : alignez cette ligne sur les clés voisines."),
+    ("did not find expected key", _BAD_INDENT),
     (
         "did not find expected '-' indicator",
         "élément de liste mal aligné : chaque élément commence par « - » au même retrait.",
@@ -161,20 +169,189 @@ _SYNTAX_MESSAGES = [
 ]
 
 
-def _syntax_finding(display: str, exc: yaml.MarkedYAMLError) -> Finding:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
     text = f"{exc.context or ''} {exc.problem or ''}"
     for fragment, message in _SYNTAX_MESSAGES:
         if fragment in text:
-            return _error(display, line, column, "YAML-E001", f"syntaxe YAML : {message}")
-    return _error(
-        display,
-        line,
-        column,
-        "YAML-E001",
-        "syntaxe YAML invalide à cet endroit : vérifiez l'indentation, les guillemets et les « : ».",
-    )
+            return f"syntaxe YAML : {message}"
+    return "syntaxe YAML invalide à cet endroit : vérifiez l'indentation, les guillemets et les « : »."
+
+
+def _syntax_finding(display: str, exc: yaml.MarkedYAMLError) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return _error(display, line, column, "YAML-E001", _syntax_message(exc))
+
+
+_UNCLOSED_QUOTE = "syntaxe YAML : guillemet non fermé : fermez le texte commencé ici."
+
+
+def _unclosed_quote(text: str, problem_line: int) -> tuple[int, int] | None:
+    """Where a quoted text starts that ran over several lines up to the line of the error.
+
+    An unclosed « " » makes the parser read on to the next « " » of the file, often many lines
+    below, and fail there: the place to fix is where the runaway text began.
+    """
+    runaway = None
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
+            quoted = isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+            if quoted and token.start_mark.line < token.end_mark.line == problem_line:
+                runaway = (token.start_mark.line + 1, token.start_mark.column + 1)
+    except yaml.YAMLError:
+        pass  # the scan stops at the error: the tokens before it are what counts
+    return runaway
+
+
+def _syntax_place(display: str, text: str, exc: yaml.MarkedYAMLError, deep: bool) -> tuple[Finding, list[int]]:
+    """The finding of a syntax error, and the lines whose neutralising may let reading go on.
+
+    `deep` allows a second look at the text (a scan) to find the true place of the error.
+    """
+    context, problem = exc.context_mark, exc.problem_mark
+    if context is not None and "quoted scalar" in (exc.context or ""):
+        line, column = context.line + 1, context.column + 1
+        return _error(display, line, column, "YAML-E001", _UNCLOSED_QUOTE), [line]
+    if context is not None and "simple key" in (exc.context or ""):
+        # A line without « : » is reported by PyYAML on the line after it.
+        line, column = context.line + 1, context.column + 1
+        lines = [line] + ([problem.line + 1] if problem is not None else [])
+        return _error(display, line, column, "YAML-E001", _syntax_message(exc)), lines
+    if deep and problem is not None:
+        # Up to the line of the error only: the parser read that far, within the nesting bounds.
+        start = _unclosed_quote("\n".join(text.split("\n")[: problem.line + 1]), problem.line)
+        if start is not None:
+            return _error(display, *start, "YAML-E001", _UNCLOSED_QUOTE), [start[0]]
+    finding = _syntax_finding(display, exc)
+    stripped = _line(text, finding.line).lstrip(" ")
+    if "expected '-' indicator" in (exc.problem or "") and not stripped.startswith("-") and _KEY_PREFIX.match(stripped):
+        # A key one space off inside a list item: PyYAML expects the next « - »; the fix is the key's indentation.
+        finding = _error(display, finding.line, finding.column, "YAML-E001", f"syntaxe YAML : {_BAD_INDENT}")
+    lines = [finding.line] + ([context.line + 1] if context is not None else [])
+    return finding, lines
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.split("\n")
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+# « key: » or « - key: » at the start of a line: a line broken after it keeps its key.
+_KEY_PREFIX = re.compile(r"^([ ]*(?:-[ ]+)*)[A-Za-z_][A-Za-z0-9_]*:(?=[ ]|$)[ ]*")
+
+
+class _Recovery:
+    """The syntax errors of one file, found by neutralising each offending line and reading again.
+
+    A line is neutralised in steps, keeping every line number: first its value is blanked
+    (« texte: ~ ») so that the structure around it still reads; then its key is aligned on the
+    key above it (a line indented one space off); last it becomes a comment. Each step is tried
+    when the line fails again. Only the messages come from this: the file stays unreadable.
+    """
+
+    def __init__(self, display: str, text: str) -> None:
+        self.display = display
+        self.original = text.split("\n")
+        self.lines = list(self.original)
+        self.tried: dict[int, int] = {}  # line → how many of its neutral forms were tried
+        self.findings: list[Finding] = []
+        # Characters that may still be read again (each reading checks nesting before building anything).
+        self.budget = RECOVER_BUDGET
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def note(self, finding: Finding, lines: list[int], comment: bool = False) -> bool:
+        """Keep `finding` (one per line), neutralise the first of `lines` that still can be."""
+        if all(f.line != finding.line for f in self.findings):
+            self.findings.append(finding)
+        return any(self._neutralise(line, comment) for line in lines)
+
+    def _neutral_forms(self, index: int, comment: bool) -> list[str]:
+        """The replacements of a line, gentlest first, the last one a comment."""
+        body = self.original[index].rstrip("\r")
+        forms = []
+        key = _KEY_PREFIX.match(body)
+        if key is not None and not comment:
+            value = body[key.end() :].strip()
+            if value:
+                forms.append((key.group(0) + "~").ljust(len(body)))
+            above = self._key_column_above(index)
+            if above is not None and above != len(key.group(1)):
+                forms.append(" " * above + body[len(key.group(1)) : key.end()] + ("~" if value else ""))
+        forms.append("#" + " " * (len(body) - 1) if body else "#")
+        return forms
+
+    def _key_column_above(self, index: int) -> int | None:
+        """Where the keys start on the nearest line above holding a key (a sibling, most often)."""
+        for above in range(index - 1, -1, -1):
+            key = _KEY_PREFIX.match(self.lines[above])
+            if key is not None:
+                return len(key.group(1))
+        return None
+
+    def _neutralise(self, line: int, comment: bool) -> bool:
+        index = line - 1
+        if not 0 <= index < len(self.lines):
+            return False
+        forms = self._neutral_forms(index, comment)
+        step = self.tried.get(line, 0)
+        if step >= len(forms):
+            return False
+        original = self.original[index]
+        self.lines[index] = forms[step] + original[len(original.rstrip("\r")) :]
+        self.tried[line] = step + 1
+        return True
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the file may be read once more."""
+        return self.budget >= 0
+
+    def again(self) -> yaml.MarkedYAMLError | None:
+        """Read the neutralised file again: its next syntax error, if any."""
+        text = self.text()
+        self.budget -= len(text)
+        return _next_syntax_error(self.display, text) if self.allowed else None
+
+    def run(self, exc: yaml.MarkedYAMLError | None) -> list[Finding]:
+        while exc is not None and len(self.findings) < MAX_SYNTAX_ERRORS:
+            finding, lines = _syntax_place(self.display, self.text(), exc, self.allowed)
+            if not self.note(finding, lines):
+                break
+            exc = self.again()
+        return sorted(self.findings, key=lambda f: (f.line, f.column))
+
+
+def _next_syntax_error(display: str, text: str) -> yaml.MarkedYAMLError | None:
+    """The first syntax error of `text`, or None when it reads (or fails for another reason)."""
+    try:
+        _check_shape(display, text)
+        loader = _LOADER(text)
+        try:
+            loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        return exc
+    except (yaml.YAMLError, ReadError, RecursionError):
+        return None
+    return None
+
+
+def _syntax_error(
+    display: str, text: str, exc: yaml.MarkedYAMLError | None, tabs: list[Finding] | None = None
+) -> ReadError:
+    """The ReadError of a file with syntax errors: the first one, and the others that reading
+    the file again with each offending line neutralised finds, within the budget."""
+    recovery = _Recovery(display, text)
+    tabs = tabs or []
+    for tab in tabs:
+        recovery.note(tab, [tab.line], comment=True)
+    if tabs:
+        exc = recovery.again()
+    found = recovery.run(exc)
+    return ReadError(found[0], more=found[1:])
 
 
 class _Reader:
@@ -240,14 +417,14 @@ class _Reader:
 _SCALAR_TAGS = {"str", "int", "float", "bool", "null", "timestamp"}
 
 
-def _check_indentation(display: str, text: str) -> None:
+def _tab_findings(display: str, text: str) -> list[Finding]:
     # PyYAML reports a tab far from where it was typed, or not at all inside some
-    # values: find the first indenting tab ourselves.
-    match = re.search(r"^[ ]*\t", text, flags=re.MULTILINE)
-    if match:
+    # values: find the indenting tabs ourselves.
+    found = []
+    for match in re.finditer(r"^[ ]*\t", text, flags=re.MULTILINE):
         line = text.count("\n", 0, match.start()) + 1
         column = match.end() - match.start()
-        raise ReadError(
+        found.append(
             _error(
                 display,
                 line,
@@ -256,6 +433,9 @@ def _check_indentation(display: str, text: str) -> None:
                 "syntaxe YAML : tabulation interdite : en YAML, on indente avec des espaces.",
             )
         )
+        if len(found) == MAX_SYNTAX_ERRORS:
+            break
+    return found
 
 
 def _too_deep(display: str, line: int, column: int) -> ReadError:
@@ -322,14 +502,17 @@ def _check_shape(display: str, text: str) -> None:
 
 
 def read_yaml(path: Path, display: str | None = None) -> Source:
-    """Read one YAML file into a Source, or raise ReadError with a French finding."""
+    """Read one YAML file into a Source, or raise ReadError with French findings (every syntax
+    error of a file of a plan's size at once)."""
     display = display or str(path)
     text = read_text(path, display)
-    _check_indentation(display, text)
+    tabs = _tab_findings(display, text)
+    if tabs:
+        raise _syntax_error(display, text, None, tabs)
     try:
         _check_shape(display, text)
     except yaml.MarkedYAMLError as exc:
-        raise ReadError(_syntax_finding(display, exc)) from None
+        raise _syntax_error(display, text, exc) from None
     except yaml.YAMLError:
         raise ReadError(_error(display, 1, 1, "YAML-E001", "syntaxe YAML invalide.")) from None
     loader = _LOADER(text)
@@ -344,7 +527,7 @@ def read_yaml(path: Path, display: str | None = None) -> Source:
         source.positions = reader.positions
         return source
     except yaml.MarkedYAMLError as exc:
-        raise ReadError(_syntax_finding(display, exc)) from None
+        raise _syntax_error(display, text, exc) from None
     except yaml.YAMLError:
         raise ReadError(_error(display, 1, 1, "YAML-E001", "syntaxe YAML invalide.")) from None
     except RecursionError:

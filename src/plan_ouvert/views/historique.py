@@ -230,15 +230,21 @@ def _version(change: FileChange, resume: str, lines: list[str] | None = None) ->
     return Version(change.date, resume, "modification", change.commit, None, shown, len(lines) - len(shown))
 
 
-def git_versions(path: Path, current: AnyPlan | None = None, kinds: Kinds | None = None) -> list[Version]:
+_UNREAD = object()  # folder_log not asked yet
+
+
+def git_versions(
+    path: Path, current: AnyPlan | None = None, kinds: Kinds | None = None, log: object = _UNREAD
+) -> list[Version]:
     """The versions of the plan file `path` in git, newest first; empty outside a repository.
 
     `current` is the plan as loaded from `path`: when the newest version is that same file,
     it is not read and loaded a second time. Older versions are read with `kinds`, the kinds
     the build knows (by default those beside the file: built in and plans/types/).
     """
-    log = folder_log(path.parent)
-    if log is None:
+    if log is _UNREAD:
+        log = folder_log(path.parent)
+    if not isinstance(log, FolderLog):
         return []
     if path.name not in log.versions:
         known = kinds if kinds is not None else load_kinds(path.parent).kinds
@@ -288,12 +294,15 @@ def _compare_versions(path: Path, log: FolderLog, current: AnyPlan | None, kinds
     return list(reversed(versions))
 
 
-def history(tree: PlanTree, path: Path, kinds: Kinds | None = None) -> list[Version]:
-    """Declared updates and versions of the file, newest first (`kinds`: see git_versions)."""
+def history(tree: PlanTree, path: Path, kinds: Kinds | None = None, log: object = _UNREAD) -> list[Version]:
+    """Declared updates and versions of the file, newest first (`kinds`: see git_versions).
+
+    `log`: the folder's log (folder_log), when the caller read it once for every plan.
+    """
     plan = tree.plan
     declared = [
         Version(m.date, m.resume or "Mise à jour du plan", "mise à jour", None, m.resolution) for m in plan.mises_a_jour
     ]
     if plan.date_plan:
         declared.append(Version(plan.date_plan, "Date du plan", "mise à jour"))
-    return sorted(declared + git_versions(path, plan, kinds), key=lambda v: (v.date, v.source), reverse=True)
+    return sorted(declared + git_versions(path, plan, kinds, log), key=lambda v: (v.date, v.source), reverse=True)

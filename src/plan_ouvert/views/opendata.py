@@ -34,11 +34,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel
 
+from plan_ouvert.checks import licences
 from plan_ouvert.checks.catalogue import load_catalogue
 from plan_ouvert.source.echeance import fold, number_in, parse, wording
 from plan_ouvert.source.kinds import Champ, Financement, Kind, Kinds, Niveau
 from plan_ouvert.source.model import Cible, Indicateur, PlanBase, Suivi, TempsImparti
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
+from plan_ouvert.views import dcat
 from plan_ouvert.views.export import public_data
 from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_RESSOURCE, STATUTS_SUIVI, TEMPS
 
@@ -50,13 +52,6 @@ CELL_MAX = 32767  # characters in one spreadsheet cell
 SHEET_MAX = 31  # characters in a sheet name
 # The zip format cannot store dates before 1980: the stamp of a workbook without any date.
 EPOCH = dt.datetime(1980, 1, 1)
-LICENCE_URLS = {
-    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
-    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
-    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
-    "ODC-BY-1.0": "https://opendatacommons.org/licenses/by/1-0/",
-    "OGL-Canada-2.0": "https://open.canada.ca/fr/licence-du-gouvernement-ouvert-canada",
-}
 
 
 @dataclass(frozen=True)
@@ -873,29 +868,79 @@ def _titles(table: Table, names: list[str]) -> list[str]:
     return [by_name[n] for n in names]
 
 
-def datapackage(tables: dict[str, Table], plans: Sequence[PlanBase]) -> dict[str, Any]:
-    """A Frictionless Data Package (v1) describing the CSV files in csv/."""
+def _datetime(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _licence(identifier: str) -> dict[str, str]:
+    """A Data Package licence: its SPDX name, its canonical address and title when known."""
+    known = licences.find(identifier)
+    if known is None:
+        return {"name": identifier, "title": identifier}
+    return {"name": known.id, "path": known.url, "title": known.titre}
+
+
+def _package_facts(package: dict[str, Any], plans: Sequence[PlanBase]) -> None:
+    """The facts the DCAT catalogue gives too: keywords, period, territory, dates, publishers."""
+    words = ["plan d'action", *(p.organisme.nom for p in plans), *(r for r in map(dcat.region, plans) if r)]
+    words += [p.programme for p in plans if p.programme]
+    package["keywords"] = sorted(set(words))
+    periods = [t for t in (dcat.temporal(p) for p in plans) if t]
+    if periods:
+        package["temporal"] = {
+            "start": min(t["dcat:startDate"]["@value"] for t in periods),
+            "end": max(t["dcat:endDate"]["@value"] for t in periods),
+        }
+    places = [
+        {
+            k: v
+            for k, v in (
+                ("organisme", p.organisme.nom),
+                ("region", dcat.region(p)),
+                ("code_geographique", dcat.geographic_code(p)),
+            )
+            if v
+        }
+        for p in plans
+        if dcat.region(p) or dcat.geographic_code(p)
+    ]
+    if places:
+        package["spatial"] = places
+    first = [d for d in map(dcat.issued, plans) if d]
+    last = [d for d in map(dcat.modified, plans) if d]
+    if first:
+        package["created"] = _datetime(min(first))
+    if last:
+        package["modified"] = _datetime(max(last))
+    publishers = sorted({p.organisme.nom for p in plans})
+    package["contributors"] = [{"title": name, "role": "publisher"} for name in publishers]
+
+
+def datapackage(tables: dict[str, Table], plans: Sequence[PlanBase], licence: str | None = None) -> dict[str, Any]:
+    """A Frictionless Data Package (v1) describing the CSV files in csv/.
+
+    `licence`: the site's default licence, for the plans that name none.
+    """
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": "plan-ouvert",
         "title": "Plans d'action municipaux en données ouvertes",
     }
-    licences = [p.licence for p in plans]
+    licences_of = {p.id: dcat.licence_of(p, licence) for p in plans}
     described = ", ".join(sorted({p.id for p in plans}))
-    if plans and all(licences):
-        distinct = sorted({x for x in licences if x})
-        package["licenses"] = [
-            {"name": x, "title": x, **({"path": LICENCE_URLS[x]} if x in LICENCE_URLS else {})} for x in distinct
-        ]
+    if plans and all(licences_of.values()):
+        distinct = sorted({x for x in licences_of.values() if x})
+        package["licenses"] = [_licence(x) for x in distinct]
         package["description"] = f"Données publiques des plans : {described}."
         if len(distinct) > 1:
-            each = " ; ".join(f"{p.id} : {p.licence}" for p in sorted(plans, key=lambda x: x.id))
+            each = " ; ".join(f"{key} : {value}" for key, value in sorted(licences_of.items()))
             package["description"] += f" Chaque plan a sa propre licence ({each})."
     else:
         package["description"] = (
             f"Données publiques des plans : {described}. La licence des données n'est pas précisée "
             "pour tous les plans : renseignez-vous auprès de l'organisme avant de les réutiliser."
         )
+    _package_facts(package, plans)
     package["description"] += (
         " Dans les fichiers CSV, un texte qui commence par =, +, -, @, une tabulation ou un retour "
         "de chariot est précédé d'une apostrophe ('), pour qu'un tableur ne le prenne pas pour une formule."
@@ -947,10 +992,13 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def write_all(trees: Sequence[PlanTree], folder: Path, kinds: Kinds | None = None) -> list[Path]:
+def write_all(
+    trees: Sequence[PlanTree], folder: Path, kinds: Kinds | None = None, licence: str | None = None
+) -> list[Path]:
     """Write csv/<table>.csv, plans.xlsx, plans.json and datapackage.json; return the paths.
 
-    `kinds`: the kinds the build knows (built in and plans/types/), which fix the tables' names.
+    `kinds`: the kinds the build knows (built in and plans/types/), which fix the tables' names;
+    `licence`: the site's default licence, for plans that name none.
     """
     ordered = sorted(trees, key=lambda t: t.plan.id)
     plans = [t.plan for t in ordered]
@@ -959,7 +1007,7 @@ def write_all(trees: Sequence[PlanTree], folder: Path, kinds: Kinds | None = Non
     files: dict[Path, bytes] = {folder / "csv" / f"{t.name}.csv": csv_bytes(t) for t in found.values()}
     files[folder / "plans.xlsx"] = xlsx_bytes(found, stamp(plans))
     files[folder / "plans.json"] = _json([public_data(p) for p in plans])
-    files[folder / "datapackage.json"] = _json(datapackage(found, plans))
+    files[folder / "datapackage.json"] = _json(datapackage(found, plans, licence))
     for path, data in files.items():
         path.write_bytes(data)
     return list(files)

@@ -14,7 +14,7 @@ from plan_ouvert.source.tree import PlanTree
 from plan_ouvert.source.urls import browse_url, partner_url, plan_url, report_file, report_url, slug, value_url
 
 __all__ = ["Page", "PageMap", "browse_url", "build_page_map", "partner_url", "plan_label", "plan_url", "report_url"]
-__all__ += ["report_file", "slug", "value_url"]
+__all__ += ["organisation_id", "organisation_url", "programme_key", "programme_url", "report_file", "slug", "value_url"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,32 @@ def plan_title(plan: AnyPlan) -> str:
     return f"{plan.titre} — {plan.organisme.nom}"
 
 
+def organisation_id(plan: AnyPlan) -> str:
+    """The organisation's stable id: the one the plan gives, else its name's (« mrc-des-etchemins »)."""
+    return plan.organisme.id or slug(plan.organisme.nom)
+
+
+def organisation_url(organisation: str) -> str:
+    return f"organisations/{organisation}/"
+
+
+def programme_key(tree: PlanTree) -> str:
+    """The programme a plan is listed under: its référentiel, or « sans-programme-<type> » without one."""
+    if tree.referentiel is not None:
+        return tree.referentiel.id
+    return f"sans-programme-{tree.kind.id}"
+
+
+def programme_title(tree: PlanTree) -> str:
+    if tree.referentiel is not None:
+        return tree.referentiel.nom
+    return f"{tree.kind.spec.nom}, sans programme"
+
+
+def programme_url(key: str) -> str:
+    return f"programmes/{key}/"
+
+
 @dataclass
 class PageMap:
     pages: list[Page] = field(default_factory=list)
@@ -71,6 +97,7 @@ def build_page_map(trees: list[PlanTree]) -> PageMap:
     pages.add(Page("plans/", "plans", "Plans", in_nav=True))
     for tree in trees:
         _plan_pages(pages, tree)
+    _portal_pages(pages, trees)
     _add_redirects(pages, trees)
     return pages
 
@@ -131,6 +158,26 @@ def _plan_pages(pages: PageMap, tree: PlanTree) -> None:
                     niveau=dossier,
                 )
             )
+
+
+def _portal_pages(pages: PageMap, trees: list[PlanTree]) -> None:
+    """The pages across plans: one per programme, one per organisation, and their indexes.
+
+    « programme-plans » and not « programme »: that name is a plan's own view of its référentiel.
+    """
+    pages.add(Page("programmes/", "programmes", "Programmes", parent="plans/"))
+    programmes: dict[str, str] = {}
+    organisations: dict[str, str] = {}
+    for tree in sorted(trees, key=lambda t: t.id):
+        programmes.setdefault(programme_key(tree), programme_title(tree))
+        organisations.setdefault(organisation_id(tree.plan), tree.plan.organisme.nom)
+    for key in sorted(programmes):
+        pages.add(Page(programme_url(key), "programme-plans", programmes[key], record_id=key, parent="programmes/"))
+    pages.add(Page("organisations/", "organisations", "Organisations", parent="plans/"))
+    for key in sorted(organisations):
+        pages.add(
+            Page(organisation_url(key), "organisation", organisations[key], record_id=key, parent="organisations/")
+        )
 
 
 def _add_redirects(pages: PageMap, trees: list[PlanTree]) -> None:

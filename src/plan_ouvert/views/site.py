@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plan_ouvert.checks.catalogue import Catalogue, Entry, load_catalogue
 from plan_ouvert.checks.rules.piar import covers_obligations
@@ -19,10 +20,25 @@ from plan_ouvert.source.echeance import Terme
 from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.kinds import Champ, Niveau
 from plan_ouvert.source.model import AnyPlan, ElementReferentiel, Partenaire
+from plan_ouvert.source.regions import Region, find_region
 from plan_ouvert.source.tree import Element, PlanTree
 from plan_ouvert.views import historique, rapport, suivi
 from plan_ouvert.views.completude import Completude, completude
-from plan_ouvert.views.pages import Page, PageMap, browse_url, build_page_map, partner_url, plan_url, slug, value_url
+from plan_ouvert.views.pages import (
+    Page,
+    PageMap,
+    browse_url,
+    build_page_map,
+    organisation_id,
+    organisation_url,
+    partner_url,
+    plan_url,
+    slug,
+    value_url,
+)
+
+if TYPE_CHECKING:
+    from plan_ouvert.views.portail import Portail
 
 
 @dataclass
@@ -126,6 +142,8 @@ class Site:
     _echeances: dict[str, Echeances] = field(default_factory=dict)
     _values: dict[tuple[str, str], dict[str, ValueGroup]] = field(default_factory=dict)
     _urls: dict[str, dict[str, str]] = field(default_factory=dict)
+    _folder_logs: dict[str, historique.FolderLog | None] = field(default_factory=dict)  # folder → its git log
+    _portail: list[Portail] = field(default_factory=list)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -148,6 +166,14 @@ class Site:
     def element(self, url: str) -> Element | None:
         """The element whose page is at `url` (None for any other page)."""
         return self.elements.get(url)
+
+    def organisation_url(self, plan_id: str) -> str:
+        """The page of the plan's organisation (« organisations/mrc-des-etchemins/ »)."""
+        return organisation_url(organisation_id(self.plan(plan_id)))
+
+    def region_of(self, plan_id: str) -> Region | None:
+        """The région administrative the plan's organisation names (None when it names none)."""
+        return find_region(self.plan(plan_id).organisme.region)
 
     def view_of(self, page: Page) -> str:
         """The folder of a value view's page (« clienteles »): the field's view it lists."""
@@ -226,6 +252,15 @@ class Site:
 
     # --- what other modules work out -----------------------------------------------------
 
+    def portail(self) -> Portail:
+        """The pages across plans (programmes, organisations, régions), worked out once per build."""
+        if not self._portail:
+            # The portal reads the site's lookups: imported here, where the site exists.
+            from plan_ouvert.views.portail import build_portail
+
+            self._portail.append(build_portail(self))
+        return self._portail[0]
+
     def completude(self, plan_id: str) -> Completude:
         if plan_id not in self._completudes:
             self._completudes[plan_id] = completude(self.tree(plan_id))
@@ -239,7 +274,14 @@ class Site:
 
     def history(self, plan_id: str) -> list[historique.Version]:
         entry = self.entry(plan_id)
-        return historique.history(entry.tree, entry.source.path, self.catalogue.kinds)
+        folder = str(entry.source.path.parent)
+        if folder not in self._folder_logs:  # one git call per folder and build, not one per plan
+            self._folder_logs[folder] = historique.folder_log(entry.source.path.parent)
+        return historique.history(entry.tree, entry.source.path, self.catalogue.kinds, self._folder_logs[folder])
+
+    def refresh_history(self) -> None:
+        """A new build: read git again (a commit may have come without any plan file changing)."""
+        self._folder_logs.clear()
 
     def rapport(self, plan_id: str, annee: int) -> rapport.Rapport:
         return rapport.report(self.tree(plan_id), annee)
@@ -433,14 +475,18 @@ def cached_site(plans_dir: Path) -> Site:
     return cached[1] if cached else load_site(plans_dir)
 
 
-def load_site(plans_dir: Path) -> Site:
-    """The site for `plans_dir`, loaded once and reloaded only when a YAML file changes."""
+def load_site(plans_dir: Path, only: Path | None = None) -> Site:
+    """The site for `plans_dir`, loaded once and reloaded only when a YAML file changes.
+
+    `only`: one plan file of the folder (the preview of the plan being edited): the site holds
+    that plan alone, with the kinds and référentiels of the folder.
+    """
     key = str(plans_dir.resolve())
-    stamp = _stamp(plans_dir)
+    stamp = (*_stamp(plans_dir), (str(only), 0.0))
     cached = _CACHE.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
-    catalogue = load_catalogue([plans_dir])
+    catalogue = load_catalogue([only if only is not None else plans_dir])
     for entry in catalogue.entries:
         # Findings are placed already and pages never locate: free the YAML positions.
         entry.source.positions = {}

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from plan_ouvert.checks import licences
+from plan_ouvert.source import regions
 from plan_ouvert.source.findings import Severity
 from plan_ouvert.source.model import Record
 from plan_ouvert.source.urls import url_collisions
@@ -104,6 +106,39 @@ def plan_licence(ctx: Context) -> Iterator[Hit]:
             (),
             "licence des données non précisée : ajoutez « licence: » (ex. CC-BY-4.0) pour "
             "que les données ouvertes puissent être réutilisées.",
+        )
+
+
+@rule("COM-W004", Severity.AVERTISSEMENT, "Licence des données inconnue")
+def unknown_licence(ctx: Context) -> Iterator[Hit]:
+    # A catalogue reads the licence as an identifier: free wording tells it nothing.
+    licence = ctx.plan.licence
+    if licence is not None and licences.find(licence) is None:
+        yield Hit(("licence",), licences.unknown_message(licence))
+
+
+@rule("COM-E010", Severity.ERREUR, "Région administrative inconnue")
+def unknown_region(ctx: Context) -> Iterator[Hit]:
+    # The portal groups organisations by région: a name it cannot place is ambiguous.
+    region = ctx.plan.organisme.region
+    if region is not None and regions.find_region(region) is None:
+        hint = regions.closest_region(region)
+        suggestion = f" Vouliez-vous dire « {hint.nom} » ({hint.code}) ?" if hint else ""
+        yield Hit(
+            ("organisme", "region"),
+            f"région « {region} » inconnue en « organisme.region » : écrivez le code (01 à 17) ou le nom "
+            f"d'une des 17 régions administratives du Québec (ex. « 14 » ou « Lanaudière »).{suggestion}",
+        )
+
+
+@rule("COM-W005", Severity.AVERTISSEMENT, "Code géographique mal formé")
+def malformed_geographic_code(ctx: Context) -> Iterator[Hit]:
+    code = ctx.plan.organisme.code_geographique
+    if code is not None and not regions.CODE_GEOGRAPHIQUE.fullmatch(code):
+        yield Hit(
+            ("organisme", "code_geographique"),
+            f"code géographique « {code} » mal formé en « organisme.code_geographique » : le Répertoire des "
+            "municipalités donne 3 chiffres pour une MRC et 5 pour une municipalité.",
         )
 
 

@@ -9,11 +9,12 @@ gabarit only says « généralement » (4 to 7 enjeux) is an avertissement.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from plan_ouvert.source.echeance import date_fr, parse
+from plan_ouvert.source.echeance import date_fr, fold, parse
 from plan_ouvert.source.findings import Severity
 from plan_ouvert.source.model import TempsImparti
 
@@ -120,7 +121,11 @@ def _allocations(plan: Any) -> Iterator[tuple[TempsImparti, str]]:
 
 @rule("PIAR-E005", Severity.NON_CONFORMITE, "Ressource affectée à plus de 100 %", regles="piar")
 def resource_total(ctx: Context) -> Iterator[Hit]:
-    """A non-conformité: the shares are read without ambiguity; their sum departs from the gabarit."""
+    """A non-conformité: the shares are read without ambiguity; their sum departs from the gabarit.
+
+    The share of a resource's time outside the programme (`hors_programme`) counts too: a
+    person is never more than 100 % of their time.
+    """
     plan = _plan(ctx)
     totals: dict[str, float] = defaultdict(float)
     places: dict[str, list[str]] = defaultdict(list)
@@ -129,12 +134,15 @@ def resource_total(ctx: Context) -> Iterator[Hit]:
             totals[allocation.ressource] += allocation.part
             places[allocation.ressource].append(f"{allocation.part:g} % ({where})")
     for ressource in plan.ressources:
+        if ressource.hors_programme:
+            totals[ressource.id] += ressource.hors_programme
+            places[ressource.id].append(f"{ressource.hors_programme:g} % (hors programme)")
         if totals[ressource.id] > 100:
             yield Hit(
                 path_of(ressource),
                 f"la ressource « {ressource.id} » est affectée à {totals[ressource.id]:g} % de son temps : "
-                f"{' + '.join(places[ressource.id])}. Le gabarit limite le total à 100 % ; vérifiez ces parts dans le "
-                "plan adopté.",
+                f"{' + '.join(places[ressource.id])}. Le gabarit limite le total à 100 %, temps hors programme "
+                "compris ; vérifiez ces parts dans le plan adopté.",
             )
 
 
@@ -269,6 +277,93 @@ def enjeu_actions(ctx: Context) -> Iterator[Hit]:
                 f"l'enjeu {enjeu.id} n'a aucune action, alors que le gabarit en demande pour atteindre "
                 "chaque objectif. Le plan est publié tel qu'adopté et la page de l'enjeu le signale.",
             )
+
+
+# A share as a text gives it: « 40 % », « 40% », « 12,5 % ».
+_PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s*%")
+# What separates the parts of « R1 : 40 %, R2 : 60 % » (a comma inside « 12,5 » does not).
+_PARTS = re.compile(r";|\n|\+|/|,(?!\d)|\bet\b")
+
+
+def _resource_names(text: str, ids: list[str]) -> list[str]:
+    """The registry ids a piece of text names, as whole words, accents and case aside (« R1 »
+    names r1, « la conseillère » names conseillere). Ids without a letter (« 1 ») are never
+    looked for: a number in a text is not a resource."""
+    folded = fold(text)
+    return [
+        rid
+        for rid in ids
+        if re.search(r"[a-z]", rid) and re.search(rf"(?<![a-z0-9-]){re.escape(rid)}(?![a-z0-9-])", folded)
+    ]
+
+
+def _percent(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def stated_shares(text: str, ids: list[str]) -> dict[str, float] | None:
+    """The share the text of a temps imparti gives each resource, when it ties each percentage
+    to one resource without doubt (« R1 : 40 %, R2 : 60 % », « 40 % de la tâche de R1 »).
+
+    None when any part is in doubt: a percentage without a resource or with several, a resource
+    without a percentage (« R1 et R2 : 50 % »), two shares for one resource.
+    """
+    shares: dict[str, float] = {}
+    for part in _PARTS.split(text):
+        percents = _PERCENT.findall(part)
+        names = _resource_names(part, ids)
+        if not percents and not names:
+            continue
+        if len(percents) != 1 or len(names) != 1 or names[0] in shares:
+            return None
+        shares[names[0]] = _percent(percents[0])
+    return shares
+
+
+def _fr(value: float) -> str:
+    """« 45 % », « 12,5 % »."""
+    return f"{value:g}".replace(".", ",") + "\u00a0%"
+
+
+def _disagreements(temps: TempsImparti, ids: list[str]) -> Iterator[tuple[str, float, float | None]]:
+    """(resource, share the text gives, share the allocations give) where they differ."""
+    if not temps.texte or not temps.allocations:
+        return
+    given: dict[str, float] = defaultdict(float)
+    for allocation in temps.allocations:
+        given[allocation.ressource] += allocation.part
+    shares = stated_shares(temps.texte, ids)
+    if shares is None and not _resource_names(temps.texte, ids):
+        # « 60 % de la tâche de la ressource » names no one: with one allocation, the one share compares.
+        percents = _PERCENT.findall(temps.texte)
+        if len(percents) == 1 and len(temps.allocations) == 1:
+            shares = {temps.allocations[0].ressource: _percent(percents[0])}
+    for rid, stated in (shares or {}).items():
+        if rid not in given:
+            yield rid, stated, None
+        elif abs(given[rid] - stated) > 1e-9:
+            yield rid, stated, given[rid]
+
+
+@rule("PIAR-W009", Severity.AVERTISSEMENT, "Temps imparti : texte et parts en désaccord", regles="piar")
+def shares_match_text(ctx: Context) -> Iterator[Hit]:
+    """An avertissement: the text is the plan's wording, the allocations its reading in numbers;
+    when they differ, one of them was typed wrong, and only the adopted plan can say which."""
+    ids = [r.id for r in getattr(ctx.plan, "ressources", None) or []]
+    for element in ctx.tree.elements:
+        for champ in element.niveau.champs:
+            temps = element.valeur(champ.cle) if champ.type == "temps_imparti" else None
+            if not isinstance(temps, TempsImparti):
+                continue
+            where = f"{element.niveau.singulier.lower()} {element.numero}"
+            for rid, stated, given in _disagreements(temps, ids):
+                counted = f"n'en donnent aucune à « {rid} »" if given is None else f"lui donnent {_fr(given)}"
+                yield Hit(
+                    (*element.path, champ.cle),
+                    f"le texte du temps imparti ({where}) donne {_fr(stated)} à la ressource « {rid} », alors "
+                    f"que ses parts chiffrées (allocations) {counted} : vérifiez lequel des deux suit le plan "
+                    "adopté.",
+                )
 
 
 @rule("PIAR-I001", Severity.INFO, "Date de la convention absente", regles="piar")

@@ -1,0 +1,111 @@
+"""`plan-ouvert importer`: a Word or Excel file in, a plan file and its import report out.
+
+Nothing is written unless the whole file was read: a bad file gives a French message and exit
+code 2. An existing plan file is never overwritten without --remplacer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from plan_ouvert.checks.catalogue import load_kinds
+from plan_ouvert.office.resultat import ImportFailure, ImportResult
+from plan_ouvert.source.kinds import Kinds
+
+EXIT_OK, EXIT_UNREADABLE = 0, 2
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+
+
+def _kinds(plans: Path) -> Kinds:
+    loaded = load_kinds(plans)
+    if loaded.findings:
+        raise ImportFailure(
+            "Les types de plans de "
+            + str(plans / "types")
+            + " contiennent des erreurs : "
+            + "; ".join(f.format() for f in loaded.findings)
+        )
+    return loaded.kinds
+
+
+def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> ImportResult:
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from plan_ouvert.office.import_word import Options, import_word
+
+        options = Options(args.type, args.colonnes, args.id, args.organisme, plans / "referentiels")
+        return import_word(path, kinds, options, path.name)
+    if suffix in WORKBOOK_SUFFIXES:
+        try:
+            from plan_ouvert.office.classeur import import_workbook
+        except ImportError:
+            raise ImportFailure(
+                f"{path.name} : l'import des classeurs (.xlsx, .csv) n'est pas encore disponible dans cette version."
+            ) from None
+        plan: dict[str, Any] = {}
+        if args.id:
+            plan["id"] = args.id
+        if args.organisme:
+            plan["organisme"] = {"nom": args.organisme}
+        return import_workbook(path, kinds, display=path.name, gabarit=args.type, plan=plan or None)
+    if suffix == ".doc":
+        raise ImportFailure(
+            f"{path.name} : c'est un document Word de l'ancien format (.doc). Enregistrez-le au format .docx "
+            "dans Word ou LibreOffice, puis relancez l'import."
+        )
+    raise ImportFailure(
+        f"{path.name} : format non pris en charge ; attendu un document .docx, un classeur .xlsx ou un .csv."
+    )
+
+
+def run(args: argparse.Namespace) -> tuple[Path, Path]:
+    """Import, then write the plan and its report; ImportFailure leaves nothing behind."""
+    from plan_ouvert.office.yamlwriter import report_markdown, to_yaml
+
+    path = Path(args.fichier)
+    if not path.is_file():
+        raise ImportFailure(f"{args.fichier} : fichier introuvable.")
+    plans = Path(args.plans)
+    kinds = _kinds(plans)
+    result = _read(path, args, kinds, plans)
+    plan_id = str(result.data.get("id"))
+    target = Path(args.sortie) if args.sortie else plans / f"{plan_id}.yml"
+    report_path = Path(args.rapport) if args.rapport else target.with_suffix(".md")
+    for existing in (target, report_path):
+        if existing.exists() and not args.remplacer:
+            raise ImportFailure(
+                f"{existing} existe déjà : rien n'a été écrit. Choisissez un autre fichier avec --sortie "
+                "(ou --rapport), ou relancez avec --remplacer pour l'écraser."
+            )
+    kind = kinds.get(str(result.data.get("gabarit")))
+    text = to_yaml(result)
+    report = report_markdown(result.report, str(target), kind.spec.nom if kind else str(result.data.get("gabarit")))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    report_path.write_text(report, encoding="utf-8")
+    return target, report_path
+
+
+def command(args: argparse.Namespace) -> int:
+    try:
+        target, report_path = run(args)
+    except ImportFailure as exc:
+        print(f"importer : {exc}", file=sys.stderr)
+        print("Rien n'a été écrit.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except Exception as exc:  # a document nobody foresaw: a message, never a traceback
+        print(
+            f"importer : {args.fichier} : ce document n'a pas pu être lu ({type(exc).__name__}). "
+            "Signalez-le à l'équipe de Plan ouvert, avec le fichier si possible.",
+            file=sys.stderr,
+        )
+        print("Rien n'a été écrit.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"plan écrit : {target}")
+    print(f"rapport d'import : {report_path} (à lire avant de publier)")
+    print(f"Étape suivante : plan-ouvert verifier {target}")
+    return EXIT_OK

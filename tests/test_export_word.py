@@ -1,0 +1,229 @@
+"""The ministry's Word gabarit, filled with a plan: its columns in the ministry's order and wording,
+the numbers typed as the gabarit does, landscape and readable, the same bytes on every export,
+the plan's data carried for the import (YAML → docx → YAML gives the same plan), LibreOffice
+opens it, and the built site offers it with the workbook on each plan's page."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from lxml import etree
+
+from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.office.export_word import EMBED_NS, docx_bytes
+from plan_ouvert.source.kinds import Kinds
+from plan_ouvert.source.tree import PlanTree, build_tree
+from plan_ouvert.views.export import public_data
+from plan_ouvert.views.opendata import stamp
+
+from .conftest import run_cli
+from .helpers import PETIT, ROOT
+
+PLANS = [*sorted((ROOT / "plans").glob("*.yml")), PETIT / "petit-plan-action.yml"]
+PIAR = ROOT / "plans" / "mrc-lassomption-piar-2021.yml"
+PAC = ROOT / "plans" / "mrc-etchemins-pac-2022.yml"
+LIBREOFFICE_TIMEOUT = 180
+
+
+def _tree(path: Path) -> tuple[PlanTree, Kinds]:
+    catalogue = load_catalogue([path])
+    assert catalogue.entries, [f.format() for f in catalogue.findings]
+    return catalogue.entries[0].tree, catalogue.kinds
+
+
+def _document(tmp_path: Path, tree: PlanTree) -> tuple[Path, Any]:
+    path = tmp_path / f"{tree.plan.id}.docx"
+    path.write_bytes(docx_bytes(tree))
+    return path, docx.Document(str(path))
+
+
+def _texts(row: Any) -> list[str]:
+    return [cell.text for cell in row.cells]
+
+
+def test_the_piar_follows_the_ministry_table(tmp_path: Path) -> None:
+    tree, _ = _tree(PIAR)
+    _, document = _document(tmp_path, tree)
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    paragraphs = [p.text for p in document.paragraphs if p.text]
+    declared = tree.kind.spec.gabarit_word
+    assert paragraphs[0] == declared.titres[0]
+    dates, plan = document.tables
+    assert _texts(dates.rows[0]) == ["Date du plan", "30 juin 2021", "Dates de mise à jour", "27 août 2021"]
+    # The ministry's columns, in its order and wording.
+    assert _texts(plan.rows[0]) == [c.entete for c in declared.colonnes]
+    assert len(plan.rows) == 1 + len(tree.of_type("enjeu"))
+    # Actions and échéances numbered in the text, the n-th beside the n-th.
+    first = tree.of_type("enjeu")[0]
+    cells = dict(zip(_texts(plan.rows[0]), _texts(plan.rows[1]), strict=True))
+    assert cells["Enjeux à travailler par la MRC"] == first.texte
+    assert cells["Axes d'intervention d'AEQ (chiffre correspondant)"] == "1 & 7"
+    actions = first.enfants
+    assert cells["Actions mises en place"].split("\n") == [f"{n}. {a.texte}" for n, a in enumerate(actions, 1)]
+    assert cells["Échéances"].split("\n") == [f"{n}. {a.echeance_texte}" for n, a in enumerate(actions, 1)]
+
+
+def test_the_header_repeats_on_each_page_and_rows_do_not_split(tmp_path: Path) -> None:
+    tree, _ = _tree(PAC)
+    _, document = _document(tmp_path, tree)
+    table = document.tables[-1]
+    header = table.rows[0]._tr
+    assert header.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    sizes = {run.font.size for cell in table.rows[1].cells for p in cell.paragraphs for run in p.runs}
+    style_size = table.rows[2].cells[0].paragraphs[0].style.font.size
+    assert sizes == {None} and style_size.pt == 9  # readable: one table style, 9 points
+
+
+def test_the_pac_starts_each_objective_with_a_merged_row(tmp_path: Path) -> None:
+    tree, _ = _tree(PAC)
+    _, document = _document(tmp_path, tree)
+    table = document.tables[-1]
+    first_rows = [row._tr for row in table.rows[1:3]]
+    merged = first_rows[0].findall(qn("w:tc"))
+    assert len(merged) == 1 and merged[0].tcPr.find(qn("w:gridSpan")) is not None
+    objectif = tree.of_type("objectif")[0]
+    assert table.rows[1].cells[0].text == f"Objectif spécifique {objectif.numero}"
+    moyen = objectif.enfants[0]
+    cell = table.rows[2].cells[0].text.split("\n")
+    assert cell == [f"Moyen d’action {moyen.numero} :", moyen.texte]
+    partners = table.rows[2].cells[1].text.split("\n")
+    assert partners[0] == "Porteur : MRC" and partners[1] == "Collaborateur :"
+
+
+def test_a_kind_without_a_declared_table_gets_one_of_its_levels(tmp_path: Path) -> None:
+    tree, _ = _tree(PETIT / "petit-plan-action.yml")
+    spec = tree.kind.spec.model_copy(update={"gabarit_word": None, "id": "plan-maison"})
+    own = Kinds().add(spec, "plan-maison.yml")
+    _, document = _document(tmp_path, build_tree(tree.plan, own))
+    table = document.tables[-1]
+    action = spec.niveaux[-1]
+    expected = ["Orientation", "Objectif", *(c.libelle for c in action.champs if c.type != "suivi")]
+    assert _texts(table.rows[0]) == expected
+    row = dict(zip(expected, _texts(table.rows[1]), strict=True))
+    assert row["Orientation"] == "Protéger l'eau" and row["Action"] == "Planter des arbustes en bande riveraine"
+    assert row["Sources de financement"] == "Fonds régions et ruralité (10\u202f000\u00a0$)"
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_the_file_carries_the_public_data_and_is_the_same_on_every_export(tmp_path: Path, path: Path) -> None:
+    tree, _ = _tree(path)
+    data = docx_bytes(tree)
+    assert data == docx_bytes(tree)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = [n for n in archive.namelist() if n.startswith("customXml/") and "/_rels/" not in n]
+        roots = {n: etree.fromstring(archive.read(n)) for n in parts}
+        ours = [n for n, r in roots.items() if r.tag == f"{{{EMBED_NS}}}plan-ouvert"]
+        assert len(ours) == 1
+        assert json.loads(roots[ours[0]].text) == public_data(tree.plan)
+        moment = stamp([tree.plan])  # the plan's latest date, never the clock
+        assert {i.date_time for i in archive.infolist()} == {moment.timetuple()[:6]}
+        types = archive.read("[Content_Types].xml").decode()
+        assert 'Extension="xml" ContentType="application/xml"' in types
+    document = docx.Document(io.BytesIO(data))
+    assert document.core_properties.modified == moment.replace(tzinfo=document.core_properties.modified.tzinfo)
+    related = [r.target_part.partname for r in document.part.rels.values() if r.reltype == RT.CUSTOM_XML]
+    assert f"/{ours[0]}" in related
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_yaml_to_docx_to_yaml_gives_the_same_plan(tmp_path: Path, path: Path) -> None:
+    import_word = pytest.importorskip("plan_ouvert.office.import_word")
+    tree, kinds = _tree(path)
+    docx_path, _ = _document(tmp_path, tree)
+    result = import_word.import_word(docx_path, kinds, import_word.Options())
+    plan = tree.kind.model.model_validate(result.data)
+    assert public_data(plan) == public_data(tree.plan)
+
+
+def test_exporter_writes_the_word_file_and_refuses_what_is_not_a_plan(tmp_path: Path) -> None:
+    result = run_cli("exporter", "--format", "docx", str(PIAR), "--sortie", "piar.docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "écrit : piar.docx"
+    assert docx.Document(str(tmp_path / "piar.docx")).tables
+
+    not_a_plan = tmp_path / "notes.yml"
+    not_a_plan.write_text("- une liste\n", encoding="utf-8")
+    refused = run_cli("exporter", "--format", "docx", str(not_a_plan), "--sortie", "notes.docx", cwd=tmp_path)
+    assert refused.returncode in (1, 2), refused.stderr
+    assert "exportation annulée" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (tmp_path / "notes.docx").exists()
+    missing = run_cli("exporter", "--format", "docx", "absent.yml", cwd=tmp_path)
+    assert missing.returncode == 2 and "un seul plan" in missing.stderr
+
+
+def _soffice(tmp_path: Path, target: str, source: Path) -> Path:
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    assert program is not None, "LibreOffice est introuvable."
+    outdir = tmp_path / "converti"
+    command = [program, f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}", "--headless"]
+    done = subprocess.run(
+        [*command, "--convert-to", target, "--outdir", str(outdir), str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=LIBREOFFICE_TIMEOUT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return outdir
+
+
+def test_libreoffice_opens_the_word_file(tmp_path: Path) -> None:
+    tree, _ = _tree(PAC)
+    path, _ = _document(tmp_path, tree)
+    text = (_soffice(tmp_path, "txt:Text (encoded):UTF8", path) / f"{path.stem}.txt").read_text(encoding="utf-8-sig")
+    for element in tree.leaves:
+        assert element.texte in text
+    assert "Moyen d’action 1.1 :" in text and "Indicateur(s) de performance" in text
+
+
+# --- The built site --------------------------------------------------------------------------
+
+
+def test_each_plan_page_offers_the_word_file_and_the_workbook(
+    site: Path, soup: Callable[[str], Any], built_project: Path
+) -> None:
+    for path in sorted((built_project / "plans").glob("*.yml")):
+        plan_id = path.stem
+        page = soup(f"plans/{plan_id}/")
+        links = {a.get_text(" ", strip=True): a["href"] for a in page.select(".po-downloads a")}
+        word = links["Télécharger au format Word (gabarit du ministère)"]
+        workbook = links["Télécharger le classeur modifiable (Excel)"]
+        assert word == f"{plan_id}.docx" and workbook == f"{plan_id}.xlsx"
+        document = docx.Document(str(site / "plans" / plan_id / word))
+        assert document.tables
+        assert "Éléments" in openpyxl.load_workbook(site / "plans" / plan_id / workbook).sheetnames
+        data_page = soup("donnees/")
+        assert data_page.find("a", href=f"../plans/{plan_id}/{plan_id}.docx") is not None
+
+
+def test_the_text_of_a_level_above_runs_down_its_rows_once(tmp_path: Path) -> None:
+    text = (PETIT / "petit-plan-action.yml").read_text(encoding="utf-8")
+    second = "          - id: semis\n            texte: Semer des herbacées indigènes\n            echeance: Été 2026\n"
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "petit-plan-action.yml").write_text(text.rstrip("\n") + "\n" + second, encoding="utf-8")
+    tree, _ = _tree(folder / "petit-plan-action.yml")
+    assert [a.id for a in tree.leaves] == ["plantation", "semis"]
+    _, document = _document(tmp_path, tree)
+    table = document.tables[-1]
+    first, below = (row._tr.findall(qn("w:tc")) for row in table.rows[1:3])
+    # Orientation and objective: written on the first action's row, merged over the second's.
+    for column in (0, 1):
+        assert first[column].tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"
+        assert below[column].tcPr.find(qn("w:vMerge")).get(qn("w:val")) is None
+    assert _texts(table.rows[2])[2] == "Semer des herbacées indigènes"
