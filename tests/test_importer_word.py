@@ -11,7 +11,6 @@ import json
 import re
 import shutil
 import subprocess
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -407,10 +406,10 @@ def test_embedded_data_fills_what_the_table_cannot_carry(tmp_path: Path) -> None
     assert [n.ou for n in changed] == ["enjeux > 1 > enonce"]
 
 
-# --- Performance --------------------------------------------------------------------------------
+# --- A long plan (its import time is a figure of the benchmark, never a timed test) -----------------
 
 
-def test_a_fifty_page_plan_imports_in_under_two_seconds(tmp_path: Path) -> None:
+def test_a_fifty_page_plan_imports_every_row(tmp_path: Path) -> None:
     path = pac_docx(tmp_path / "pac.docx", Style(numbering="auto"))
     document = docx.Document(str(path))
     table = document.tables[-1]
@@ -419,12 +418,9 @@ def test_a_fifty_page_plan_imports_in_under_two_seconds(tmp_path: Path) -> None:
         for tr in body:
             table._tbl.append(copy.deepcopy(tr))
     document.save(str(path))
-    started = time.perf_counter()
     result = _import(path, organisme=PAC_ORG)
-    elapsed = time.perf_counter() - started
     moyens = sum(len(o["moyens"]) for o in seed(PAC)["objectifs_specifiques"])
     assert sum(len(o["moyens"]) for o in result.data["objectifs_specifiques"]) == 8 * moyens
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
 
 
 # --- From the Word form to the published site ----------------------------------------------------
