@@ -39,6 +39,7 @@ check a proposed fix without touching the repository.
 from __future__ import annotations
 
 import argparse
+import copy
 import gzip
 import importlib.metadata
 import json
@@ -530,20 +531,49 @@ def preview_one_plan(project: Path, saves: int = 5) -> dict[str, Any]:
     return {"s": times[len(times) // 2], "runs_s": [round(t, 3) for t in times], "startup_s": round(startup, 3)}
 
 
-def import_word(project: Path) -> dict[str, Any] | None:
-    """`plan-ouvert importer` of a 50-page Word document, when the tests can write one."""
-    fixtures = ROOT / "tests" / "word_fixtures.py"
-    if not fixtures.is_file() or "def fifty_pages_docx" not in fixtures.read_text(encoding="utf-8"):
-        return None
-    document = OUT / "import" / "cinquante-pages.docx"
+WORD_COPIES = 10  # its objectives ten times: 51 pages (LibreOffice, A4), the synthetic PAC alone 6
+
+
+def word_document(project: Path) -> Path:
+    """A Word document of about 50 pages in the ministry's PAC gabarit: a synthetic PAC whose
+    objectifs spécifiques are repeated (renumbered), written by `plan-ouvert exporter`."""
+    source = sorted((project / "plans").glob("mrc-synthetique-*-pac-*.yml"))[0]
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    objectifs = []
+    for _copy in range(WORD_COPIES):
+        for original in data["objectifs_specifiques"]:
+            numero = len(objectifs) + 1
+            item = copy.deepcopy(original)
+            item["id"], item["numero"] = str(numero), numero
+            for position, moyen in enumerate(item.get("moyens", []), 1):
+                moyen["id"] = f"{numero}-{position}"
+            objectifs.append(item)
+    data["id"] = "mrc-synthetique-grand-pac"
+    data["objectifs_specifiques"] = objectifs
+    plan = project / "plans" / "mrc-synthetique-grand-pac.yml"  # beside the référentiels it names
+    document = OUT / "import" / "grand-pac.docx"
     document.parent.mkdir(parents=True, exist_ok=True)
-    make = (
-        "from pathlib import Path; from tests.word_fixtures import fifty_pages_docx; "
-        f"fifty_pages_docx(Path({str(document)!r}))"
-    )
-    run([PYTHON, "-c", make], ROOT)
-    output = OUT / "import" / "plan.yml"
-    return best([*CLI, "importer", str(document), "--sortie", str(output)], project)
+    try:
+        plan.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        run([*CLI, "exporter", "--format", "docx", str(plan), "--sortie", str(document)], project)
+    finally:
+        plan.unlink(missing_ok=True)
+    return document
+
+
+def import_word(project: Path) -> dict[str, Any]:
+    """`plan-ouvert importer` of a Word document of about 50 pages (word_document)."""
+    document = word_document(project)
+    output = OUT / "import" / "importe.yml"
+
+    def clean() -> None:
+        output.unlink(missing_ok=True)
+        output.with_suffix(".md").unlink(missing_ok=True)
+
+    command = [*CLI, "importer", str(document), "--sortie", str(output), "--organisme", "MRC synthétique"]
+    measured = best(command, project, before=clean)
+    measured["document_bytes"] = document.stat().st_size
+    return measured
 
 
 # --- Profile -------------------------------------------------------------------------------
@@ -615,7 +645,9 @@ def machine() -> dict[str, Any]:
     }
 
 
-def fr(value: float, digits: int = 2) -> str:
+def fr(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "—"  # not measured (--une-fois)
     return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
 
 
@@ -685,11 +717,9 @@ def main(argv: list[str] | None = None) -> int:
         details["preview_one_plan"] = preview
         say(f"  aperçu : {preview['s']:.2f} s (médiane de {len(preview['runs_s'])} enregistrements)")
         imported = import_word(projects[largest])
-        if imported is None:
-            say("  import Word de 50 pages : pas de document de 50 pages dans tests/word_fixtures.py, non mesuré")
-        else:
-            results["import_word_50_pages_s"] = round(imported["s"], 3)
-            details["import_word_50_pages"] = imported
+        results["import_word_50_pages_s"] = round(imported["s"], 3)
+        details["import_word_50_pages"] = imported
+        say(f"  import d'un document Word d'environ 50 pages : {imported['s']:.2f} s")
     results["machine"] = machine()
     if args.profil:
         say(f"— {largest} plans : profil pyinstrument de mkdocs build…")
@@ -698,6 +728,8 @@ def main(argv: list[str] | None = None) -> int:
 
     results_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     details_name = "details.json" if OPTIONS.variant is None else "details-variante.json"
+    if OPTIONS.once:
+        details_name = f"details-{'-'.join(map(str, sizes))}.json"
     (OUT / details_name).write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results, sizes))
     print()

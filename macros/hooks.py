@@ -14,12 +14,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from jinja2 import Environment
+from material.plugins.search.plugin import SearchIndex  # type: ignore[import-untyped]
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import TemplateContext
 
 from plan_ouvert.checks import licences
 from plan_ouvert.checks.catalogue import Entry
@@ -51,10 +57,6 @@ class _Build:
     site: Site | None = None
     titles: dict[str, str] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
-    # Generated pages are rendered here, once, instead of going through mkdocs-macros (a
-    # Jinja compilation per page) and then Python-Markdown (which re-parses the whole HTML
-    # block with md_in_html).
-    html: dict[str, str] = field(default_factory=dict)
     inline_hashes: set[str] = field(default_factory=set)
     # The pages « Intégrer ce plan à votre site » (source → plan id): no page of the page map.
     integrations: dict[str, str] = field(default_factory=dict)
@@ -177,14 +179,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for old_url in site.pages.redirects:  # renamed ids keep their address
         files.append(File.generated(config, f"{old_url}index.html", content=renderer.redirect(site, old_url)))
     _sharing_files(files, config, site)
-    _start_worker(build, site, Path(config.site_dir), schema_url)
+    _start_worker(build, site, config, schema_url)
     return files
 
 
-def _start_worker(build: _Build, site: Site, site_dir: Path, schema_url: str | None) -> None:
-    """The files that are no page are written beside MkDocs, by a second process."""
+def _start_worker(build: _Build, site: Site, config: MkDocsConfig, schema_url: str | None) -> None:
+    """The files that are no page are written beside MkDocs, by a second process, which also
+    reads each page once written and indexes the generated pages for the search."""
+    site_dir = Path(config.site_dir)
     check = os.environ.get(parallele.CHECK_ENV)
-    worker = build.worker = parallele.Worker(site_dir, Path(check) if check else None, fork=_command[0] != "serve")
+    # PLAN_OUVERT_UN_PROCESSUS=1: everything in MkDocs' process (to compare, or to debug).
+    fork = _command[0] != "serve" and os.environ.get("PLAN_OUVERT_UN_PROCESSUS") != "1"
+    worker = build.worker = parallele.Worker(site_dir, Path(check) if check else None, fork=fork)
     store = cache.Cache.for_project(build.settings.root)
     context = _context_key(build.settings, schema_url)
 
@@ -199,7 +205,67 @@ def _start_worker(build: _Build, site: Site, site_dir: Path, schema_url: str | N
         cache.through_cache(store, "site", every, site_dir, lambda: cache.capture(_shared_files(build, site)))
         return []
 
-    worker.start(task)
+    search = _search_plugin(config)
+    worker.start(task, _search_handler(search) if search is not None else None)
+    if search is not None and worker.forked:
+        _offload_search(build, worker, search)
+
+
+def _search_plugin(config: MkDocsConfig) -> Any:
+    plugin: Any = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(plugin, "search_index", None)
+    if plugin is None or not isinstance(index, SearchIndex) or not plugin.config.get("enabled", True):
+        return None
+    return plugin
+
+
+def _search_handler(plugin: Any) -> Callable[[Any], list[dict[str, Any]]]:
+    """Material's own indexing of one generated page, run in the second process."""
+    settings = dict(plugin.config)
+
+    def index_page(job: tuple[str, str, dict[str, Any], str]) -> list[dict[str, Any]]:
+        content, url, meta, title = job
+        index = SearchIndex(**settings)
+        index.add_entry_from_context(SimpleNamespace(content=content, url=url, meta=meta, title=title, toc=[]))
+        return list(index.entries)
+
+    return index_page
+
+
+def _offload_search(build: _Build, worker: parallele.Worker, plugin: Any) -> None:
+    """Material indexes every page by parsing its HTML: for the generated pages (no table of
+    contents), that work goes to the second process, and the entries come back in page order
+    before the index is written. The index is the same, entry for entry."""
+    index = plugin.search_index
+    add, generate = index.add_entry_from_context, index.generate_search_index
+    slots: list[int] = []  # where each offloaded page's entries go in index.entries
+
+    def add_entry(page: Page) -> None:
+        generated = page.file.src_uri in build.urls or page.file.src_uri in build.integrations
+        if not generated or page.toc.items or (page.meta.get("search") or {}).get("exclude"):
+            add(page)
+            return
+        slots.append(len(index.entries))
+        meta = {k: page.meta[k] for k in ("title", "tags", "search") if k in page.meta}
+        worker.submit((page.content, page.url, meta, page.title))
+
+    def generate_index(previous: Any) -> Any:
+        results, errors = worker.collect()
+        for message in errors:
+            log.error("%s", message)
+        if len(results) != len(slots) or any(r is None for r in results):
+            log.error("l'index de recherche est incomplet : des pages générées n'ont pas été indexées.")
+        merged: list[dict[str, Any]] = []
+        done = 0
+        for slot, entries in zip(slots, results, strict=False):
+            merged += index.entries[done:slot]
+            merged += entries or []
+            done = slot
+        index.entries = merged + index.entries[done:]
+        return generate(previous)
+
+    index.add_entry_from_context = add_entry
+    index.generate_search_index = generate_index
 
 
 def _shared_files(build: _Build, site: Site) -> Callable[[Path], object]:
@@ -265,16 +331,35 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     build = _build()
     url = build.urls.get(page.file.src_uri)
     integrated = build.integrations.get(page.file.src_uri)
-    if build.site is not None and integrated is not None:
-        build.html[page.file.src_uri] = build.renderer.integration(build.site, integrated)
-        page.meta["render_macros"] = False
-        return ""
-    if url is None or build.site is None:
+    if build.site is None or (url is None and integrated is None):
         return markdown
-    build.html[page.file.src_uri] = build.renderer.page(build.site, url)
-    # Nothing for mkdocs-macros to render: it would compile an empty template per page.
+    # Nothing for mkdocs-macros to render: it would compile an empty template per page. The
+    # page's HTML is rendered when MkDocs writes the page (on_page_context), not now: MkDocs
+    # reads every page before writing any, and would hold all of them in memory.
     page.meta["render_macros"] = False
+    page.render = functools.partial(_render_nothing, page)  # type: ignore[method-assign]
     return ""
+
+
+def _render_nothing(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """What Page.render gives for empty Markdown, without building a Markdown converter with all
+    its extensions for each generated page."""
+    page.content = ""
+    page.toc = get_toc([])
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
+
+
+@event_priority(100)  # before Material's search, which indexes page.content
+def on_page_context(context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+    build = _build()
+    src = page.file.src_uri
+    url, integrated = build.urls.get(src), build.integrations.get(src)
+    if build.site is not None and integrated is not None:
+        page.content = build.renderer.integration(build.site, integrated)
+    elif build.site is not None and url is not None:
+        page.content = build.renderer.page(build.site, url)
+    return context
 
 
 def on_page_content(html_out: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -286,7 +371,7 @@ def on_page_content(html_out: str, page: Page, config: MkDocsConfig, files: File
         # after mkdocs-macros, which would render a title holding « {{ » as a template.
         page.title = page.meta["title"] = html.escape(title, quote=True)
     _share(page, config)
-    return build.html.pop(page.file.src_uri, html_out)
+    return html_out
 
 
 def _share(page: Page, config: MkDocsConfig) -> None:
@@ -363,6 +448,8 @@ def _source(page: Page, root: Path) -> str:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     build = _build()
     _page_written(build, page.file.abs_dest_path)
+    if page.file.src_uri in build.urls or page.file.src_uri in build.integrations:
+        page.content = ""  # written: nothing reads it again (see on_page_context)
     # An inline script that no theme template writes was put in a page by hand (or slipped in
     # through a macro): it would run with the site's rights, so the build refuses it.
     for script in csp.unknown_scripts(output, build.theme_scripts):

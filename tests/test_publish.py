@@ -138,3 +138,71 @@ def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Pa
     assert f"dossier laissé par une construction interrompue, supprimé : {leftover[0].name}/" in again.stderr
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
     assert (project / "site" / "index.html").is_file()
+
+
+# --- The check of the built site: pages read during the build, and the fast parser ----------
+
+TRICKY = """<!doctype html><html><head><title>Plan &amp; suivi</title>
+<script>if (a < b && c > d) { document.write("<a href='nulle-part'>x</a>"); }</script>
+<style>a[href^="x"] > b { color: red }</style></head>
+<body><!-- <a href="commentaire/"> -->
+<h1 ID="haut">Titre <em>du</em>
+plan</h1>
+<a HREF="suivi/#an-1" title="a > b">suivi</a><a name="ancre"></a>
+<img src='logo.png' alt="x"/><a href=nu>nu</a><a href="page?x=1&amp;y=2">q</a>
+<p id="haut">double</p>
+</body></html>"""
+
+
+def test_the_fast_parser_reads_what_the_standard_parser_reads() -> None:
+    from plan_ouvert.outputs import sitecheck
+
+    fast, reference = sitecheck.parse_html(TRICKY), sitecheck.parse_html_reference(TRICKY)
+    assert fast == reference
+    assert fast.title == "Plan & suivi" and fast.h1 == ["Titre du plan"]
+    assert [href for href, _line in fast.links] == ["suivi/#an-1", "logo.png", "nu", "page?x=1&y=2"]
+    assert fast.duplicate_ids == {"haut"} and "ancre" in fast.ids
+
+
+def test_the_fast_parser_agrees_on_every_page_of_the_built_site(site: Path) -> None:
+    from plan_ouvert.outputs import sitecheck
+
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 50
+    for path in pages:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert sitecheck.parse_html(text) == sitecheck.parse_html_reference(text), path
+
+
+def _two_pages(site: Path, link: str) -> None:
+    (site / "a").mkdir(parents=True)
+    for folder, body in (("", f'<a href="{link}">lien</a>'), ("a/", "ici")):
+        name = f"Page {folder or 'accueil'}"
+        html = f"<html><head><title>{name}</title></head><body><h1>{name}</h1>{body}</body></html>"
+        (site / folder / "index.html").write_text(html, encoding="utf-8")
+
+
+def test_a_page_changed_after_the_build_read_it_is_read_again(tmp_path: Path) -> None:
+    from plan_ouvert.outputs import parallele, sitecheck
+
+    site = tmp_path / "site"
+    _two_pages(site, "a/")
+    collected = {rel: parallele.read_page(site, rel) for rel in ("index.html", "a/index.html")}
+    assert sitecheck.check_site(site, collected=collected) == []
+    # Written again after the worker read it (by a later step of the build): its bytes differ.
+    (site / "index.html").write_text(
+        (site / "index.html").read_text(encoding="utf-8").replace('href="a/"', 'href="b/"'), encoding="utf-8"
+    )
+    problems = sitecheck.check_site(site, collected=collected)
+    assert problems == ["index.html:1 : lien brisé « b/ » (aucun fichier b/index.html)."]
+
+
+def test_a_page_read_during_the_build_is_not_parsed_again(tmp_path: Path) -> None:
+    from plan_ouvert.outputs import parallele, sitecheck
+
+    site = tmp_path / "site"
+    _two_pages(site, "a/")
+    digest, page = parallele.read_page(site, "index.html")
+    page.links.append(("manquante/", 1))  # what the build saw: the check trusts it, bytes unchanged
+    problems = sitecheck.check_site(site, collected={"index.html": (digest, page)})
+    assert problems == ["index.html:1 : lien brisé « manquante/ » (aucun fichier manquante/index.html)."]

@@ -8,8 +8,10 @@ plans folder, however many plans there are.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +138,25 @@ def test_the_history_pages_read_git_once_for_the_whole_plans_folder(
     assert len(edited) == 2
     copies = [v for v in histories[f"{EDITED}-copie-0"] if v.source == "modification"]
     assert len(copies) == 1
+
+
+def test_the_preview_builds_the_edited_plan_and_the_shared_pages_only(tmp_path: Path) -> None:
+    """`plan-ouvert apercu PLAN` serves a site of that plan alone: quick to rebuild at each save."""
+    from plan_ouvert.outputs.apercu import PREVIEW_ENV
+
+    project = copy_project(tmp_path / "projet")
+    env = {**os.environ, PREVIEW_ENV: str(project / "plans" / f"{EDITED}.yml"), "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--no-strict", "--site-dir", str(tmp_path / "apercu")]
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    built = {p.name for p in (tmp_path / "apercu" / "plans").iterdir() if p.is_dir()}
+    assert built == {EDITED}
+    assert (tmp_path / "apercu" / "index.html").is_file()  # the shared pages are there
+    # The plan's checks are printed in French as the preview rebuilds.
+    assert f"{EDITED} : complet à" in result.stderr
+
+
+def test_the_preview_of_a_missing_file_says_so_in_french(tmp_path: Path) -> None:
+    result = run_cli("apercu", "plans/absent.yml", cwd=copy_project(tmp_path / "projet"))
+    assert result.returncode == 2
+    assert "aperçu impossible : le fichier « plans/absent.yml » n'existe pas." in result.stderr

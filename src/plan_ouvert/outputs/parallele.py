@@ -11,27 +11,29 @@ threads), the same work runs in the build's own process, at the same moments.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import json
 import os
 import pickle
-import queue
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from plan_ouvert.outputs.sitecheck import ParsedPage, page_digest, parse_html
 
 Task = Callable[[], list[str]]  # returns French messages, one per failure
+Handler = Callable[[Any], Any]  # a job submitted during the build, run in the second process
 Collected = dict[str, tuple[str, ParsedPage]]  # site path → (hash of the bytes read, what they hold)
 
 # The environment variable `plan-ouvert construire` sets: where the pages read during the build go.
 CHECK_ENV = "PLAN_OUVERT_CONTROLE_PAGES"
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+NICE = 5  # the second process's lower priority (see Worker.start)
 
 
 def read_page(site: Path, rel: str) -> tuple[str, ParsedPage]:
@@ -40,13 +42,17 @@ def read_page(site: Path, rel: str) -> tuple[str, ParsedPage]:
 
 
 def load_collected(path: Path) -> Collected:
-    """The pages a build read as it wrote them; empty when the file is missing or unreadable."""
+    """The pages a build read as it wrote them (one record per page); what could be read of them."""
+    collected: Collected = {}
     try:
         with path.open("rb") as stream:
-            loaded = pickle.load(stream)  # noqa: S301 (written by this build's own worker, in a private file)
-    except (OSError, EOFError, pickle.UnpicklingError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+            while True:
+                # Written by this build's own worker, in a private file.
+                rel, digest, page = pickle.load(stream)  # noqa: S301
+                collected[rel] = (digest, page)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        pass
+    return collected
 
 
 def _failure(what: str, error: BaseException) -> str:
@@ -56,61 +62,98 @@ def _failure(what: str, error: BaseException) -> str:
 
 
 class Worker:
-    """Writes the build's other files and reads its pages, in a second process when it can."""
+    """Writes the build's other files and reads its pages, in a second process when it can.
+
+    Jobs (`submit`) are handed to the `handler` given at start, in the second process, in the
+    order they were submitted; `collect` returns their results in that order.
+    """
 
     def __init__(self, site_dir: Path, check_to: Path | None, fork: bool = True):
         self.site_dir = site_dir
         self.check_to = check_to
         self.fork = fork and hasattr(os, "fork")
         self.pid: int | None = None
-        self._pages: IO[str] | None = None
-        self._results: IO[str] | None = None
+        self._to_worker: Connection | None = None
+        self._from_worker: Connection | None = None
+        self._handler: Handler | None = None
         self._inline: Collected = {}
+        self._results: list[Any] = []
         self._messages: list[str] = []
         self._outputs_done = False
 
+    @property
+    def forked(self) -> bool:
+        return self.pid is not None
+
     # --- in the build's process ------------------------------------------------------------
 
-    def start(self, task: Task) -> None:
+    def start(self, task: Task, handler: Handler | None = None) -> None:
+        self._handler = handler
         if not self.fork:
             self._messages = _run(task)
             self._outputs_done = True
             return
-        pages_read, pages_write = os.pipe()
-        results_read, results_write = os.pipe()
+        to_read, to_write = os.pipe()
+        from_read, from_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: never returns into the build's code
             status = 1
             try:
                 _stop_with_parent()
-                os.close(pages_write)
-                os.close(results_read)
-                with os.fdopen(results_write, "w", encoding="utf-8") as results:
-                    _child(task, os.fdopen(pages_read, encoding="utf-8"), results, self.site_dir, self.check_to)
+                # MkDocs renders the pages on one processor: it is the longest task of the build,
+                # so the worker yields the processor to it whenever both want the same one.
+                os.nice(NICE)
+                os.close(to_write)
+                os.close(from_read)
+                inbox, outbox = Connection(to_read, writable=False), Connection(from_write, readable=False)
+                _child(task, handler, inbox, outbox, self.site_dir, self.check_to)
                 status = 0
             finally:
                 os._exit(status)
-        os.close(pages_read)
-        os.close(results_write)
+        os.close(to_read)
+        os.close(from_write)
         self.pid = pid
-        self._pages = os.fdopen(pages_write, "w", encoding="utf-8")
-        self._results = os.fdopen(results_read, encoding="utf-8")
+        self._to_worker = Connection(to_write, readable=False)
+        self._from_worker = Connection(from_read, writable=False)
 
     def page_written(self, path: str) -> None:
         """`path` (under the site folder) is written whole: read it now, or have the worker read it."""
         if self.check_to is None:
             return
         rel = Path(path).relative_to(self.site_dir).as_posix()
-        if self._pages is not None:
-            self._pages.write(rel + "\n")
+        if self._to_worker is not None:
+            self._to_worker.send(("page", rel))
         elif self.pid is None:
             self._inline[rel] = read_page(self.site_dir, rel)
 
+    def submit(self, job: Any) -> None:
+        """A job for the handler (in the second process if there is one)."""
+        if self._to_worker is not None:
+            self._to_worker.send(("job", job))
+        elif self._handler is not None:
+            self._results.append(self._handler(job))
+
+    def collect(self) -> tuple[list[Any], list[str]]:
+        """The results of the jobs submitted so far, in order, and the failures, in French."""
+        if self._to_worker is None or self._from_worker is None:
+            results, self._results = self._results, []
+            return results, []
+        self.wait_outputs()
+        self._to_worker.send(("collect", None))
+        try:
+            _kind, results, errors = self._from_worker.recv()
+        except (EOFError, OSError):
+            return [], ["le processus qui prépare l'index de recherche s'est arrêté."]
+        return list(results), list(errors)
+
     def wait_outputs(self) -> list[str]:
         """Wait until the other files are written; the failures, in French."""
-        if not self._outputs_done and self._results is not None:
-            line = self._results.readline()
-            self._messages = json.loads(line) if line else ["le processus d'écriture des fichiers s'est arrêté."]
+        if not self._outputs_done and self._from_worker is not None:
+            try:
+                _kind, messages = self._from_worker.recv()
+                self._messages = list(messages)
+            except (EOFError, OSError):
+                self._messages = ["le processus d'écriture des fichiers s'est arrêté."]
             self._outputs_done = True
         return self._messages
 
@@ -118,13 +161,12 @@ class Worker:
         """Wait for the worker to read the last pages and stop; the failures wait_outputs did not give."""
         self.wait_outputs()
         messages: list[str] = []
-        if self._pages is not None:
-            self._pages.close()
-            self._pages = None
-        if self._results is not None:
-            self._results.read()
-            self._results.close()
-            self._results = None
+        if self._to_worker is not None:
+            self._to_worker.close()
+            self._to_worker = None
+        if self._from_worker is not None:
+            self._from_worker.close()
+            self._from_worker = None
         if self.pid is not None:
             _pid, status = os.waitpid(self.pid, 0)
             self.pid = None
@@ -136,9 +178,9 @@ class Worker:
 
     def abandon(self) -> None:
         """Stop the worker without waiting for its work (the build failed)."""
-        if self._pages is not None:
-            self._pages.close()
-            self._pages = None
+        if self._to_worker is not None:
+            self._to_worker.close()
+            self._to_worker = None
         if self.pid is not None:
             try:
                 os.kill(self.pid, signal.SIGTERM)
@@ -167,33 +209,50 @@ def _run(task: Task) -> list[str]:
 
 
 def _save(collected: Collected, path: Path) -> None:
-    scratch = path.with_name(path.name + ".ecriture")
-    with scratch.open("wb") as stream:
-        pickle.dump(collected, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    scratch.replace(path)
+    with path.open("wb") as stream:
+        for rel, (digest, page) in collected.items():
+            pickle.dump((rel, digest, page), stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _child(task: Task, pages: IO[str], results: IO[str], site_dir: Path, check_to: Path | None) -> None:
-    # The pipe of page names is drained while the files are written: the build never waits
-    # on a full pipe.
-    names: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+def _child(
+    task: Task, handler: Handler | None, inbox: Connection, outbox: Connection, site_dir: Path, check_to: Path | None
+) -> None:
+    # The files are written by a thread while this one reads the pages and runs the jobs as
+    # they come: nothing piles up in memory waiting for the files to be done.
+    sending = threading.Lock()
 
-    def drain() -> None:
-        for line in pages:
-            names.put(line.rstrip("\n"))
-        names.put(None)
+    def outputs() -> None:
+        messages = _run(task)
+        with sending:
+            outbox.send(("sorties", messages))
 
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    results.write(json.dumps(_run(task), ensure_ascii=False) + "\n")
-    results.flush()
-    collected: Collected = {}
-    while (rel := names.get()) is not None:
-        if check_to is None:
-            continue
-        try:
-            collected[rel] = read_page(site_dir, rel)
-        except OSError:
-            continue  # the final check reads it again, and says what is wrong
-    if check_to is not None:
-        _save(collected, check_to)
+    writer = threading.Thread(target=outputs)
+    writer.start()
+    results: list[Any] = []
+    errors: list[str] = []
+    with contextlib.ExitStack() as stack:
+        # Pages read are written to the file at once, one record each (see load_collected).
+        pages = stack.enter_context(check_to.open("wb")) if check_to is not None else None
+        while True:
+            try:
+                kind, payload = inbox.recv()
+            except (EOFError, OSError):
+                break
+            if kind == "page" and pages is not None:
+                try:
+                    digest, page = read_page(site_dir, payload)
+                except OSError:
+                    continue  # the final check reads it again, and says what is wrong
+                pickle.dump((payload, digest, page), pages, protocol=pickle.HIGHEST_PROTOCOL)
+            elif kind == "job" and handler is not None:
+                try:
+                    results.append(handler(payload))
+                except Exception as error:  # reported by the build, in French
+                    errors.append(_failure("la préparation de l'index de recherche a échoué", error))
+                    results.append(None)
+            elif kind == "collect":
+                writer.join()
+                with sending:
+                    outbox.send(("collecte", results, errors))
+                results, errors = [], []
+    writer.join()

@@ -300,6 +300,7 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
         epoch = commit_epoch(root)
         if epoch is not None:  # in git, MkDocs needs nothing from the check: start it now
             mkdocs = _MkDocs(staging, root / "mkdocs.yml", offline, epoch, check_file)
+            _yield_to()
         catalogue, stopped = _verify(root)
         if stopped is not None:
             return stopped
@@ -315,6 +316,13 @@ def build(root: Path, target: Path, offline: bool = False) -> int:
             mkdocs.stop()
         shutil.rmtree(staging, ignore_errors=True)
         check_file.unlink(missing_ok=True)
+
+
+def _yield_to() -> None:
+    """While MkDocs runs, this process (checking the plans, then waiting) gives way to it: MkDocs
+    renders every page on one processor and is the longest task of the build."""
+    if hasattr(os, "nice"):
+        os.nice(parallele.NICE)
 
 
 def _build_into(mkdocs: _MkDocs, staging: Path, target: Path, offline: bool, check_file: Path) -> int:

@@ -8,8 +8,10 @@ included, so it catches what MkDocs' own validation cannot see.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -31,7 +33,9 @@ class ParsedPage:
     duplicate_ids: set[str] = field(default_factory=set)
 
 
-class _Parser(HTMLParser):
+class _ReferenceParser(HTMLParser):
+    """The standard library's HTML parser: slower, kept to check the fast one against it (tests)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.page = ParsedPage()
@@ -40,18 +44,7 @@ class _Parser(HTMLParser):
         self._h1_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        ident = values.get("id")
-        if ident:
-            if ident in self.page.ids:
-                self.page.duplicate_ids.add(ident)
-            self.page.ids.add(ident)
-        if tag == "a" and values.get("name"):
-            self.page.ids.add(values["name"] or "")
-        for attribute in ("href", "src"):
-            target = values.get(attribute)
-            if target is not None and tag in ("a", "link", "script", "img", "iframe", "source"):
-                self.page.links.append((target, self.getpos()[0]))
+        _start_tag(self.page, tag, dict(attrs), self.getpos()[0])
         if tag == "title":
             self._in_title = True
         if tag == "h1":
@@ -72,11 +65,94 @@ class _Parser(HTMLParser):
             self._h1_text.append(data)
 
 
-def parse_html(text: str) -> ParsedPage:
-    parser = _Parser()
+def _start_tag(page: ParsedPage, tag: str, values: dict[str, str | None], line: int) -> None:
+    ident = values.get("id")
+    if ident:
+        if ident in page.ids:
+            page.duplicate_ids.add(ident)
+        page.ids.add(ident)
+    if tag == "a" and values.get("name"):
+        page.ids.add(values["name"] or "")
+    if tag in _LINKED:
+        for attribute in ("href", "src"):
+            target = values.get(attribute)
+            if target is not None:
+                page.links.append((target, line))
+
+
+def parse_html_reference(text: str) -> ParsedPage:
+    parser = _ReferenceParser()
     parser.feed(text)
     parser.close()
     page = parser.page
+    page.title = " ".join(page.title.split())
+    return page
+
+
+# The fast parser: one regular expression finds every tag, comment and script of a page (in C),
+# where html.parser calls back into Python for every piece. Only what the check needs is read:
+# ids, link targets with their line, the <title> and the <h1> texts. Raw text elements (script,
+# style) are skipped whole, as a browser does; attribute values may hold « > » when quoted.
+_QUOTED = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*"""
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    rf"|<(script|style)\b({_QUOTED})>.*?(?:</(?i:\1)\s*>|\Z)"
+    rf"|<(/?)([a-zA-Z][^\s/>]*)({_QUOTED})>"
+    r"|<![^>]*>|<\?[^>]*>",
+    re.S | re.I,
+)
+_ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+_MARKUP = re.compile(rf"<!--.*?(?:-->|\Z)|</?[a-zA-Z][^\s/>]*{_QUOTED}>|<![^>]*>|<\?[^>]*>", re.S)
+_LINKED = frozenset(("a", "link", "script", "img", "iframe", "source"))
+
+
+def _attributes(text: str) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for match in _ATTRIBUTE.finditer(text):
+        name, double, single, bare = match.groups()
+        value = double if double is not None else single if single is not None else bare
+        values[name.lower()] = html.unescape(value) if value is not None and "&" in value else value
+    return values
+
+
+def _text(fragment: str) -> str:
+    """The text of a piece of HTML, as html.parser's data would give it."""
+    return html.unescape(_MARKUP.sub("", fragment))
+
+
+def parse_html(text: str) -> ParsedPage:
+    page = ParsedPage()
+    line, counted = 1, 0
+    title_from: int | None = None
+    h1_depth, h1_from = 0, 0
+    for match in _TOKEN.finditer(text):
+        raw, raw_attributes, closing, name, attributes = match.groups()
+        if raw is not None:
+            tag, attributes, closing = raw.lower(), raw_attributes, ""
+        elif name is None:
+            continue  # comment, doctype, processing instruction
+        else:
+            tag = name.lower()
+        start = match.start()
+        if closing:
+            if tag == "title" and title_from is not None:
+                page.title += _text(text[title_from:start])
+                title_from = None
+            elif tag == "h1" and h1_depth:
+                h1_depth -= 1
+                page.h1.append(" ".join(_text(text[h1_from:start]).split()))
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        # Only attributes named like id, name, href or src matter (a quick test spares the rest).
+        low = attributes.lower()
+        if "id" in low or "href" in low or "src" in low or "name" in low:
+            _start_tag(page, tag, _attributes(attributes), line)
+        if tag == "title":
+            title_from = match.end()
+        elif tag == "h1":
+            h1_depth += 1
+            h1_from = match.end()
     page.title = " ".join(page.title.split())
     return page
 
