@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.office import import_word
 from plan_ouvert.office.export_word import EMBED_NS, docx_bytes
 from plan_ouvert.source.kinds import Kinds
 from plan_ouvert.source.tree import PlanTree, build_tree
@@ -142,7 +143,6 @@ def test_the_file_carries_the_public_data_and_is_the_same_on_every_export(tmp_pa
 
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
 def test_yaml_to_docx_to_yaml_gives_the_same_plan(tmp_path: Path, path: Path) -> None:
-    import_word = pytest.importorskip("plan_ouvert.office.import_word")
     tree, kinds = _tree(path)
     docx_path, _ = _document(tmp_path, tree)
     result = import_word.import_word(docx_path, kinds, import_word.Options())

@@ -158,9 +158,9 @@ def test_superscripts_italics_and_line_breaks_read_as_plain_text(word_file: Call
 @pytest.fixture(scope="module")
 def libreoffice_piar(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The PIAR's Word form, opened and saved again by LibreOffice (once per session)."""
+    # make test installs LibreOffice: its absence is a failure, never a skip.
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice absent")
+    assert soffice is not None, "LibreOffice (soffice) manque : lancez make outils-systeme"
     folder = tmp_path_factory.mktemp("libreoffice")
     source = piar_docx(folder / "piar.docx", Style(numbering="auto", merged=True, gabarit=True))
     out = folder / "converti"
