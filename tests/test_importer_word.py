@@ -366,6 +366,19 @@ def test_the_generic_kind_is_recognised_with_merged_parent_cells(tmp_path: Path)
     ]
 
 
+def test_a_document_of_its_own_shape_keeps_its_first_line_as_title(tmp_path: Path) -> None:
+    path = _generic(tmp_path / "mada.docx", ["Action", "Échéance"], [["Aménager trois bancs", "Automne 2025"]])
+    document = docx.Document(str(path))
+    title = "Politique MADA — Plan d'action 2025-2027"
+    document.add_paragraph(title)
+    body = document.element.body
+    body.insert(0, body[-2])  # moved above the table, as an MRC writes it (the last child is sectPr)
+    document.save(str(path))
+    result = _import(path, organisme="Ville X", kind="plan-action", colonnes="Action=texte,Échéance=echeance")
+    assert result.data["titre"] == title
+    assert [n.texte for n in result.report.devinettes if n.ou == "titre du document"] == [title]
+
+
 def test_colonnes_naming_an_unknown_field_is_refused_in_french(tmp_path: Path) -> None:
     path = _generic(tmp_path / "x.docx", ["Mesure"], [["A"]])
     with pytest.raises(ImportFailure, match="n'a pas de champ « budjet »"):

@@ -1116,6 +1116,13 @@ def _title(document: word.Document, gabarit: GabaritWord, kind: Kind, report: Im
             report.guess("titre du document", f"Titre en majuscules écrit « {sentence} ».", title)
             return sentence
         return title
+    # A document of its own shape: its first line of text is its title, not the kind's name.
+    first = next((" ".join(p.split()) for p in document.paragraphs if p.strip()), None)
+    if first is not None and len(first) <= 200:
+        report.guess(
+            "titre du document", "Aucun titre du gabarit : la première ligne du document est prise comme titre.", first
+        )
+        return first
     report.guess(
         "titre du document", f"Aucun titre reconnu : le nom du type de plan est pris comme titre ({kind.spec.nom})."
     )
