@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plan_ouvert.checks.rules import check_plan
-from plan_ouvert.source.findings import Finding, Severity, sort_findings
+from plan_ouvert.source.findings import Finding, Severity, shown, sort_findings
 from plan_ouvert.source.kinds import Kind, Kinds, TypePlan
 from plan_ouvert.source.load import file_problem, load_file, plan_files
 from plan_ouvert.source.model import AnyPlan, Referentiel
@@ -58,10 +58,12 @@ class Catalogue:
 
 
 def display_path(path: Path) -> str:
+    """The path as messages show it: a file name holding a control character (ESC, BEL) shows
+    its code point, in the terminal, the GitHub log and the review summary alike."""
     try:
-        return os.path.relpath(path)
+        return shown(os.path.relpath(path))
     except ValueError:  # another drive on Windows
-        return str(path)
+        return shown(str(path))
 
 
 def _data_dir(path: Path, name: str = REFERENTIELS_DIR) -> Path | None:
