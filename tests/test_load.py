@@ -421,7 +421,7 @@ def test_numbers_and_control_characters_are_all_reported_in_one_reading(tmp_path
     assert "\x07" not in loaded.findings[0].message and "\x1b" not in loaded.findings[2].message
 
 
-@pytest.mark.parametrize("value", ["12", "-3.5", "1_000", "0x1F", ".inf", "1.7976931348623157e+308"])
+@pytest.mark.parametrize("value", ["12", "-3.5", "1_000", "0x1F", ".inf", "1.7976931348623157e+308", "~", ""])
 def test_ordinary_numbers_still_read(tmp_path: Path, value: str) -> None:
     # .inf is refused later, by the schema (SCHEMA-E006), as before: only overflow is YAML-E016.
     text = petit("petit-pac").replace("texte: 5 activités", f"texte: 5 activités\n                valeur: {value}", 1)

@@ -8,6 +8,7 @@ element tree and checked.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,13 +58,19 @@ class Catalogue:
         return [f for f in self.findings if f.severity is Severity.ERREUR]
 
 
+# Control characters of a file name that no output escapes by itself: line breaks are (JSON,
+# GitHub's %0A, one line per finding), so that a GitHub annotation still names the very file.
+_NAME_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def display_path(path: Path) -> str:
     """The path as messages show it: a file name holding a control character (ESC, BEL) shows
     its code point, in the terminal, the GitHub log and the review summary alike."""
     try:
-        return shown(os.path.relpath(path))
+        text = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return shown(str(path))
+        text = str(path)
+    return _NAME_CONTROL.sub(lambda m: shown(m.group()), text)
 
 
 def _data_dir(path: Path, name: str = REFERENTIELS_DIR) -> Path | None:

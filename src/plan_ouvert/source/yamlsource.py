@@ -446,8 +446,8 @@ class _Reader:
             self.problems.append(_error(self.display, line, column, code, message))
 
     def _number_fits(self, node: ScalarNode, value: Any) -> bool:
-        """Whether a number fits a float (`value` None: too long to be converted at all)."""
-        too_large = value is None
+        """Whether a number fits a float (`value` _UNREAD: too long to be converted at all)."""
+        too_large = value is _UNREAD
         if isinstance(value, int) and not isinstance(value, bool):
             too_large = abs(value) > sys.float_info.max  # exact: an int compared with a float
         elif isinstance(value, float):
@@ -482,7 +482,7 @@ class _Reader:
     def scalar(self, node: ScalarNode) -> Any:
         tag = node.tag.rsplit(":", 1)[1]
         if tag in ("int", "float") and len(node.value) > MAX_NUMBER_LENGTH:
-            self._number_fits(node, None)
+            self._number_fits(node, _UNREAD)
             return None  # never converted: the file is refused with the finding
         try:
             value = self.loader.construct_object(node, deep=True)
@@ -536,6 +536,7 @@ class _Reader:
 
 
 _SCALAR_TAGS = {"str", "int", "float", "bool", "null", "timestamp"}
+_UNREAD = object()  # a number too long to be converted
 
 
 def _tag_message(tag: str, path: YamlPath) -> str:
