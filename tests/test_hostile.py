@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from plan_ouvert.cli import main
 from plan_ouvert.source.load import load_file
 
 from .conftest import copy_project, run_cli
-from .helpers import PETIT, petit, plans_folder
+from .helpers import PETIT, petit, plans_folder, position
 
 PAYLOADS = [
     "<script>window.__xss='script'</script>",
@@ -373,3 +375,186 @@ def test_json_export_of_valid_plans_is_strict(tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
     data = _strict_json((tmp_path / "donnees" / "plans.json").read_text(encoding="utf-8"))
     assert data[0]["objectifs_specifiques"][0]["moyens"][0]["indicateurs"][0]["cibles"][0]["valeur"] == -5.5
+
+
+# --- Issue 20: numbers, control and invisible characters, private keys ----------------------
+#
+# Each attack runs through the commands a contributor's change meets: `verifier` (terminal and
+# GitHub annotations), `comparer` (the pull request's summary) and `construire`.
+
+# Raw control characters, as a terminal or a CI log would receive them (tab and line feed aside).
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CIBLE = "                texte: 5 activités\n"
+
+
+def _with_value(line: str) -> str:
+    """petit-pac with `line` added under the first cible (line 36, the value at column 34)."""
+    return petit("petit-pac").replace(CIBLE, CIBLE + f"                {line}\n", 1)
+
+
+def _all_commands(tmp_path: Path, text: str) -> dict[str, subprocess.CompletedProcess[str]]:
+    """`verifier`, `verifier --format github`, `comparer` and `construire` on a plan file."""
+    base = plans_folder(tmp_path / "base", {"petit-pac.yml": petit("petit-pac")})
+    head = plans_folder(tmp_path / "head", {"petit-pac.yml": text})
+    project = copy_project(tmp_path / "projet")
+    (project / "plans" / "petit-pac.yml").write_text(text, encoding="utf-8")
+    results = {
+        "verifier": run_cli("verifier", str(head), cwd=tmp_path),
+        "github": run_cli("verifier", str(head), "--format", "github", cwd=tmp_path),
+        "comparer": run_cli("comparer", str(base), str(head), "--fichiers", cwd=tmp_path),
+        "construire": run_cli("construire", cwd=project),
+    }
+    for name, result in results.items():
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output and "Error:" not in output, (name, output[-2000:])
+        assert not RAW_CONTROL.search(output), (name, repr(RAW_CONTROL.search(output)))
+    assert not (project / "site").exists()  # refused: nothing published
+    return results
+
+
+def _check_refusal(results: dict[str, subprocess.CompletedProcess[str]], code: str, place: str, words: str) -> None:
+    verifier, github = results["verifier"], results["github"]
+    assert verifier.returncode == 1 and github.returncode == 1
+    assert f"petit-pac.yml:{place}: erreur {code}: {words}" in verifier.stdout, verifier.stdout
+    line, column = place.split(":")
+    assert f"line={line},col={column},title={code} (erreur)::{words}" in github.stdout, github.stdout
+    compared = results["comparer"]
+    assert compared.returncode == 0 and f"erreur {code.replace('-', chr(92) + '-')}" in compared.stdout
+    built = results["construire"]
+    assert built.returncode == 1 and f"plans/petit-pac.yml:{place}: erreur {code}: {words}" in built.stderr
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "9" * 400,  # more than 308 digits: OverflowError when made a float
+        "-" + "9" * 309,
+        "0x" + "f" * 300,  # 1,200 bits: short, but beyond a float
+        "0b" + "1" * 1100,
+        "0" + "7" * 500,  # octal, YAML 1.1
+        "1" + ":59" * 300,  # sexagesimal, YAML 1.1
+        "1" + ":59" * 180 + ".5",  # sexagesimal float
+        "1.0e+400",  # a float literal that overflows to infinity
+        "9" * 5000,  # beyond Python's int-string conversion limit (4,300 digits)
+        "1_" * 300 + "0",
+    ],
+    ids=["decimal", "negatif", "hex", "binaire", "octal", "sexagesimal", "sexagesimal-reel", "exposant", "limite", "_"],
+)
+def test_numbers_beyond_a_float_are_refused_before_conversion(tmp_path: Path, number: str) -> None:
+    results = _all_commands(tmp_path, _with_value(f"valeur_realisee: {number}"))
+    _check_refusal(results, "YAML-E016", "36:34", "nombre trop grand (plus de 308 chiffres")
+
+
+def test_a_long_number_in_a_text_is_never_converted_whole(tmp_path: Path) -> None:
+    # A plan year of 4,400 digits, and a target of 400: texts, read without a ValueError.
+    text = petit("petit-pac").replace("echeance: [An 1 (2022-2023)]", "echeance: An " + "9" * 4400)
+    text = text.replace("texte: 5 activités", "texte: " + "9" * 400 + " activités")
+    folder = plans_folder(tmp_path, {"petit-pac.yml": text})
+    result = run_cli("verifier", str(folder), "--infos", cwd=tmp_path)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "info COM-I004: échéance « An 999" in result.stdout
+    exported = run_cli("exporter", str(folder), "--sortie", str(tmp_path / "donnees"), cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    _strict_json((tmp_path / "donnees" / "plans.json").read_text(encoding="utf-8"))  # no Infinity
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "shown"),
+    [
+        (CIBLE.strip(), 'texte: "5 activités \\e[31mROUGE\\a"', "\\e", "U+001B (échappement)"),
+        (CIBLE.strip(), 'texte: "5 activités \\x07 sonne"', "\\x07", "U+0007 (sonnerie)"),
+        (CIBLE.strip(), 'texte: "5 activités \\u009b31m"', "\\u009b", "U+009B (introducteur de séquence"),
+        (CIBLE.strip(), 'texte: "5 activités \\x7f"', "\\x7f", "U+007F (suppression)"),
+        (CIBLE.strip(), 'texte: "5 activités\\rfausse ligne"', "\\r", "U+000D (retour chariot)"),
+        (CIBLE.strip(), "texte: 5 activités \x1b[31mROUGE\x07", "\x1b", "U+001B (échappement)"),
+        (CIBLE.strip(), "texte: 5 activités \x85", "\x85", "U+0085 (passage à la ligne)"),
+        ("titre: Programmation des", 'titre: "Programmation \\x1b[2J\\x07" # des', "\\x1b", "U+001B (échappement)"),
+        ("licence: CC-BY-4.0", 'licence: CC-BY-4.0\n"cle\\e]0;titre\\a": x', "\\e", "U+001B (échappement)"),
+    ],
+    ids=["esc", "bel", "csi", "del", "cr", "esc-brut", "nel-brut", "titre", "cle"],
+)
+def test_control_characters_are_refused_and_never_echoed(
+    tmp_path: Path, old: str, new: str, needle: str, shown: str
+) -> None:
+    text = petit("petit-pac").replace(old, new, 1)
+    assert text != petit("petit-pac")
+    results = _all_commands(tmp_path, text)
+    line, column = position(text, needle)
+    _check_refusal(results, "YAML-E017", f"{line}:{column}", f"caractère de contrôle {shown}")
+    assert "lxml" not in results["construire"].stderr
+
+
+def test_control_characters_in_a_file_name_are_shown_as_code_points(tmp_path: Path) -> None:
+    # A contributor can commit a file whose name holds an escape sequence: it is named, never run.
+    base = plans_folder(tmp_path / "base", {})
+    folder = plans_folder(tmp_path / "head", {"\x1b]0;pirate\x07.yml": "id: x\n"})
+    results = [run_cli("verifier", str(folder), "--format", fmt, cwd=tmp_path) for fmt in ("texte", "github", "json")]
+    results.append(run_cli("comparer", str(base), str(folder), "--fichiers", cwd=tmp_path))
+    for result in results:
+        shown = result.stdout.replace("\\", "")  # Markdown escapes in the review summary
+        assert "YAML-E015" in shown and "Traceback" not in result.stderr, result.stdout + result.stderr
+        assert not RAW_CONTROL.search(result.stdout.replace("\n", "") + result.stderr.replace("\n", ""))
+        assert "[U+001B]]0;pirate[U+0007].yml" in shown, result.stdout
+
+
+def test_escaped_tab_and_line_break_stay_text(tmp_path: Path) -> None:
+    text = petit("petit-pac").replace(CIBLE.strip(), 'texte: "5 activités\\tau moins\\nla première année"')
+    result = run_cli("verifier", str(plans_folder(tmp_path, {"petit-pac.yml": text})), cwd=tmp_path)
+    assert result.returncode == 0 and "YAML-E017" not in result.stdout, result.stdout
+
+
+INVISIBLE_ATTACKS = {
+    "\u200e": "marque gauche-à-droite",
+    "\u200f": "marque droite-à-gauche",
+    "\u061c": "marque de lettre arabe",
+    "\U000e0041": "caractère d'étiquette",  # the tag block (« ASCII smuggling »)
+    "\U000e0001": "étiquette de langue",
+    "\u3164": "remplissage hangeul",
+    "\u115f": "remplissage hangeul",
+    "\uffa0": "remplissage hangeul demi-chasse",
+    "\u2800": "caractère braille vide",
+    "\u034f": "gluon de graphèmes",
+    "\u180e": "séparateur de voyelle mongol",
+    "\u00ad": "trait d'union conditionnel",
+    "\u2062": "opérateur mathématique invisible",
+    "\ufe01": "sélecteur de variante",  # after a Latin letter, it selects nothing
+    "\U000e0100": "sélecteur de variante",
+}
+
+
+@pytest.mark.parametrize(
+    ("char", "name"), INVISIBLE_ATTACKS.items(), ids=[f"U+{ord(c):04X}" for c in INVISIBLE_ATTACKS]
+)
+def test_invisible_characters_are_reported_with_their_place(tmp_path: Path, char: str, name: str) -> None:
+    text = petit("petit-pac").replace("Accueillir les nouveaux", f"Accueillir les{char} nouveaux")
+    folder = plans_folder(tmp_path, {"petit-pac.yml": text})
+    line, column = position(text, char)
+    code = f"U+{ord(char):04X}"
+    expected = f"caractère invisible {code} ({name}) dans « texte »"
+    result = run_cli("verifier", str(folder), cwd=tmp_path)
+    assert f"petit-pac.yml:{line}:{column}: avertissement COM-W002: {expected}" in result.stdout, result.stdout
+    github = run_cli("verifier", str(folder), "--format", "github", cwd=tmp_path)
+    assert f"line={line},col={column},title=COM-W002 (avertissement)::{expected}" in github.stdout, github.stdout
+    assert expected in github.stdout and "Traceback" not in result.stderr + github.stderr
+
+
+def test_emoji_variation_selector_is_not_reported(tmp_path: Path) -> None:
+    text = petit("petit-pac").replace("Accueillir les nouveaux", "Accueillir ❤️ les 1️⃣ nouveaux")
+    result = run_cli("verifier", str(plans_folder(tmp_path, {"petit-pac.yml": text})), cwd=tmp_path)
+    assert result.returncode == 0 and "COM-W002" not in result.stdout, result.stdout
+
+
+PRIVATE_KEY_NAME = "Entreprise-Secrete-Tremblay-7f3a"
+
+
+def test_duplicate_private_key_is_reported_without_its_name(tmp_path: Path) -> None:
+    text = petit("petit-pac").replace(
+        "licence: CC-BY-4.0\n", f"licence: CC-BY-4.0\nprive:\n  {PRIVATE_KEY_NAME}: a\n  {PRIVATE_KEY_NAME}: b\n"
+    )
+    results = _all_commands(tmp_path, text)
+    words = "clé en double dans le bloc « prive » (déjà à la ligne 12) : gardez-en une seule."
+    _check_refusal(results, "YAML-E002", "13:3", words)
+    for name, result in results.items():
+        assert PRIVATE_KEY_NAME not in result.stdout + result.stderr, name
+    as_json = run_cli("verifier", str(tmp_path / "head" / "plans"), "--format", "json", cwd=tmp_path)
+    assert "YAML-E002" in as_json.stdout and PRIVATE_KEY_NAME not in as_json.stdout

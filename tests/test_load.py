@@ -404,3 +404,25 @@ def test_syntax_errors_are_bounded(tmp_path: Path) -> None:
     loaded = _load(tmp_path, text)
     assert len(loaded.findings) == 20
     assert [f.line for f in loaded.findings] == list(range(2, 22))
+
+
+def test_numbers_and_control_characters_are_all_reported_in_one_reading(tmp_path: Path) -> None:
+    text = petit("petit-pac").replace("titre: Programmation des", 'titre: "Programmation \\a" # des', 1)
+    text = text.replace("texte: 5 activités", "texte: 5 activités\n                valeur: 0x" + "f" * 300, 1)
+    text = text.replace("texte: 8 activités", 'texte: "8 \\x1b[2J activités"', 1)
+    loaded = _load(tmp_path, text)
+    assert loaded.record is None
+    assert [(f.code, f.line, f.column) for f in loaded.findings] == [
+        ("YAML-E017", *position(text, "\\a")),
+        ("YAML-E016", *position(text, "0xfff")),
+        ("YAML-E017", *position(text, "\\x1b")),
+    ]
+    assert "U+0007 (sonnerie)" in loaded.findings[0].message
+    assert "\x07" not in loaded.findings[0].message and "\x1b" not in loaded.findings[2].message
+
+
+@pytest.mark.parametrize("value", ["12", "-3.5", "1_000", "0x1F", ".inf", "1.7976931348623157e+308", "~", ""])
+def test_ordinary_numbers_still_read(tmp_path: Path, value: str) -> None:
+    # .inf is refused later, by the schema (SCHEMA-E006), as before: only overflow is YAML-E016.
+    text = petit("petit-pac").replace("texte: 5 activités", f"texte: 5 activités\n                valeur: {value}", 1)
+    assert all(f.code != "YAML-E016" for f in _load(tmp_path, text).findings)

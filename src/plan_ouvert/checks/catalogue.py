@@ -8,11 +8,12 @@ element tree and checked.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from plan_ouvert.checks.rules import check_plan
-from plan_ouvert.source.findings import Finding, Severity, sort_findings
+from plan_ouvert.source.findings import Finding, Severity, shown, sort_findings
 from plan_ouvert.source.kinds import Kind, Kinds, TypePlan
 from plan_ouvert.source.load import file_problem, load_file, plan_files
 from plan_ouvert.source.model import AnyPlan, Referentiel
@@ -57,11 +58,19 @@ class Catalogue:
         return [f for f in self.findings if f.severity is Severity.ERREUR]
 
 
+# Control characters of a file name that no output escapes by itself: line breaks are (JSON,
+# GitHub's %0A, one line per finding), so that a GitHub annotation still names the very file.
+_NAME_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def display_path(path: Path) -> str:
+    """The path as messages show it: a file name holding a control character (ESC, BEL) shows
+    its code point, in the terminal, the GitHub log and the review summary alike."""
     try:
-        return os.path.relpath(path)
+        text = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
+        text = str(path)
+    return _NAME_CONTROL.sub(lambda m: shown(m.group()), text)
 
 
 def _data_dir(path: Path, name: str = REFERENTIELS_DIR) -> Path | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -79,7 +80,8 @@ def fold(text: str) -> str:
 
 
 # « An 2 (2023-2024) », or in a kind's own word for a plan year, « Année 2 » (never « Année 2024 »).
-_AN = re.compile(r"^(fin\s+)?(?:an\s*(\d+)|annee\s+(\d{1,2}))\s*(?:\((\d{4})\s*[-–]\s*(\d{4})\))?$")
+# Plan years have a digit or two: bounded, so that « An 999…9 » is never converted whole.
+_AN = re.compile(r"^(fin\s+)?(?:an\s*(\d{1,3})|annee\s+(\d{1,2}))\s*(?:\((\d{4})\s*[-–]\s*(\d{4})\))?$")
 _DATE = re.compile(r"^(\d{1,2})(?:er)?\s+([a-z]+)\s+(\d{4})$")
 _MOIS = re.compile(r"^([a-z]+)\s+(\d{4})$")
 _ANNEE = re.compile(r"^(\d{4})$")
@@ -281,6 +283,8 @@ def number_in(text: str) -> float | None:
     if not match:
         return None
     value = float(match.group(1).replace(" ", "").replace(" ", "").replace(",", "."))
+    if not math.isfinite(value):  # « 999…9 activités »: no figure a target could state
+        return None
     unit = match.group(2)
     if unit == "M$":
         value *= 1_000_000

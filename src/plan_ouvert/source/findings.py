@@ -3,8 +3,39 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+# C0 controls, DEL and C1 controls. Raw in a terminal or a CI log, ESC, BEL or CSI (U+009B)
+# recolour, retitle, move the cursor or hide what follows; a line break in a message could
+# forge a finding of its own. Messages never carry one raw: `shown` writes its code point.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {
+    0x00: "nul",
+    0x07: "sonnerie",
+    0x08: "retour arrière",
+    0x09: "tabulation",
+    0x0A: "saut de ligne",
+    0x0B: "tabulation verticale",
+    0x0C: "saut de page",
+    0x0D: "retour chariot",
+    0x1B: "échappement",
+    0x7F: "suppression",
+    0x85: "passage à la ligne",
+    0x9B: "introducteur de séquence de contrôle",
+}
+
+
+def control_name(char: str) -> str:
+    """« U+001B (échappement) »: a control character named without being written."""
+    name = _CONTROL_NAMES.get(ord(char))
+    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
+
+
+def shown(text: str) -> str:
+    """`text` with every control character written as its code point, « [U+001B] »."""
+    return CONTROL.sub(lambda m: f"[U+{ord(m.group()):04X}]", text) if CONTROL.search(text) else text
 
 
 class Severity(StrEnum):
@@ -36,13 +67,16 @@ class Finding:
     record: str | None = None  # dotted path of the record concerned, for reports
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity} {self.code}: {self.message}"
+        """One line per finding: a file name or a message holding a line break or an escape
+        sequence shows its code point instead."""
+        return f"{shown(self.file)}:{self.line}:{self.column}: {self.severity} {self.code}: {shown(self.message)}"
 
     def format_github(self) -> str:
         """One GitHub Actions workflow command: the annotation on the line to fix.
 
         File names and messages come from the plans: escaped as GitHub documents, a name holding
-        a line break and « ::stop-commands:: » stays part of this one annotation.
+        a line break and « ::stop-commands:: » stays part of this one annotation, and any other
+        control character shows its code point.
         """
         level = {
             Severity.ERREUR: "error",
@@ -67,8 +101,10 @@ class Finding:
 
 
 def github_data(text: str) -> str:
-    """The message part of a workflow command: %, CR and LF escaped, so it stays on one line."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part of a workflow command: %, CR and LF escaped, so it stays on one line;
+    other control characters (ESC, BEL…) written as their code points, never raw in the log."""
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return shown(escaped)
 
 
 def github_property(text: str) -> str:
@@ -80,8 +116,14 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, f.line, f.column, SEVERITY_ORDER[f.severity], f.code))
 
 
+# JSON escapes C0 controls itself, not DEL and C1 (U+009B starts a terminal sequence too).
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
 def findings_json(findings: list[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+    text = json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+    # These characters can only stand inside JSON strings, where « \u009b » means the same.
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def count(findings: list[Finding], severity: Severity) -> int:

@@ -243,7 +243,8 @@ def _french(
         return "SCHEMA-E006", f"nombre hors limites en {where} : {bound}."
     if kind == "finite_number":
         return "SCHEMA-E006", (
-            f"nombre infini ou indéterminé (.inf, .nan) en {where} : écrivez un nombre ordinaire, ou retirez la clé."
+            f"nombre infini ou indéterminé (.inf, .nan) ou trop grand (plus de 308 chiffres) en {where} : "
+            "écrivez un nombre ordinaire, ou retirez la clé."
         )
     if kind in ("string_too_long", "too_long"):
         limit = error.get("ctx", {}).get("max_length")

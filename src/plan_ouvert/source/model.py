@@ -10,6 +10,7 @@ their own modules so that the YAML never has to repeat what its wording already 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
@@ -48,8 +49,8 @@ def _number_to_text(value: Any) -> Any:
 def _int_to_float(value: Any) -> Any:
     # Lets a whole number match a number-or-text field (montant) as a number, before the text
     # reading of _number_to_text can claim it.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= sys.float_info.max:
+        return float(value)  # beyond a float (not from a YAML file: its reader refuses it), a schema error
     return value
 
 

@@ -7,7 +7,9 @@ nesting depth, and keep a (line, column) for every key and list item.
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ import yaml
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from plan_ouvert.source.findings import Finding, Severity
+from plan_ouvert.source.findings import Finding, Severity, control_name
 
 # libyaml's parser (shipped in PyYAML's wheels) gives the same nodes and marks, five times faster.
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -36,6 +38,18 @@ SAFE_LENGTH = MAX_NODES  # a file shorter than this cannot hold MAX_NODES values
 MAX_SYNTAX_ERRORS = 20
 RECOVER_BUDGET = 1_000_000
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]+", flags=re.MULTILINE)
+# A number is bounded before it is converted: beyond this many characters (a plan's numbers
+# have a dozen) YAML's forms (decimal, 0x…, 0b…, octal 0…, 1:30:00, 1.0e+400) are refused unread,
+# and what is shorter must still fit a float (1.8 × 10^308), as the open data needs: Python's
+# int and float then never overflow (OverflowError) nor hit the int-string limit (ValueError).
+MAX_NUMBER_LENGTH = 400
+# Control characters (C0, DEL, C1) may stand raw in the file only as its line breaks (CR, LF)
+# and tabs; in a value, a tab and a line break (« \n » in double quotes) are text, a CR is not.
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_VALUE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_INFINITY = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
+# Line breaks as YAML counts them (marks count lines this way).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 YamlPath = tuple[str | int, ...]
 
@@ -354,16 +368,129 @@ def _syntax_error(
     return ReadError(found[0], more=found[1:])
 
 
+def _control_message(char: str, escaped: bool) -> str:
+    how = " (écrit comme séquence d'échappement « \\… » entre guillemets doubles)" if escaped else ""
+    return (
+        f"caractère de contrôle {control_name(char)} interdit dans un plan{how} : invisible, il peut "
+        "brouiller un terminal, le journal de GitHub ou un document Word. Retirez-le."
+    )
+
+
+def _raw_control(display: str, text: str) -> ReadError | None:
+    """The first control character typed raw in the file (tab and line breaks aside)."""
+    match = _RAW_CONTROL.search(text)
+    if match is None:
+        return None
+    line, column = _text_position(text, match.start())
+    finding = _error(display, line, column, "YAML-E017", _control_message(match.group(), False))
+    return ReadError(finding)
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    breaks = list(_LINE_BREAK.finditer(before))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, offset - start + 1
+
+
+# The letters of the double-quoted escapes that give a control character (YAML 1.1): « \\0 »
+# NUL, « \\a » BEL, « \\b », « \\v », « \\f », « \\r », « \\e » ESC, « \\N » NEL.
+_CONTROL_ESCAPES = "0abvfreN"
+_ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+
+
+def _escaped_control(source: str) -> int | None:
+    """Offset in `source` (a double-quoted scalar as written) of the first escape that gives a
+    control character: « \\e », « \\x1b », « \\u0007 »…"""
+    index = source.find("\\")
+    while index >= 0 and index + 1 < len(source):
+        letter = source[index + 1]
+        if letter in _CONTROL_ESCAPES:
+            return index
+        digits = _ESCAPE_DIGITS.get(letter)
+        if digits:
+            code = source[index + 2 : index + 2 + digits]
+            if re.fullmatch(r"[0-9A-Fa-f]+", code) and _VALUE_CONTROL.match(chr(int(code, 16))):
+                return index
+        index = source.find("\\", index + 2)
+    return None
+
+
 class _Reader:
-    def __init__(self, display: str, loader: Any) -> None:
+    def __init__(self, display: str, loader: Any, text: str = "") -> None:
         self.display = display
         self.loader = loader
+        self.text = text
         self.positions: dict[YamlPath, tuple[int, int]] = {}
         self.nodes = 0
+        self._line_starts: list[int] | None = None
+        # Findings that do not stop reading (numbers too large, control characters).
+        self.problems: list[Finding] = []
 
     def fail(self, node: Node, code: str, message: str) -> ReadError:
         mark = node.start_mark
         return ReadError(_error(self.display, mark.line + 1, mark.column + 1, code, message))
+
+    def _offset(self, line: int, column: int) -> int:
+        """Offset in the text of a mark's 0-based line and column."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
+        starts = self._line_starts
+        return (starts[line] if line < len(starts) else len(self.text)) + column
+
+    def _note(self, node: Node, code: str, message: str, at: tuple[int, int] | None = None) -> None:
+        """Keep a finding and read on: every number too large and every control character of
+        the file is reported in one run (the file is refused all the same)."""
+        line, column = at or (node.start_mark.line + 1, node.start_mark.column + 1)
+        if len(self.problems) < MAX_SYNTAX_ERRORS:
+            self.problems.append(_error(self.display, line, column, code, message))
+
+    def _number_fits(self, node: ScalarNode, value: Any) -> bool:
+        """Whether a number fits a float (`value` _UNREAD: too long to be converted at all)."""
+        too_large = value is _UNREAD
+        if isinstance(value, int) and not isinstance(value, bool):
+            too_large = abs(value) > sys.float_info.max  # exact: an int compared with a float
+        elif isinstance(value, float):
+            too_large = math.isinf(value) and not _INFINITY.fullmatch(node.value.strip())
+        if too_large:
+            self._note(
+                node,
+                "YAML-E016",
+                "nombre trop grand (plus de 308 chiffres, ou plus de "
+                f"{MAX_NUMBER_LENGTH} caractères) : aucun plan n'en a besoin et les données ouvertes ne "
+                "pourraient pas le représenter. Écrivez un nombre plus petit, ou mettez la valeur entre "
+                "guillemets si c'est un texte (code, numéro).",
+            )
+        return not too_large
+
+    def _text_is_clean(self, node: ScalarNode, text: str) -> bool:
+        """Whether a text is free of control characters; else a finding at the escape that
+        gives the first one (raw ones were refused before reading), or at the text."""
+        match = _VALUE_CONTROL.search(text)
+        if match is None:
+            return True
+        at = None
+        if node.style == '"' and self.text:
+            start = self._offset(node.start_mark.line, node.start_mark.column)
+            end = self._offset(node.end_mark.line, node.end_mark.column)
+            found = _escaped_control(self.text[start:end])
+            if found is not None:
+                at = _text_position(self.text, start + found)
+        self._note(node, "YAML-E017", _control_message(match.group(), node.style == '"'), at)
+        return False
+
+    def scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag.rsplit(":", 1)[1]
+        if tag in ("int", "float") and len(node.value) > MAX_NUMBER_LENGTH:
+            self._number_fits(node, _UNREAD)
+            return None  # never converted: the file is refused with the finding
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            raise self.fail(node, "YAML-E006", "valeur illisible : mettez-la entre guillemets.") from None
+        if not self._number_fits(node, value) or (isinstance(value, str) and not self._text_is_clean(node, value)):
+            return None
+        return value
 
     def convert(self, node: Node, path: YamlPath, depth: int) -> Any:
         self.nodes += 1
@@ -378,14 +505,11 @@ class _Reader:
             raise _too_deep(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
             if node.tag.startswith("tag:yaml.org,2002:") and node.tag.rsplit(":", 1)[1] in _SCALAR_TAGS:
-                try:
-                    return self.loader.construct_object(node, deep=True)
-                except (yaml.YAMLError, ValueError):
-                    raise self.fail(node, "YAML-E006", "valeur illisible : mettez-la entre guillemets.") from None
-            raise self.fail(node, "YAML-E005", f"étiquette YAML « {node.tag} » non permise dans un plan.")
+                return self.scalar(node)
+            raise self.fail(node, "YAML-E005", _tag_message(node.tag, path))
         if isinstance(node, SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                raise self.fail(node, "YAML-E005", f"étiquette YAML « {node.tag} » non permise dans un plan.")
+                raise self.fail(node, "YAML-E005", _tag_message(node.tag, path))
             items = []
             for index, child in enumerate(node.value):
                 self.positions.setdefault((*path, index), (child.start_mark.line + 1, child.start_mark.column + 1))
@@ -393,7 +517,7 @@ class _Reader:
             return items
         if isinstance(node, MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
-                raise self.fail(node, "YAML-E005", f"étiquette YAML « {node.tag} » non permise dans un plan.")
+                raise self.fail(node, "YAML-E005", _tag_message(node.tag, path))
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
@@ -401,13 +525,10 @@ class _Reader:
                 if not isinstance(key_node, ScalarNode):
                     raise self.fail(key_node, "YAML-E008", "une clé doit être un simple mot, pas une liste.")
                 key = str(key_node.value)
+                self._text_is_clean(key_node, key)
                 if key in result:
                     first = self.positions.get((*path, key), (0, 0))[0]
-                    raise self.fail(
-                        key_node,
-                        "YAML-E002",
-                        f"clé « {key} » en double (déjà à la ligne {first}) : gardez-en une seule.",
-                    )
+                    raise self.fail(key_node, "YAML-E002", _duplicate_message(key, first, "prive" in path))
                 self.positions.setdefault((*path, key), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
                 result[key] = self.convert(value_node, (*path, key), depth + 1)
             return result
@@ -415,6 +536,23 @@ class _Reader:
 
 
 _SCALAR_TAGS = {"str", "int", "float", "bool", "null", "timestamp"}
+_UNREAD = object()  # a number too long to be converted
+
+
+def _tag_message(tag: str, path: YamlPath) -> str:
+    if "prive" in path:  # a tag is free text too: under `prive`, it is not quoted
+        return "étiquette YAML non permise dans un plan (dans le bloc « prive ») : retirez-la."
+    return f"étiquette YAML « {tag} » non permise dans un plan."
+
+
+def _duplicate_message(key: str, first: int, private: bool) -> str:
+    if private:
+        # A key under `prive` can be a private fact itself (a business's name): never quoted.
+        return (
+            f"clé en double dans le bloc « prive » (déjà à la ligne {first}) : gardez-en une seule. "
+            "Son nom n'est pas repris ici, ce bloc étant réservé au ministère."
+        )
+    return f"clé « {key} » en double (déjà à la ligne {first}) : gardez-en une seule."
 
 
 def _tab_findings(display: str, text: str) -> list[Finding]:
@@ -506,6 +644,9 @@ def read_yaml(path: Path, display: str | None = None) -> Source:
     error of a file of a plan's size at once)."""
     display = display or str(path)
     text = read_text(path, display)
+    control = _raw_control(display, text)
+    if control is not None:
+        raise control
     tabs = _tab_findings(display, text)
     if tabs:
         raise _syntax_error(display, text, None, tabs)
@@ -521,9 +662,11 @@ def read_yaml(path: Path, display: str | None = None) -> Source:
         source = Source(path=path, display=display)
         if node is None:
             raise ReadError(_error(display, 1, 1, "YAML-E009", "fichier vide : un plan commence par « id: »."))
-        reader = _Reader(display, loader)
+        reader = _Reader(display, loader, text)
         reader.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
         source.data = reader.convert(node, (), 0)
+        if reader.problems:
+            raise ReadError(reader.problems[0], more=reader.problems[1:])
         source.positions = reader.positions
         return source
     except yaml.MarkedYAMLError as exc:

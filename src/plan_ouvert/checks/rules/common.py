@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from plan_ouvert.checks import licences
 from plan_ouvert.source import regions
-from plan_ouvert.source.findings import Severity
+from plan_ouvert.source.findings import Severity, shown
 from plan_ouvert.source.model import Record
 from plan_ouvert.source.urls import url_collisions
 from plan_ouvert.source.yamlsource import Source, YamlPath
@@ -192,19 +192,62 @@ def old_id_reused(ctx: Context) -> Iterator[Hit]:
 # Bidirectional controls reorder what is displayed (« Trojan Source »): the text read is not
 # the text written.
 _BIDI = "\u202a-\u202e\u2066-\u2069"
-INVISIBLES = {
-    "\u200b": "espace sans chasse",
-    "\u200c": "antiliant sans chasse",
-    "\u200d": "liant sans chasse",
-    "\u2060": "gluon de mots",
-    "\ufeff": "indicateur d'ordre des octets",
-}
+# What is drawn as nothing: Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt,
+# Unicode 15.1: format characters, the Hangul fillers, variation selectors, the tag block), the
+# bidirectional controls aside (an error above), plus the Braille blank U+2800, which looks like
+# a space but is none. A word holding one is another word: another search result, another page.
+_SELECTORS = "\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2065\u206a-\u206f"
+    "\u2800\u3164\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e00ff\U000e01f0-\U000e0fff" + _SELECTORS
+)
+# Each invisible's French name, by its first code point and last code point.
+_INVISIBLE_NAMES = [
+    (0x00AD, 0x00AD, "trait d'union conditionnel"),
+    (0x034F, 0x034F, "gluon de graphèmes"),
+    (0x061C, 0x061C, "marque de lettre arabe"),
+    (0x115F, 0x1160, "remplissage hangeul"),
+    (0x17B4, 0x17B5, "voyelle inhérente khmère"),
+    (0x180B, 0x180D, "sélecteur de variante mongol"),
+    (0x180E, 0x180E, "séparateur de voyelle mongol"),
+    (0x180F, 0x180F, "sélecteur de variante mongol"),
+    (0x200B, 0x200B, "espace sans chasse"),
+    (0x200C, 0x200C, "antiliant sans chasse"),
+    (0x200D, 0x200D, "liant sans chasse"),
+    (0x200E, 0x200E, "marque gauche-à-droite"),
+    (0x200F, 0x200F, "marque droite-à-gauche"),
+    (0x2060, 0x2060, "gluon de mots"),
+    (0x2061, 0x2064, "opérateur mathématique invisible"),
+    (0x206A, 0x206F, "commande de mise en forme désuète"),
+    (0x2800, 0x2800, "caractère braille vide"),
+    (0x3164, 0x3164, "remplissage hangeul"),
+    (0xFE00, 0xFE0F, "sélecteur de variante"),
+    (0xFEFF, 0xFEFF, "indicateur d'ordre des octets"),
+    (0xFFA0, 0xFFA0, "remplissage hangeul demi-chasse"),
+    (0x1BCA0, 0x1BCA3, "commande de format sténographique"),
+    (0x1D173, 0x1D17A, "commande de format musical"),
+    (0xE0001, 0xE0001, "étiquette de langue"),
+    (0xE0020, 0xE007F, "caractère d'étiquette"),
+    (0xE0100, 0xE01EF, "sélecteur de variante"),
+]
+
+
+def invisible_name(char: str) -> str:
+    """The French name of an invisible character (a reserved one has none of its own)."""
+    code = ord(char)
+    names = (name for first, last, name in _INVISIBLE_NAMES if first <= code <= last)
+    return next(names, "caractère ignorable réservé")
+
+
 LOOK_ALIKE_SCRIPTS = {"CYRILLIC": "cyrilliques", "GREEK": "grecques"}
 # Greek and Cyrillic blocks: a text without any of these cannot mix them with Latin.
 _LOOK_ALIKE = "\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1d26-\u1d2a\u1d5e-\u1d61\u1f00-\u1fff\u2de0-\u2dff\ua640-\ua69f"
-_SUSPICIOUS = re.compile(f"[{_BIDI}{''.join(INVISIBLES)}{_LOOK_ALIKE}]")
+_SUSPICIOUS = re.compile(f"[{_BIDI}{_IGNORABLE}{_LOOK_ALIKE}]")
 _BIDI_CHAR = re.compile(f"[{_BIDI}]")
-_INVISIBLE_CHAR = re.compile(f"[{''.join(INVISIBLES)}]")
+_INVISIBLE_CHAR = re.compile(f"[{_IGNORABLE}]")
+_SELECTOR = re.compile(f"[{_SELECTORS}]")
+_UNSEEN = re.compile(f"[{_BIDI}{_IGNORABLE}]")
 # Line breaks as YAML counts them, to turn a character back into a line and column.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _SEARCH_LINES = 200  # a text value spans a few lines; do not look further for its character
@@ -226,8 +269,25 @@ def texts(record: BaseModel) -> Iterator[tuple[YamlPath, str]]:
 
 
 def visible(text: str) -> str:
-    """A text fit to quote in a message: invisible and direction characters removed."""
-    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+    """A text fit to quote in a message: invisible and direction characters removed, control
+    characters written as their code points."""
+    return shown("".join(c for c in _UNSEEN.sub("", text) if unicodedata.category(c) != "Cf"))
+
+
+def _selects(previous: str) -> bool:
+    """Whether a variation selector after `previous` chooses a glyph (an emoji's or a
+    character's of a script without case: ❤️, 1️⃣, 葛󠄀) rather than hiding in a word."""
+    return unicodedata.category(previous) in ("So", "Sm", "Lo") or previous in "0123456789#*"
+
+
+def hidden_character(text: str) -> str | None:
+    """The first invisible character of `text` that changes it without showing."""
+    for match in _INVISIBLE_CHAR.finditer(text):
+        start = match.start()
+        if _SELECTOR.match(match.group()) and start > 0 and _selects(text[start - 1]):
+            continue
+        return match.group()
+    return None
 
 
 class _Places:
@@ -290,12 +350,11 @@ def bidi_controls(ctx: Context) -> Iterator[Hit]:
 def invisible_characters(ctx: Context) -> Iterator[Hit]:
     found, places = _suspicious(ctx)
     for path, text in found:
-        match = _INVISIBLE_CHAR.search(text)
-        if match:
-            char = match.group()
+        char = hidden_character(text)
+        if char:
             yield Hit(
                 path,
-                f"caractère invisible U+{ord(char):04X} ({INVISIBLES[char]}) dans « {_field(path)} » : il ne "
+                f"caractère invisible U+{ord(char):04X} ({invisible_name(char)}) dans « {_field(path)} » : il ne "
                 "se voit pas mais change le texte (recherche, comparaison, adresse) ; retirez-le.",
                 places.find(path, char),
             )
