@@ -1,0 +1,88 @@
+"""What one import may cost: bounded sizes before anything is inflated, bounded counts, bounded time.
+
+A plan is a few hundred elements in a file of a few hundred kilobytes. A Word or Excel file is a
+zip archive of XML parts, and a hostile one can inflate a thousand times, pad its declared size
+or repeat empty rows by the million. Each import therefore checks its archive's declared sizes
+and ratios before inflating a byte (Python's zipfile never inflates more than the declared size),
+counts what it reads, and stops at an overall deadline, always with a French message and before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+
+from plan_ouvert.office.resultat import ImportFailure
+
+MAX_MEMBERS = 2_000  # parts in one archive; a Word or Excel file has a few dozen
+MAX_MEMBER_BYTES = 40_000_000  # one part, inflated
+MAX_TOTAL_BYTES = 80_000_000  # all the parts, inflated
+# Office XML compresses about 5 to 20 times; a part that inflates far more is repeated markup.
+MAX_RATIO = 150
+RATIO_FROM_BYTES = 1_000_000  # small parts may compress well (a part of spaces): no ratio below this
+MAX_WORK = 3_000_000  # units of work (paragraphs, rows, cells, styles) in one import
+MAX_SECONDS = 120.0  # an import of a real plan takes about a second
+
+TOO_BIG = (
+    "ce fichier se décompresserait en beaucoup plus de données qu'un plan d'action n'en contient "
+    "({detail}) : l'import est arrêté. Vérifiez qu'il s'agit bien du plan, ou enregistrez-le de nouveau "
+    "depuis Word ou votre tableur."
+)
+
+
+class Budget:
+    """The work and time one import may spend; `spend` raises ImportFailure (French) beyond either."""
+
+    def __init__(self, display: str, max_work: int = MAX_WORK, seconds: float = MAX_SECONDS) -> None:
+        self.display = display
+        self.max_work = max_work
+        self.work = 0
+        self.deadline = time.monotonic() + seconds
+        self.seconds = seconds
+
+    def spend(self, units: int = 1) -> None:
+        self.work += units
+        if self.work > self.max_work:
+            raise ImportFailure(
+                f"{self.display} : ce fichier demande beaucoup plus de travail qu'un plan d'action "
+                f"(plus de {_count(self.max_work)} éléments à lire) : l'import est arrêté."
+            )
+        if self.work % 1024 == 0 or units > 1:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ImportFailure(
+                f"{self.display} : la lecture de ce fichier dépasse le temps permis pour un import "
+                f"({int(self.seconds)} secondes) : l'import est arrêté."
+            )
+
+
+def check_archive(archive: zipfile.ZipFile, display: str) -> None:
+    """Refuse an archive whose declared sizes (what zipfile will inflate at most) exceed a plan's."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise ImportFailure(f"{display} : " + TOO_BIG.format(detail=f"{len(members)} parties dans l'archive"))
+    total = 0
+    for member in members:
+        size = member.file_size
+        total += size
+        if size > MAX_MEMBER_BYTES:
+            raise ImportFailure(f"{display} : " + TOO_BIG.format(detail=f"partie « {member.filename} » de {_mb(size)}"))
+        if size > RATIO_FROM_BYTES and size > MAX_RATIO * max(member.compress_size, 1):
+            ratio = size // max(member.compress_size, 1)
+            raise ImportFailure(
+                f"{display} : "
+                + TOO_BIG.format(detail=f"partie « {member.filename} » comprimée {ratio} fois")
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise ImportFailure(f"{display} : " + TOO_BIG.format(detail=f"{_mb(total)} en tout"))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.0f}\u00a0Mo".replace(".", ",")
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
