@@ -16,8 +16,9 @@ import zipfile
 from plan_ouvert.office.resultat import ImportFailure
 
 MAX_MEMBERS = 2_000  # parts in one archive; a Word or Excel file has a few dozen
-MAX_MEMBER_BYTES = 40_000_000  # one part, inflated
-MAX_TOTAL_BYTES = 80_000_000  # all the parts, inflated
+MAX_MEMBER_BYTES = 30_000_000  # one XML part, inflated (a 150-page plan's text is a few megabytes)
+MAX_TOTAL_BYTES = 60_000_000  # all the XML parts, inflated
+READ_SUFFIXES = (".xml", ".rels")  # the parts an import reads
 # Office XML compresses about 5 to 20 times; a part that inflates far more is repeated markup.
 MAX_RATIO = 150
 RATIO_FROM_BYTES = 1_000_000  # small parts may compress well (a part of spaces): no ratio below this
@@ -66,6 +67,8 @@ def check_archive(archive: zipfile.ZipFile, display: str) -> None:
         raise ImportFailure(f"{display} : " + TOO_BIG.format(detail=f"{len(members)} parties dans l'archive"))
     total = 0
     for member in members:
+        if not member.filename.lower().endswith(READ_SUFFIXES):
+            continue  # pictures and embedded files are never inflated
         size = member.file_size
         total += size
         if size > MAX_MEMBER_BYTES:
@@ -73,8 +76,7 @@ def check_archive(archive: zipfile.ZipFile, display: str) -> None:
         if size > RATIO_FROM_BYTES and size > MAX_RATIO * max(member.compress_size, 1):
             ratio = size // max(member.compress_size, 1)
             raise ImportFailure(
-                f"{display} : "
-                + TOO_BIG.format(detail=f"partie « {member.filename} » comprimée {ratio} fois")
+                f"{display} : " + TOO_BIG.format(detail=f"partie « {member.filename} » comprimée {ratio} fois")
             )
     if total > MAX_TOTAL_BYTES:
         raise ImportFailure(f"{display} : " + TOO_BIG.format(detail=f"{_mb(total)} en tout"))

@@ -1213,10 +1213,24 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
     hidden: dict[tuple[str | int, ...], str] = {}
     if embedded:
         visible = copy.deepcopy(plan)
+        # The partners were matched against the hidden registry: only their names are in the table.
+        visible["partenaires"] = [
+            {k: v for k, v in p.items() if k in ("id", "nom", "sigle")} for p in visible.get("partenaires", [])
+        ]
         plan = _merge_embedded(embedded, plan, top, report)
         # What the person importing says wins over the hidden data.
-        if options.organisme:
-            plan["organisme"] = visible["organisme"] = {"nom": options.organisme}
+        read = ImportReport(shown)
+        seen = _organisme(document, options, read)
+        hidden_name = plan["organisme"].get("nom") if isinstance(plan.get("organisme"), dict) else None
+        if seen and seen != hidden_name:
+            plan["organisme"] = visible["organisme"] = {"nom": seen}
+            report.devinettes += read.devinettes
+            if hidden_name:
+                report.guess(
+                    "organisme",
+                    f"Organisme du document : « {seen} » ; les données cachées du fichier en nommaient un autre.",
+                    str(hidden_name),
+                )
         if options.plan_id:
             plan["id"] = visible["id"] = options.plan_id
         _hidden_plan_id(plan, options, report)

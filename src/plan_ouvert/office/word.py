@@ -10,6 +10,7 @@ message.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -195,26 +196,47 @@ def _style_numbering(archive: zipfile.ZipFile, path: Path) -> dict[str, tuple[st
         data = _small(archive, "word/styles.xml")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
         return {}
-    root = _parse(data, path)
     direct: dict[str, tuple[str, int]] = {}
     based: dict[str, str] = {}
-    for count, style in enumerate(root.iter(f"{W}style"), 1):
-        if count > MAX_STYLES:
-            raise WordError(
-                f"{path} : le document définit plus de {MAX_STYLES} styles ; un plan en a quelques centaines. "
-                "Copiez le tableau du plan dans un nouveau document Word, puis relancez l'import."
-            )
-        sid = style.get(f"{W}styleId")
-        if not sid:
-            continue
-        parent = style.find(f"{W}basedOn")
-        if parent is not None and parent.get(f"{W}val"):
-            based[sid] = parent.get(f"{W}val") or ""
-        num_id = style.find(f"{W}pPr/{W}numPr/{W}numId")
-        if num_id is not None and num_id.get(f"{W}val") not in (None, "0"):
-            ilvl = style.find(f"{W}pPr/{W}numPr/{W}ilvl")
-            direct[sid] = (num_id.get(f"{W}val") or "", int(ilvl.get(f"{W}val") or 0) if ilvl is not None else 0)
+    # Read as a stream, each style dropped once read: a file of a million styles never becomes a tree.
+    styles = etree.iterparse(
+        io.BytesIO(data), events=("end",), tag=f"{W}style", resolve_entities=False, no_network=True, huge_tree=False
+    )
+    try:
+        for count, (_, style) in enumerate(styles, 1):
+            if count > MAX_STYLES:
+                raise WordError(
+                    f"{path} : le document définit plus de {MAX_STYLES} styles ; un plan en a quelques centaines. "
+                    "Copiez le tableau du plan dans un nouveau document Word, puis relancez l'import."
+                )
+            _style(style, direct, based)
+            style.clear()
+            while style.getprevious() is not None:
+                del style.getparent()[0]
+    except etree.XMLSyntaxError:
+        raise WordError(
+            f"{path} : les styles du document Word sont endommagés. Ouvrez le fichier dans Word et "
+            "enregistrez-le de nouveau."
+        ) from None
     return _inherited(direct, based)
+
+
+def _style(style: etree._Element, direct: dict[str, tuple[str, int]], based: dict[str, str]) -> None:
+    sid = style.get(f"{W}styleId")
+    if not sid:
+        return
+    parent = style.find(f"{W}basedOn")
+    if parent is not None and parent.get(f"{W}val"):
+        based[sid] = parent.get(f"{W}val") or ""
+    num_id = style.find(f"{W}pPr/{W}numPr/{W}numId")
+    if num_id is not None and num_id.get(f"{W}val") not in (None, "0"):
+        ilvl = style.find(f"{W}pPr/{W}numPr/{W}ilvl")
+        direct[sid] = (num_id.get(f"{W}val") or "", _level(ilvl.get(f"{W}val") if ilvl is not None else None))
+
+
+def _level(value: str | None) -> int:
+    """A list level (w:ilvl): 0 to 8 in Word; anything else is read as the first level."""
+    return int(value) if value and value.isdigit() and len(value) == 1 else 0
 
 
 def _inherited(direct: dict[str, tuple[str, int]], based: dict[str, str]) -> dict[str, tuple[str, int]]:
@@ -287,7 +309,7 @@ class _Reader:
             num_id_el = num_pr.find(f"{W}numId")
             num_id = num_id_el.get(f"{W}val") if num_id_el is not None else None
             ilvl_el = num_pr.find(f"{W}ilvl")
-            level = int(ilvl_el.get(f"{W}val") or 0) if ilvl_el is not None else 0
+            level = _level(ilvl_el.get(f"{W}val") if ilvl_el is not None else None)
             if num_id and num_id != "0":
                 numbering = (num_id, level)
             # numId 0 switches off the numbering a style would give
