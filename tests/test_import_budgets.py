@@ -14,6 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from plan_ouvert.office import budget as budget_module
 from plan_ouvert.office import word
 from plan_ouvert.office.budget import Budget
 from plan_ouvert.office.classeur import import_workbook, xlsx_bytes
@@ -160,7 +161,11 @@ def _with_dimension(path: Path, ref: str) -> Path:
 
 def test_a_padded_dimension_costs_nothing_and_changes_nothing(tmp_path: Path) -> None:
     path, tree, kinds = _workbook(tmp_path)
-    _with_dimension(path, "A1:XFD1048576")  # the attack: 15 KB declaring every cell of the sheet
+    _with_dimension(path, "A1:XFD1048576")  # the attack: 15 KB declaring every cell of the sheet…
+    parts = _sheets(path)
+    name = next(iter(parts))
+    far = '<row r="19000"><c r="A19000" t="inlineStr"><is><t></t></is></c></row></sheetData>'
+    _rewrite(path, {name: parts[name].replace("</sheetData>", far).encode()})  # … and one row far below
     result = import_workbook(path, kinds)  # type: ignore[arg-type]
     assert public_data(_reloaded(tmp_path, result.data, kinds)) == public_data(tree.plan)  # type: ignore[attr-defined]
 
@@ -253,3 +258,21 @@ def test_the_time_budget_stops_an_import_in_french() -> None:
     budget = Budget("plan.xlsx", seconds=0)
     with pytest.raises(ImportFailure, match=r"^plan.xlsx : la lecture de ce fichier dépasse le temps permis"):
         budget.spend(5)
+
+
+def test_the_memory_budget_stops_an_import_in_french(monkeypatch: pytest.MonkeyPatch) -> None:
+    budget = Budget("plan.docx")
+    monkeypatch.setattr(budget_module, "MAX_GROWTH_KB", -1)  # any growth is too much
+    with pytest.raises(ImportFailure, match=r"^plan.docx : la lecture de ce fichier demande beaucoup plus de mémoire"):
+        budget.spend(5)
+
+
+def test_no_control_character_reaches_the_plan_file_from_any_source(tmp_path: Path) -> None:
+    path = tmp_path / "elements.csv"
+    rows = (
+        "Niveau,Identifiant,Identifiant du parent,Texte\nOrientation,1,,Une relève\nObjectif,1-1,1,Attirer la relève\n"
+    )
+    path.write_text(rows, encoding="utf-8")
+    message = _cli_refuses(path, tmp_path, "--type", "plan-action", "--id", "essai", "--organisme", "MRC\x1b[2J X")
+    assert "elements.csv : champ organisme > nom : caractère de contrôle invisible (U+001B)" in message
+    assert "\x1b" not in message

@@ -10,6 +10,7 @@ anything is written.
 
 from __future__ import annotations
 
+import resource
 import time
 import zipfile
 
@@ -24,6 +25,7 @@ MAX_RATIO = 150
 RATIO_FROM_BYTES = 1_000_000  # small parts may compress well (a part of spaces): no ratio below this
 MAX_WORK = 3_000_000  # units of work (paragraphs, rows, cells, styles) in one import
 MAX_SECONDS = 120.0  # an import of a real plan takes about a second
+MAX_GROWTH_KB = 1_500_000  # peak memory an import may add to its process (a real plan: a few dozen MB)
 
 TOO_BIG = (
     "ce fichier se décompresserait en beaucoup plus de données qu'un plan d'action n'en contient "
@@ -41,6 +43,7 @@ class Budget:
         self.work = 0
         self.deadline = time.monotonic() + seconds
         self.seconds = seconds
+        self.peak_at_start = _peak_kb()
 
     def spend(self, units: int = 1) -> None:
         self.work += units
@@ -53,6 +56,12 @@ class Budget:
             self.check_time()
 
     def check_time(self) -> None:
+        """The deadline and the memory this import added, checked between two steps of reading."""
+        if _peak_kb() - self.peak_at_start > MAX_GROWTH_KB:
+            raise ImportFailure(
+                f"{self.display} : la lecture de ce fichier demande beaucoup plus de mémoire qu'un plan d'action "
+                f"(plus de {_mb(MAX_GROWTH_KB * 1000)}) : l'import est arrêté."
+            )
         if time.monotonic() > self.deadline:
             raise ImportFailure(
                 f"{self.display} : la lecture de ce fichier dépasse le temps permis pour un import "
@@ -72,19 +81,32 @@ def check_archive(archive: zipfile.ZipFile, display: str) -> None:
         size = member.file_size
         total += size
         if size > MAX_MEMBER_BYTES:
-            raise ImportFailure(f"{display} : " + TOO_BIG.format(detail=f"partie « {member.filename} » de {_mb(size)}"))
+            raise ImportFailure(
+                f"{display} : " + TOO_BIG.format(detail=f"partie « {part_name(member.filename)} » de {_mb(size)}")
+            )
         if size > RATIO_FROM_BYTES and size > MAX_RATIO * max(member.compress_size, 1):
             ratio = size // max(member.compress_size, 1)
             raise ImportFailure(
-                f"{display} : " + TOO_BIG.format(detail=f"partie « {member.filename} » comprimée {ratio} fois")
+                f"{display} : "
+                + TOO_BIG.format(detail=f"partie « {part_name(member.filename)} » comprimée {ratio} fois")
             )
     if total > MAX_TOTAL_BYTES:
         raise ImportFailure(f"{display} : " + TOO_BIG.format(detail=f"{_mb(total)} en tout"))
 
 
+def part_name(name: str) -> str:
+    """A part's name as a message shows it: a hostile archive's names may hold control characters."""
+    shown = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return shown if len(shown) <= 80 else shown[:79] + "…"
+
+
 def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.0f}\u00a0Mo".replace(".", ",")
+    return _count(round(size / 1_000_000)) + "\u00a0Mo"
 
 
 def _count(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
+
+
+def _peak_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux

@@ -43,7 +43,7 @@ from plan_ouvert.views.export import strip_private
 from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_RESSOURCE, STATUTS_SUIVI, TEMPS
 from plan_ouvert.views.opendata import number_text, put, stamp
 
-from .budget import Budget, check_archive
+from .budget import Budget, check_archive, part_name
 from .resultat import ImportFailure, ImportReport, ImportResult, control_character, refuse_control
 
 # --- Sheet names (what the reader looks for, accents and case aside) --------------------------
@@ -779,7 +779,7 @@ def _check_workbook(path: Path, display: str, budget: Budget) -> None:
 
 
 def _check_sheet(archive: zipfile.ZipFile, name: str, display: str, budget: Budget) -> None:
-    where = f"partie « {name} »"
+    where = f"partie « {part_name(name)} »"
     row, column = 0, 0
     with archive.open(name) as stream:
         events = etree.iterparse(
