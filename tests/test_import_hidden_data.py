@@ -75,10 +75,10 @@ def test_hidden_values_the_table_shows_otherwise_give_way_to_the_table(tmp_path:
     data = seed(PAC)
     data["objectifs_specifiques"][0]["moyens"][0]["texte"] = "Texte caché qui contredit le tableau"
     path = _hidden(pac_docx(tmp_path / "programmation.docx", Style()), data)
-    result = import_word(path, Kinds.builtin(), Options(referentiels=REFERENTIELS, organisme="MRC des Etchemins"))
+    result = import_word(path, Kinds.builtin(), Options(referentiels=REFERENTIELS, organisme="MRC Autre"))
     shown = seed(PAC)["objectifs_specifiques"][0]["moyens"][0]["texte"]
     assert result.data["objectifs_specifiques"][0]["moyens"][0]["texte"] == shown
-    assert result.data["organisme"] == {"nom": "MRC des Etchemins"}  # --organisme wins over the hidden part
+    assert result.data["organisme"] == {"nom": "MRC Autre"}  # --organisme wins over the hidden part
 
 
 def test_importer_never_writes_over_another_plan_from_hidden_data(tmp_path: Path) -> None:

@@ -1221,8 +1221,10 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
         # What the person importing says wins over the hidden data.
         read = ImportReport(shown)
         seen = _organisme(document, options, read)
-        hidden_name = plan["organisme"].get("nom") if isinstance(plan.get("organisme"), dict) else None
-        if seen and seen != hidden_name:
+        hidden_org = plan["organisme"] if isinstance(plan.get("organisme"), dict) else {}
+        hidden_name = hidden_org.get("nom")
+        as_exported = f"{hidden_name} ({hidden_org['delegataire']})" if hidden_org.get("delegataire") else hidden_name
+        if seen and seen not in (hidden_name, as_exported):
             plan["organisme"] = visible["organisme"] = {"nom": seen}
             report.devinettes += read.devinettes
             if hidden_name:
@@ -1240,9 +1242,11 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
             f'{shown} : le document ne nomme pas l\'organisme. Relancez avec --organisme "MRC de …" '
             "(le nom de la MRC ou de la municipalité)."
         )
+    generated = False
     if options.plan_id:
         plan["id"] = options.plan_id
     elif not plan.get("id"):
+        generated = True
         year = _year_of(plan)
         plan["id"] = slug("-".join(x for x in [plan["organisme"]["nom"], kind.id, year] if x))
         report.guess(
@@ -1255,7 +1259,7 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
         )
     _validate(kind, plan, shown)
     guessed: dict[tuple[str | int, ...], str] = hidden if embedded else mapper.guessed_paths(top)
-    if not options.plan_id and not embedded:
+    if generated:
         guessed[("id",)] = "fait du nom de l'organisme, du type et de l'année"
     for name, message in plan_marks.items():
         if name in plan:
