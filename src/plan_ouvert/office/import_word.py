@@ -1162,7 +1162,7 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
         document = word.read(path, budget)
     except word.WordError as exc:
         raise ImportFailure(str(exc)) from None
-    embedded = _embedded_data(document, shown)
+    embedded = _embedded_data(document, shown, report)
     kind, gabarit, headers = _choose(document, _candidates(kinds, options), shown)
     used = {h.table.number for h in headers}
     for table in document.tables:
@@ -1212,31 +1212,7 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
         plan["notes"] = _cap_notes(notes)
     hidden: dict[tuple[str | int, ...], str] = {}
     if embedded:
-        visible = copy.deepcopy(plan)
-        # The partners were matched against the hidden registry: only their names are in the table.
-        visible["partenaires"] = [
-            {k: v for k, v in p.items() if k in ("id", "nom", "sigle")} for p in visible.get("partenaires", [])
-        ]
-        plan = _merge_embedded(embedded, plan, top, report)
-        # What the person importing says wins over the hidden data.
-        read = ImportReport(shown)
-        seen = _organisme(document, options, read)
-        hidden_org = plan["organisme"] if isinstance(plan.get("organisme"), dict) else {}
-        hidden_name = hidden_org.get("nom")
-        as_exported = f"{hidden_name} ({hidden_org['delegataire']})" if hidden_org.get("delegataire") else hidden_name
-        if seen and seen not in (hidden_name, as_exported):
-            plan["organisme"] = visible["organisme"] = {"nom": seen}
-            report.devinettes += read.devinettes
-            if hidden_name:
-                report.guess(
-                    "organisme",
-                    f"Organisme du document : « {seen} » ; les données cachées du fichier en nommaient un autre.",
-                    str(hidden_name),
-                )
-        if options.plan_id:
-            plan["id"] = visible["id"] = options.plan_id
-        _hidden_plan_id(plan, options, report)
-        hidden = _hidden_readings(plan, visible, document, top, report)
+        plan, hidden = _with_hidden_data(plan, embedded, document, options, top, report)
     if "organisme" not in plan:
         raise ImportFailure(
             f'{shown} : le document ne nomme pas l\'organisme. Relancez avec --organisme "MRC de …" '
@@ -1370,16 +1346,23 @@ def _validate(kind: Kind, plan: dict[str, Any], shown: str) -> None:
 # --- Embedded data (a Plan ouvert export) ---------------------------------------------------------
 
 
-def _embedded_data(document: word.Document, shown: str) -> dict[str, Any] | None:
+def _embedded_data(document: word.Document, shown: str, report: ImportReport) -> dict[str, Any] | None:
     if not document.embedded:
         return None
     try:
         data = json.loads(document.embedded.decode("utf-8"))
+        leaves = _leaves(data, ()) if isinstance(data, dict) else []
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None
-    for path, value in _leaves(data, ()):
+    if len(leaves) > MAX_HIDDEN_VALUES:
+        report.guess(
+            "données cachées du fichier",
+            f"plus de {MAX_HIDDEN_VALUES} valeurs, bien plus qu'un plan : ignorées ; le plan est lu du document seul.",
+        )
+        return None
+    for path, value in leaves:
         found = control_character(value) if isinstance(value, str) else None
         if found:
             raise refuse_control(f"{shown} : données cachées du fichier, {_path_text(path) or 'plan'}", found)
@@ -1389,6 +1372,46 @@ def _embedded_data(document: word.Document, shown: str) -> dict[str, Any] | None
 # The hidden data part is a hint: a value it gives that the document does not show is listed in the
 # report, and its plan-level key carries this comment in the plan file.
 HIDDEN = "lu dans les données cachées du fichier, que Word ne montre pas : à vérifier"
+MAX_HIDDEN_VALUES = 20_000  # a large plan's export holds a few thousand
+
+
+def _with_hidden_data(
+    plan: dict[str, Any],
+    embedded: dict[str, Any],
+    document: word.Document,
+    options: Options,
+    top: str,
+    report: ImportReport,
+) -> tuple[dict[str, Any], dict[tuple[str | int, ...], str]]:
+    """The plan read from the table, completed by the hidden data part (a Plan ouvert export's).
+
+    What the table, the document or the person importing says wins; every value only the hidden
+    part gives is reported (and its plan-level key marked); an existing plan's id is not taken.
+    """
+    visible = copy.deepcopy(plan)
+    # The partners were matched against the hidden registry: only their names are in the table.
+    visible["partenaires"] = [
+        {k: v for k, v in p.items() if k in ("id", "nom", "sigle")} for p in visible.get("partenaires", [])
+    ]
+    plan = _merge_embedded(embedded, plan, top, report)
+    read = ImportReport(report.source)
+    seen = _organisme(document, options, read)
+    hidden_org = plan["organisme"] if isinstance(plan.get("organisme"), dict) else {}
+    hidden_name = hidden_org.get("nom")
+    as_exported = f"{hidden_name} ({hidden_org['delegataire']})" if hidden_org.get("delegataire") else hidden_name
+    if seen and seen not in (hidden_name, as_exported):
+        plan["organisme"] = visible["organisme"] = {"nom": seen}
+        report.devinettes += read.devinettes
+        if hidden_name:
+            report.guess(
+                "organisme",
+                f"Organisme du document : « {seen} » ; les données cachées du fichier en nommaient un autre.",
+                _short(hidden_name),
+            )
+    if options.plan_id:
+        plan["id"] = visible["id"] = options.plan_id
+    _hidden_plan_id(plan, options, report)
+    return plan, _hidden_readings(plan, visible, document, top, report)
 
 
 def _leaves(value: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
@@ -1460,10 +1483,14 @@ def _hidden_readings(
 def _hidden_plan_id(plan: dict[str, Any], options: Options, report: ImportReport) -> None:
     """An id from the hidden part that names an existing plan is never taken without --id."""
     plan_id = plan.get("id")
-    if options.plan_id or not isinstance(plan_id, str) or options.referentiels is None:
+    if options.plan_id or plan_id is None:
         return
-    existing = options.referentiels.parent / f"{plan_id}.yml"
-    if existing.is_file():
+    if not isinstance(plan_id, str) or not re.match(ID_PATTERN, plan_id):
+        del plan["id"]
+        report.guess("identifiant du plan", "Identifiant invalide dans les données cachées du fichier : ignoré.")
+        return
+    existing = options.referentiels.parent / f"{plan_id}.yml" if options.referentiels else None
+    if existing is not None and existing.is_file():
         del plan["id"]
         report.guess(
             "identifiant du plan",
