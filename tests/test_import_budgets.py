@@ -276,3 +276,24 @@ def test_no_control_character_reaches_the_plan_file_from_any_source(tmp_path: Pa
     message = _cli_refuses(path, tmp_path, "--type", "plan-action", "--id", "essai", "--organisme", "MRC\x1b[2J X")
     assert "elements.csv : champ organisme > nom : caractère de contrôle invisible (U+001B)" in message
     assert "\x1b" not in message
+
+
+def test_a_sheet_stored_outside_the_worksheets_folder_is_checked_too(tmp_path: Path) -> None:
+    path, _, kinds = _workbook(tmp_path)
+    parts = _sheets(path)
+    name = next(iter(parts))
+    moved = parts[name].replace("</row>", '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1)
+    with zipfile.ZipFile(path) as archive:
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode()
+        types = archive.read("[Content_Types].xml").decode()
+        kept = {n: archive.read(n) for n in archive.namelist() if n != name}
+    short = name.removeprefix("xl/")
+    assert short in rels and f"/{name}" in types
+    kept["xl/_rels/workbook.xml.rels"] = rels.replace(short, "ailleurs/feuille.xml").encode()
+    kept["[Content_Types].xml"] = types.replace(f"/{name}", "/xl/ailleurs/feuille.xml").encode()
+    kept["xl/ailleurs/feuille.xml"] = moved.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in kept.items():
+            archive.writestr(part, data)
+    with pytest.raises(ImportFailure, match=r"partie « xl/ailleurs/feuille.xml », rangée 1 : une cellule au-delà"):
+        import_workbook(path, kinds)  # type: ignore[arg-type]

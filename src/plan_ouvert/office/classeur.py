@@ -771,8 +771,10 @@ def _check_workbook(path: Path, display: str, budget: Budget) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             check_archive(archive, display)
+            # Every XML part, not only those under xl/worksheets/: the workbook's relationships may
+            # put a sheet anywhere in the archive. Only a sheet has rows and cells in this namespace.
             for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml") and "/_rels/" not in name:
+                if name.lower().endswith(".xml"):
                     _check_sheet(archive, name, display, budget)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise _not_a_workbook(display, exc) from None
@@ -798,7 +800,7 @@ def _check_sheet(archive: zipfile.ZipFile, name: str, display: str, budget: Budg
                     continue
                 budget.spend()
                 if element.tag == f"{SHEET_NS}row":
-                    number = _index(element.get("r"), row + 1, str.isdigit, int)
+                    number = _row_number(element.get("r"), row + 1)
                     if number <= row:
                         raise ImportFailure(
                             f"{display} : {where} : rangée {number} après la rangée {row} ; le classeur est mal "
@@ -829,12 +831,13 @@ def _check_sheet(archive: zipfile.ZipFile, name: str, display: str, budget: Budg
             raise _not_a_workbook(display, exc) from None
 
 
-def _index(text: str | None, default: int, valid: Callable[[str], bool], convert: Callable[[str], int]) -> int:
+def _row_number(text: str | None, default: int) -> int:
+    """A row's `r` attribute (1-based), or the one after the previous row's when it has none."""
     if not text:
         return default
-    if len(text) > 9 or not valid(text):
-        raise ValueError(text)
-    return convert(text)
+    if len(text) > 9 or not text.isdigit():
+        raise ValueError(text)  # not a workbook a spreadsheet program wrote
+    return int(text)
 
 
 def _read_xlsx(path: Path, display: str, budget: Budget) -> dict[str, RawSheet]:
