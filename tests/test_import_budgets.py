@@ -297,3 +297,22 @@ def test_a_sheet_stored_outside_the_worksheets_folder_is_checked_too(tmp_path: P
             archive.writestr(part, data)
     with pytest.raises(ImportFailure, match=r"partie « xl/ailleurs/feuille.xml », rangée 1 : une cellule au-delà"):
         import_workbook(path, kinds)  # type: ignore[arg-type]
+
+
+def test_a_long_table_of_rows_numbered_alike_gets_distinct_ids(tmp_path: Path) -> None:
+    # Each new id was checked by walking every element read so far, and « 1-k » by trying every k
+    # from 2: 11,000 such rows took more than two minutes. The ids stay those it gave.
+    row = (
+        "<w:tr><w:tc><w:p><w:r><w:t>Objectif {0}</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Action {0}</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>"
+    )
+    path = _plan_docx(tmp_path / "longue.docx")
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read(DOCUMENT).decode()
+    end = body.rindex("</w:tbl>")
+    _rewrite(path, {DOCUMENT: (body[:end] + "".join(row.format(i) for i in range(4_000)) + body[end:]).encode()})
+    result = import_word(
+        path, Kinds.builtin(), Options(kind="plan-action", organisme="MRC X", referentiels=REFERENTIELS)
+    )
+    actions = [a["id"] for o in result.data["orientations"][0]["objectifs"] for a in o["actions"]]
+    assert actions == ["1", *(f"1-{k}" for k in range(2, 4_002))]

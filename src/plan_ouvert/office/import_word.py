@@ -266,6 +266,10 @@ class Mapper:
         self.niveaux = kind.spec.niveaux
         self.row_depth = kind.spec.depth(gabarit.rangee)
         self.top: list[dict[str, Any]] = []
+        # The ids given at each level so far: a new element's id is checked against them in
+        # constant time (walking the tree for each new element made long tables quadratic).
+        self.ids_at: dict[int, set[str]] = {}
+        self.next_suffix: dict[tuple[int, str], int] = {}  # « 1-k »: every smaller k is already taken
         self.stack: list[dict[str, Any] | None] = [None] * len(self.niveaux)
         self.notes: list[str] = []
         self.partners = registry
@@ -339,11 +343,13 @@ class Mapper:
             element["id"] = str(number or position)
         if niveau.numerotation == "champ":
             element["numero"] = number or position
-        taken = {s["id"] for s in self.all_ids(depth)}
+        taken = self.ids_at.setdefault(depth, set())
         if element["id"] in taken:
-            base, k = element["id"], 2
+            base = element["id"]
+            k = self.next_suffix.get((depth, base), 2)
             while f"{base}-{k}" in taken:
                 k += 1
+            self.next_suffix[(depth, base)] = k + 1
             element["id"] = f"{base}-{k}"
             self.guess(
                 ou,
@@ -353,23 +359,11 @@ class Mapper:
                 element,
             )
         siblings.append(element)
+        taken.add(element["id"])
         self.stack[depth] = element
         for deeper in range(depth + 1, len(self.niveaux)):
             self.stack[deeper] = None
         return element
-
-    def all_ids(self, depth: int) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-
-        def walk(items: list[dict[str, Any]], d: int) -> None:
-            for item in items:
-                if d == depth:
-                    found.append(item)
-                elif d < len(self.niveaux) - 1:
-                    walk(item.get(self.niveaux[d + 1].cle, []), d + 1)
-
-        walk(self.top, 0)
-        return found
 
     def parent(self, depth: int, ou: str | None) -> dict[str, Any]:
         """The current element of a level above the rows, made when the document names none."""
@@ -684,6 +678,7 @@ class Mapper:
                 if niveau.numerotation == "champ":
                     child["numero"] = n + 1
                 children.append(child)
+                self.ids_at.setdefault(depth, set()).add(child["id"])
             champ = niveau.champ(col.champs[0]) if col.champs else None
             if champ is not None:
                 self.set_values(children[n], champ, [value], ou, value)
