@@ -576,6 +576,59 @@ def import_word(project: Path) -> dict[str, Any]:
     return measured
 
 
+def _rewritten(source: Path, target: Path, parts: dict[str, bytes]) -> Path:
+    """A copy of the archive `source` with some parts replaced."""
+    import zipfile
+
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out,
+    ):
+        for info in original.infolist():
+            if info.filename not in parts:
+                out.writestr(info, original.read(info))
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return target
+
+
+def _hostile_documents(document: Path) -> dict[str, Path]:
+    """The attacks of the security review, made from `document`: a chain of 400,000 `basedOn` styles
+    in about 2 MB, and a docx of three million empty rows in about 250 KB."""
+    import zipfile
+
+    folder = OUT / "import"
+    namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    chain = "".join(f'<w:style w:styleId="s{i}"><w:basedOn w:val="s{i + 1}"/></w:style>' for i in range(400_000))
+    styles = f'<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="{namespace}">{chain}</w:styles>'
+    with zipfile.ZipFile(document) as archive:
+        body = archive.read("word/document.xml").decode()
+    end = body.rindex("</w:tbl>")
+    empty = body[:end] + "<w:tr><w:tc><w:p/></w:tc></w:tr>" * 3_000_000 + body[end:]
+    return {
+        "styles": _rewritten(document, folder / "styles-en-chaine.docx", {"word/styles.xml": styles.encode()}),
+        "rangees_vides": _rewritten(document, folder / "rangees-vides.docx", {"word/document.xml": empty.encode()}),
+    }
+
+
+def import_refusals(project: Path) -> dict[str, Any]:
+    """`plan-ouvert importer` of hostile Word files: each must be refused (exit 2), fast and small."""
+    import gc
+
+    cases = _hostile_documents(word_document(project))
+    gc.collect()
+    out: dict[str, Any] = {}
+    for name, path in cases.items():
+        target = path.with_suffix(".yml")
+        command = [*CLI, "importer", str(path), "--sortie", str(target), "--organisme", "MRC synthétique"]
+        refused = run(command, project, check=False)
+        if refused.returncode != 2 or target.exists():
+            raise SystemExit(f"{path.name} : le fichier hostile n'a pas été refusé ({refused.returncode}).")
+        # No peak memory here: the child's counts the hostile text this process held when it forked.
+        out[name] = {"s": round(refused.seconds, 3), "bytes": path.stat().st_size}
+    return out
+
+
 # --- Profile -------------------------------------------------------------------------------
 
 
@@ -720,6 +773,10 @@ def main(argv: list[str] | None = None) -> int:
         results["import_word_50_pages_s"] = round(imported["s"], 3)
         details["import_word_50_pages"] = imported
         say(f"  import d'un document Word d'environ 50 pages : {imported['s']:.2f} s")
+        refusals = import_refusals(projects[largest])
+        results["import_refus_max_s"] = max(r["s"] for r in refusals.values())
+        details["import_refus"] = refusals
+        say(f"  refus des documents Word hostiles : {results['import_refus_max_s']:.2f} s au plus")
     results["machine"] = machine()
     if args.profil:
         say(f"— {largest} plans : profil pyinstrument de mkdocs build…")

@@ -408,7 +408,7 @@ def test_embedded_data_fills_what_the_table_cannot_carry(tmp_path: Path) -> None
     cell = document.tables[-1].cell(1, 0)
     cell.text = "Exode d'entreprises hors du territoire"  # edited in Word after the export
     document.save(str(path))
-    result = _import(_embed(path, expected))
+    result = _import(_embed(path, expected), plan_id=expected["id"])  # an existing plan: --id says it is this one
     data = result.data
     assert data["id"] == expected["id"] and data["organisme"] == expected["organisme"]
     assert data["ressources"] == expected["ressources"]
@@ -417,6 +417,8 @@ def test_embedded_data_fills_what_the_table_cannot_carry(tmp_path: Path) -> None
     assert data["enjeux"][0]["enonce"] == "Exode d'entreprises hors du territoire"
     changed = [n for n in result.report.devinettes if n.message == "modifié dans le document Word"]
     assert [n.ou for n in changed] == ["enjeux > 1 > enonce"]
+    hidden = {n.ou: n.texte for n in result.report.devinettes if n.ou.startswith("données cachées du fichier")}
+    assert hidden["données cachées du fichier, organisme"] == "region : 14"  # Word shows the name, not the region
 
 
 # --- A long plan (its import time is a figure of the benchmark, never a timed test) -----------------

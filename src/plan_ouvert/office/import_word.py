@@ -22,7 +22,8 @@ from typing import Any
 import yaml
 
 from plan_ouvert.office import word
-from plan_ouvert.office.resultat import ImportFailure, ImportReport, ImportResult
+from plan_ouvert.office.budget import Budget
+from plan_ouvert.office.resultat import ImportFailure, ImportReport, ImportResult, control_character, refuse_control
 from plan_ouvert.source.echeance import MOIS, fold
 from plan_ouvert.source.kinds import Champ, ColonneWord, GabaritWord, Kind, Kinds, Niveau
 from plan_ouvert.source.model import ID_PATTERN
@@ -265,6 +266,10 @@ class Mapper:
         self.niveaux = kind.spec.niveaux
         self.row_depth = kind.spec.depth(gabarit.rangee)
         self.top: list[dict[str, Any]] = []
+        # The ids given at each level so far: a new element's id is checked against them in
+        # constant time (walking the tree for each new element made long tables quadratic).
+        self.ids_at: dict[int, set[str]] = {}
+        self.next_suffix: dict[tuple[int, str], int] = {}  # « 1-k »: every smaller k is already taken
         self.stack: list[dict[str, Any] | None] = [None] * len(self.niveaux)
         self.notes: list[str] = []
         self.partners = registry
@@ -338,11 +343,13 @@ class Mapper:
             element["id"] = str(number or position)
         if niveau.numerotation == "champ":
             element["numero"] = number or position
-        taken = {s["id"] for s in self.all_ids(depth)}
+        taken = self.ids_at.setdefault(depth, set())
         if element["id"] in taken:
-            base, k = element["id"], 2
+            base = element["id"]
+            k = self.next_suffix.get((depth, base), 2)
             while f"{base}-{k}" in taken:
                 k += 1
+            self.next_suffix[(depth, base)] = k + 1
             element["id"] = f"{base}-{k}"
             self.guess(
                 ou,
@@ -352,23 +359,11 @@ class Mapper:
                 element,
             )
         siblings.append(element)
+        taken.add(element["id"])
         self.stack[depth] = element
         for deeper in range(depth + 1, len(self.niveaux)):
             self.stack[deeper] = None
         return element
-
-    def all_ids(self, depth: int) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-
-        def walk(items: list[dict[str, Any]], d: int) -> None:
-            for item in items:
-                if d == depth:
-                    found.append(item)
-                elif d < len(self.niveaux) - 1:
-                    walk(item.get(self.niveaux[d + 1].cle, []), d + 1)
-
-        walk(self.top, 0)
-        return found
 
     def parent(self, depth: int, ou: str | None) -> dict[str, Any]:
         """The current element of a level above the rows, made when the document names none."""
@@ -683,6 +678,7 @@ class Mapper:
                 if niveau.numerotation == "champ":
                     child["numero"] = n + 1
                 children.append(child)
+                self.ids_at.setdefault(depth, set()).add(child["id"])
             champ = niveau.champ(col.champs[0]) if col.champs else None
             if champ is not None:
                 self.set_values(children[n], champ, [value], ou, value)
@@ -1156,11 +1152,12 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
     """Read a Word file into a plan of a kind; ImportFailure (French) when it is not a plan."""
     shown = display or path.name
     report = ImportReport(shown)
+    budget = Budget(shown)
     try:
-        document = word.read(path)
+        document = word.read(path, budget)
     except word.WordError as exc:
         raise ImportFailure(str(exc)) from None
-    embedded = _embedded_data(document)
+    embedded = _embedded_data(document, shown, report)
     kind, gabarit, headers = _choose(document, _candidates(kinds, options), shown)
     used = {h.table.number for h in headers}
     for table in document.tables:
@@ -1185,6 +1182,7 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
         pairs += [(header, row) for row in logical_rows(header, mapper.key_grid(header), mapper, carry)]
     # Rows are mapped once every table is read: a table's last row may go on in the next table.
     for header, logical in pairs:
+        budget.spend()
         if not mapper.merged_row(logical, header):
             mapper.map_row(logical, header)
     if not mapper.top:
@@ -1207,16 +1205,19 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
     plan[top] = mapper.top
     if notes:
         plan["notes"] = _cap_notes(notes)
+    hidden: dict[tuple[str | int, ...], str] = {}
     if embedded:
-        plan = _merge_embedded(embedded, plan, top, report)
+        plan, hidden = _with_hidden_data(plan, embedded, document, options, top, report)
     if "organisme" not in plan:
         raise ImportFailure(
             f'{shown} : le document ne nomme pas l\'organisme. Relancez avec --organisme "MRC de …" '
             "(le nom de la MRC ou de la municipalité)."
         )
+    generated = False
     if options.plan_id:
         plan["id"] = options.plan_id
     elif not plan.get("id"):
+        generated = True
         year = _year_of(plan)
         plan["id"] = slug("-".join(x for x in [plan["organisme"]["nom"], kind.id, year] if x))
         report.guess(
@@ -1228,8 +1229,8 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
             "(minuscules sans accents, chiffres et traits d'union)."
         )
     _validate(kind, plan, shown)
-    guessed: dict[tuple[str | int, ...], str] = {} if embedded else mapper.guessed_paths(top)
-    if not options.plan_id and not embedded:
+    guessed: dict[tuple[str | int, ...], str] = hidden if embedded else mapper.guessed_paths(top)
+    if generated:
         guessed[("id",)] = "fait du nom de l'organisme, du type et de l'année"
     for name, message in plan_marks.items():
         if name in plan:
@@ -1340,14 +1341,158 @@ def _validate(kind: Kind, plan: dict[str, Any], shown: str) -> None:
 # --- Embedded data (a Plan ouvert export) ---------------------------------------------------------
 
 
-def _embedded_data(document: word.Document) -> dict[str, Any] | None:
+def _embedded_data(document: word.Document, shown: str, report: ImportReport) -> dict[str, Any] | None:
     if not document.embedded:
         return None
     try:
         data = json.loads(document.embedded.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        leaves = _leaves(data, ()) if isinstance(data, dict) else []
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    if len(leaves) > MAX_HIDDEN_VALUES:
+        report.guess(
+            "données cachées du fichier",
+            f"plus de {MAX_HIDDEN_VALUES} valeurs, bien plus qu'un plan : ignorées ; le plan est lu du document seul.",
+        )
+        return None
+    for path, value in leaves:
+        found = control_character(value) if isinstance(value, str) else None
+        if found:
+            raise refuse_control(f"{shown} : données cachées du fichier, {_path_text(path) or 'plan'}", found)
+    return data
+
+
+# The hidden data part is a hint: a value it gives that the document does not show is listed in the
+# report, and its plan-level key carries this comment in the plan file.
+HIDDEN = "lu dans les données cachées du fichier, que Word ne montre pas : à vérifier"
+MAX_HIDDEN_VALUES = 20_000  # a large plan's export holds a few thousand
+
+
+def _with_hidden_data(
+    plan: dict[str, Any],
+    embedded: dict[str, Any],
+    document: word.Document,
+    options: Options,
+    top: str,
+    report: ImportReport,
+) -> tuple[dict[str, Any], dict[tuple[str | int, ...], str]]:
+    """The plan read from the table, completed by the hidden data part (a Plan ouvert export's).
+
+    What the table, the document or the person importing says wins; every value only the hidden
+    part gives is reported (and its plan-level key marked); an existing plan's id is not taken.
+    """
+    visible = copy.deepcopy(plan)
+    # The partners were matched against the hidden registry: only their names are in the table.
+    visible["partenaires"] = [
+        {k: v for k, v in p.items() if k in ("id", "nom", "sigle")} for p in visible.get("partenaires", [])
+    ]
+    plan = _merge_embedded(embedded, plan, top, report)
+    read = ImportReport(report.source)
+    seen = _organisme(document, options, read)
+    hidden_org = plan["organisme"] if isinstance(plan.get("organisme"), dict) else {}
+    hidden_name = hidden_org.get("nom")
+    as_exported = f"{hidden_name} ({hidden_org['delegataire']})" if hidden_org.get("delegataire") else hidden_name
+    if seen and seen not in (hidden_name, as_exported):
+        plan["organisme"] = visible["organisme"] = {"nom": seen}
+        report.devinettes += read.devinettes
+        if hidden_name:
+            report.guess(
+                "organisme",
+                f"Organisme du document : « {seen} » ; les données cachées du fichier en nommaient un autre.",
+                _short(hidden_name),
+            )
+    if options.plan_id:
+        plan["id"] = visible["id"] = options.plan_id
+    _hidden_plan_id(plan, options, report)
+    return plan, _hidden_readings(plan, visible, document, top, report)
+
+
+def _leaves(value: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, i))]
+    return [(path, value)]
+
+
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str) and step in data:
+            data = data[step]
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return _MISSING
+    return data
+
+
+_MISSING = object()
+
+
+def _visible_text(document: word.Document) -> str:
+    texts = [*document.paragraphs]
+    for table in document.tables:
+        texts += [cell.text for row in table.rows for cell in row.cells]
+    return " ".join(" ".join(texts).split()).replace("’", "'").casefold()
+
+
+def _hidden_readings(
+    plan: dict[str, Any], visible: dict[str, Any], document: word.Document, top: str, report: ImportReport
+) -> dict[tuple[str | int, ...], str]:
+    """Every value the hidden data part gives that the document does not show, in the report.
+
+    Word does not show a file's custom XML parts: a document can carry there another plan's id,
+    a contact or a licence that nobody reading it would see. A value is shown when the table's
+    reading gave it too, or when its text appears in the document; every other one is a reading
+    to check, grouped by the record that holds it. Returns the plan-level keys to comment.
+    """
+    text = _visible_text(document)
+    by_record: dict[tuple[str | int, ...], list[tuple[str | int, Any]]] = {}
+    for path, value in _leaves(plan, ()):
+        if path in (("gabarit",), ("source",)) or _same(_at(visible, path), value):
+            continue
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value_text = str(int(value)) if float(value).is_integer() else str(value)
+            if value_text in text:
+                continue
+        shown = " ".join(str(value).split()).replace("’", "'").casefold()
+        if isinstance(value, str) and len(shown) >= 3 and shown in text:
+            continue
+        by_record.setdefault(path[:-1], []).append((path[-1], value))
+    marked: dict[tuple[str | int, ...], str] = {}
+    for record, values in by_record.items():
+        report.guess(
+            f"données cachées du fichier, {_path_text(record) or 'plan'}",
+            "valeurs lues dans une partie cachée du fichier, que Word ne montre pas : vérifiez-les avant de publier.",
+            " ; ".join(f"{key} : {_short(value)}" for key, value in values),
+        )
+        for key, _ in values:
+            first = record[0] if record else key
+            if first != top:
+                marked[(first,)] = HIDDEN
+    return marked
+
+
+def _hidden_plan_id(plan: dict[str, Any], options: Options, report: ImportReport) -> None:
+    """An id from the hidden part that names an existing plan is never taken without --id."""
+    plan_id = plan.get("id")
+    if options.plan_id or plan_id is None:
+        return
+    if not isinstance(plan_id, str) or not re.match(ID_PATTERN, plan_id):
+        del plan["id"]
+        report.guess("identifiant du plan", "Identifiant invalide dans les données cachées du fichier : ignoré.")
+        return
+    existing = options.referentiels.parent / f"{plan_id}.yml" if options.referentiels else None
+    if existing is not None and existing.is_file():
+        del plan["id"]
+        report.guess(
+            "identifiant du plan",
+            f"Les données cachées du fichier donnent l'identifiant d'un plan existant ({existing}) : il n'est "
+            f"pas repris. Si ce document est bien ce plan, relancez avec --id {plan_id} --remplacer.",
+            plan_id,
+        )
 
 
 def _rows_by_id(data: dict[str, Any], kind: Kind, rangee: str) -> dict[str, dict[str, Any]]:

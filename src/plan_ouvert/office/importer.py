@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from plan_ouvert.checks.catalogue import load_kinds
-from plan_ouvert.office.resultat import ImportFailure, ImportResult
+from plan_ouvert.office.resultat import ImportFailure, ImportResult, control_character, refuse_control
 from plan_ouvert.source.kinds import Kinds
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
@@ -61,6 +61,22 @@ def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> Im
     )
 
 
+def _refuse_controls(value: Any, shown: str, path: tuple[str, ...] = ()) -> None:
+    """No control character reaches a plan file, whatever the reader let through (each reader
+    refuses them first, naming the sheet, row and column)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_controls(key, shown, path)
+            _refuse_controls(item, shown, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value, 1):
+            _refuse_controls(item, shown, (*path, str(index)))
+    elif isinstance(value, str):
+        found = control_character(value)
+        if found:
+            raise refuse_control(f"{shown} : champ {' > '.join(path) or 'du plan'}", found)
+
+
 def run(args: argparse.Namespace) -> tuple[Path, Path]:
     """Import, then write the plan and its report; ImportFailure leaves nothing behind."""
     from plan_ouvert.office.yamlwriter import report_markdown, to_yaml
@@ -71,6 +87,7 @@ def run(args: argparse.Namespace) -> tuple[Path, Path]:
     plans = Path(args.plans)
     kinds = _kinds(plans)
     result = _read(path, args, kinds, plans)
+    _refuse_controls(result.data, path.name)
     plan_id = str(result.data.get("id"))
     target = Path(args.sortie) if args.sortie else plans / f"{plan_id}.yml"
     report_path = Path(args.rapport) if args.rapport else target.with_suffix(".md")

@@ -45,3 +45,22 @@ class ImportResult:
 
 class ImportFailure(Exception):
     """A file that cannot be imported: the message is French and says what to do; nothing is written."""
+
+
+# C0 control characters (and DEL) a person never types: NUL, ESC, BEL… Tab and line breaks are text.
+_CONTROL = frozenset(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def control_character(text: str) -> str | None:
+    """The first control character of a text, as « U+001B », or None."""
+    if text.isprintable():
+        return None
+    found = next((ch for ch in text if ch in _CONTROL), None)
+    return None if found is None else f"U+{ord(found):04X}"
+
+
+def refuse_control(where: str, found: str) -> ImportFailure:
+    return ImportFailure(
+        f"{where} : caractère de contrôle invisible ({found}) dans le texte ; retirez-le du fichier "
+        "(il ne peut pas être publié), puis relancez l'import."
+    )

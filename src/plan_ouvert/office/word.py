@@ -10,6 +10,7 @@ message.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree  # type: ignore[import-untyped]
+
+from plan_ouvert.office.budget import Budget, check_archive
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 EMBED_NS = "urn:plan-ouvert:plan:1"
@@ -26,6 +29,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_PAGES = 150
 CHARS_PER_PAGE = 3000  # a generous page of table text: estimates pages when Word did not count them
 MAX_PART_BYTES = 60_000_000  # the uncompressed document part; beyond, a zip bomb or not a plan
+# Counts far beyond any plan's (a plan table has a few hundred rows, a document a few hundred styles).
+MAX_ROWS = 20_000
+MAX_STYLES = 10_000
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
@@ -105,6 +111,11 @@ def _check_container(path: Path) -> zipfile.ZipFile:
             f"{path} : ce fichier n'est pas un document Word lisible (archive .docx endommagée ou autre format). "
             "Ouvrez-le dans Word et enregistrez-le de nouveau au format .docx."
         ) from None
+    try:
+        check_archive(archive, str(path))
+    except BaseException:
+        archive.close()
+        raise
     return archive
 
 
@@ -161,7 +172,7 @@ def _app_pages(archive: zipfile.ZipFile) -> int:
         data = _small(archive, "docProps/app.xml")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
         return 0
-    match = re.search(rb"<(?:\w+:)?Pages>(\d+)</", data)
+    match = re.search(rb"<(?:\w+:)?Pages>(\d{1,6})</", data)
     return int(match.group(1)) if match else 0
 
 
@@ -185,40 +196,90 @@ def _style_numbering(archive: zipfile.ZipFile, path: Path) -> dict[str, tuple[st
         data = _small(archive, "word/styles.xml")
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
         return {}
-    root = _parse(data, path)
     direct: dict[str, tuple[str, int]] = {}
     based: dict[str, str] = {}
-    for style in root.iter(f"{W}style"):
-        sid = style.get(f"{W}styleId")
-        if not sid:
-            continue
-        parent = style.find(f"{W}basedOn")
-        if parent is not None and parent.get(f"{W}val"):
-            based[sid] = parent.get(f"{W}val") or ""
-        num_id = style.find(f"{W}pPr/{W}numPr/{W}numId")
-        if num_id is not None and num_id.get(f"{W}val") not in (None, "0"):
-            ilvl = style.find(f"{W}pPr/{W}numPr/{W}ilvl")
-            direct[sid] = (num_id.get(f"{W}val") or "", int(ilvl.get(f"{W}val") or 0) if ilvl is not None else 0)
-    out: dict[str, tuple[str, int]] = {}
-    for sid in set(direct) | set(based):
-        seen, current = set(), sid
-        while current and current not in direct and current not in seen:
-            seen.add(current)
+    # Read as a stream, each style dropped once read: a file of a million styles never becomes a tree.
+    styles = etree.iterparse(
+        io.BytesIO(data), events=("end",), tag=f"{W}style", resolve_entities=False, no_network=True, huge_tree=False
+    )
+    try:
+        for count, (_, style) in enumerate(styles, 1):
+            if count > MAX_STYLES:
+                raise WordError(
+                    f"{path} : le document définit plus de {MAX_STYLES} styles ; un plan en a quelques centaines. "
+                    "Copiez le tableau du plan dans un nouveau document Word, puis relancez l'import."
+                )
+            _style(style, direct, based)
+            style.clear()
+            while style.getprevious() is not None:
+                del style.getparent()[0]
+    except etree.XMLSyntaxError:
+        raise WordError(
+            f"{path} : les styles du document Word sont endommagés. Ouvrez le fichier dans Word et "
+            "enregistrez-le de nouveau."
+        ) from None
+    return _inherited(direct, based)
+
+
+def _style(style: etree._Element, direct: dict[str, tuple[str, int]], based: dict[str, str]) -> None:
+    sid = style.get(f"{W}styleId")
+    if not sid:
+        return
+    parent = style.find(f"{W}basedOn")
+    if parent is not None and parent.get(f"{W}val"):
+        based[sid] = parent.get(f"{W}val") or ""
+    num_id = style.find(f"{W}pPr/{W}numPr/{W}numId")
+    if num_id is not None and num_id.get(f"{W}val") not in (None, "0"):
+        ilvl = style.find(f"{W}pPr/{W}numPr/{W}ilvl")
+        direct[sid] = (num_id.get(f"{W}val") or "", _level(ilvl.get(f"{W}val") if ilvl is not None else None))
+
+
+def _level(value: str | None) -> int:
+    """A list level (w:ilvl): 0 to 8 in Word; anything else is read as the first level."""
+    return int(value) if value and value.isdigit() and len(value) == 1 else 0
+
+
+def _inherited(direct: dict[str, tuple[str, int]], based: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """Each style's numbering, its own or its nearest ancestor's: every style is resolved once.
+
+    A chain of styles each based on the next would cost its length squared if each style walked
+    it to the end; a style resolved once is remembered, so the whole walk is linear (and a loop
+    of styles ends, without numbering).
+    """
+    resolved: dict[str, tuple[str, int] | None] = {}
+    for start in set(direct) | set(based):
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        current = start
+        while current and current not in resolved and current not in direct and current not in on_chain:
+            chain.append(current)
+            on_chain.add(current)
             current = based.get(current, "")
         if current in direct:
-            out[sid] = direct[current]
+            value: tuple[str, int] | None = direct[current]
+        elif current in resolved:
+            value = resolved[current]
+        else:
+            value = None  # no numbered ancestor, or a loop
+        for sid in chain:
+            resolved[sid] = value
+    out = {sid: value for sid, value in resolved.items() if value is not None}
+    out.update(direct)
     return out
 
 
 class _Reader:
-    def __init__(self, styles: dict[str, tuple[str, int]] | None = None) -> None:
+    def __init__(self, styles: dict[str, tuple[str, int]] | None = None, budget: Budget | None = None) -> None:
         self.styles = styles or {}
+        self.budget = budget or Budget("document")
+        self.rows = 0
         self.numbering = _Numbering()
         self.breaks = 0  # explicit page breaks
         self.rendered = 0  # page breaks Word recorded where it last laid the document out
         self.chars = 0
 
     def paragraph(self, p: etree._Element) -> Paragraph:
+        self.budget.spend()
         parts: list[str] = []
         for el in p.iter(f"{W}t", f"{W}br", f"{W}cr", f"{W}tab", f"{W}noBreakHyphen", f"{W}lastRenderedPageBreak"):
             tag = el.tag
@@ -248,7 +309,7 @@ class _Reader:
             num_id_el = num_pr.find(f"{W}numId")
             num_id = num_id_el.get(f"{W}val") if num_id_el is not None else None
             ilvl_el = num_pr.find(f"{W}ilvl")
-            level = int(ilvl_el.get(f"{W}val") or 0) if ilvl_el is not None else 0
+            level = _level(ilvl_el.get(f"{W}val") if ilvl_el is not None else None)
             if num_id and num_id != "0":
                 numbering = (num_id, level)
             # numId 0 switches off the numbering a style would give
@@ -279,12 +340,21 @@ class _Reader:
     def table(self, tbl: etree._Element, number: int) -> Table:
         rows: list[Row] = []
         for tr in _children(tbl, "tr"):
+            self.rows += 1
+            if self.rows > MAX_ROWS:
+                raise WordError(
+                    f"{self.budget.display} : les tableaux du document comptent plus de {MAX_ROWS} rangées ; "
+                    "un plan en compte quelques centaines. Gardez dans un document à part le tableau du plan, "
+                    "puis relancez l'import."
+                )
+            self.budget.spend()
             grid = 0
             before = tr.find(f"{W}trPr/{W}gridBefore")
             if before is not None:
                 grid = int(before.get(f"{W}val") or 0)
             cells: list[Cell] = []
             for tc in _children(tr, "tc"):
+                self.budget.spend()
                 pr = tc.find(f"{W}tcPr")
                 span, merge_continue = 1, False
                 if pr is not None:
@@ -323,8 +393,12 @@ def _body_blocks(body: etree._Element) -> list[etree._Element]:
     return out
 
 
-def read(path: Path) -> Document:
-    """The document's tables and paragraphs, or WordError with a French message."""
+def read(path: Path, budget: Budget | None = None) -> Document:
+    """The document's tables and paragraphs, or WordError with a French message.
+
+    `budget` bounds the work (ImportFailure when spent); by default, an import's budget.
+    """
+    budget = budget or Budget(str(path))
     with _check_container(path) as archive:
         root = _parse(_read_part(archive, "word/document.xml", path), path)
         embedded = _embedded(archive)
@@ -336,7 +410,8 @@ def read(path: Path) -> Document:
             f"{path} : le corps de ce document Word est illisible (format « Strict Open XML » ?). "
             "Enregistrez-le au format « Document Word (.docx) », puis relancez l'import."
         )
-    reader = _Reader(styles)
+    budget.check_time()
+    reader = _Reader(styles, budget)
     tables: list[Table] = []
     paragraphs: list[str] = []
     pending: list[str] = []
