@@ -21,11 +21,9 @@ def _snapshot(site: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def published(project: Path) -> tuple[Path, dict[str, bytes]]:
+def published(built_copy: Path) -> tuple[Path, dict[str, bytes]]:
     """A project whose site/ has been built once: the « last good site »."""
-    result = run_cli("construire", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project, _snapshot(project / "site")
+    return built_copy, _snapshot(built_copy / "site")
 
 
 def _edit(project: Path, name: str, old: str, new: str, count: int = 1) -> str:

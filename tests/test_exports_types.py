@@ -21,38 +21,8 @@ from plan_ouvert.views.opendata import tables
 
 from .conftest import run_cli
 from .helpers import files_containing, petit, plans_folder
+from .kinds import PDZA, write_kind
 from .test_opendata import _errors, _validate
-
-PDZA = """\
-id: pdza
-nom: Plan de développement de la zone agricole
-sigle: PDZA
-niveaux:
-  - cle: chantiers
-    type: chantier
-    dossier: chantiers
-    singulier: Chantier
-    pluriel: Chantiers
-    texte: nom
-    champs:
-      - {cle: nom, type: texte, libelle: Chantier, attendu: true}
-  - cle: mesures
-    type: mesure
-    dossier: mesures
-    singulier: Mesure
-    pluriel: Mesures
-    feminin: true
-    texte: texte
-    champs:
-      - {cle: texte, type: texte, libelle: Mesure, attendu: true}
-      - {cle: responsables, type: partenaires, role: responsable, libelle: Responsable, attendu: true}
-      - {cle: quand, type: echeance, libelle: Échéance, annees_plan: true}
-      - {cle: budget, type: montant, libelle: Budget, colonne: Budget prévu}
-      - {cle: priorite, type: entier, libelle: Priorité}
-      - {cle: debut, type: date, libelle: Début}
-      - {cle: indicateurs, type: indicateurs, libelle: Indicateurs et cibles}
-      - {cle: suivi, type: suivi, libelle: Suivi}
-"""
 
 PLAN_ID = "mrc-exemple-pdza-2025"
 SENTINEL = "SENTINELLE-PRIVEE-PDZA"
@@ -138,8 +108,7 @@ def _project(tmp_path: Path) -> Path:
             ),
         },
     )
-    (folder / "types").mkdir()
-    (folder / "types" / "pdza.yml").write_text(PDZA, encoding="utf-8")
+    write_kind(folder, PDZA)
     return folder
 
 

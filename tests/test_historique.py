@@ -165,12 +165,11 @@ def test_only_the_newest_versions_are_compared(tmp_path: Path, monkeypatch: pyte
 
 def test_history_reads_old_versions_of_a_plan_of_a_kind_written_as_data(tmp_path: Path) -> None:
     """Old versions load with the kinds beside the plans (plans/types/), not only the built-in ones."""
-    from .test_suivi_types import CHANTIERS_KIND, CHANTIERS_PLAN
+    from .kinds import REVITALISATION, write_kind
+    from .test_suivi_types import CHANTIERS_PLAN
 
     repo = tmp_path / "depot"
-    types = repo / "plans" / "types"
-    types.mkdir(parents=True)
-    (types / "chantiers.yml").write_text(CHANTIERS_KIND, encoding="utf-8")
+    write_kind(repo / "plans", REVITALISATION)
     plan_file = repo / "plans" / "revitalisation-2024.yml"
     plan_file.write_text(CHANTIERS_PLAN, encoding="utf-8")
     git(repo, "init", "-q")

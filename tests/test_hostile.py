@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from plan_ouvert.cli import main
 from plan_ouvert.source.load import load_file
 
-from .conftest import copy_project, run_cli
+from .conftest import copy_project, run_cli, shared_site
 from .helpers import PETIT, petit, plans_folder, position
 
 PAYLOADS = [
@@ -71,17 +71,16 @@ def poison(data: Any, counter: list[int]) -> Any:
     return data
 
 
-@pytest.fixture(scope="module")
-def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("xss") / "projet")
+def poison_small_plans(project: Path) -> None:
+    """The small PIAR and PAC of tests/data with every text replaced by a payload."""
     for name in ("petit-piar", "petit-pac"):
         data = poison(yaml.safe_load(petit(name)), [0])
-        data["suivi_exemple"] = None
-        del data["suivi_exemple"]
         (project / "plans" / f"{name}.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = run_cli("construire", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+
+
+@pytest.fixture(scope="session")
+def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_site(tmp_path_factory, "xss", poison_small_plans) / "site"
 
 
 def test_payloads_are_shown_as_text_in_the_html(poisoned_site: Path) -> None:

@@ -10,34 +10,8 @@ from plan_ouvert.source.findings import Severity
 
 from .conftest import run_cli
 from .helpers import petit, plans_folder, position
-
-CHANTIERS = """\
-id: chantiers
-nom: Plan de travail du Pacte rural
-sigle: Plan de travail
-annee: Année
-rapport: Bilan annuel
-niveaux:
-  - cle: chantiers
-    type: chantier
-    dossier: chantiers
-    singulier: Chantier
-    pluriel: Chantiers
-    texte: nom
-    champs:
-      - {cle: nom, type: texte, libelle: Chantier, attendu: true}
-  - cle: projets
-    type: projet
-    dossier: projets
-    singulier: Projet
-    pluriel: Projets
-    texte: texte
-    champs:
-      - {cle: texte, type: texte, libelle: Projet, attendu: true}
-      - {cle: responsable, type: partenaires, role: responsable, libelle: Responsable, attendu: true}
-      - {cle: budget, type: montant, libelle: Budget}
-      - {cle: quand, type: echeance, libelle: Échéance}
-"""
+from .kinds import PACTE_RURAL as CHANTIERS
+from .kinds import write_kind
 
 PLAN = """\
 id: mrc-exemple-pacte-2025
@@ -62,8 +36,7 @@ chantiers:
 
 def _project(tmp_path: Path, kind: str = CHANTIERS, plan: str = PLAN) -> Path:
     folder = plans_folder(tmp_path, {"mrc-exemple-pacte-2025.yml": plan})
-    (folder / "types").mkdir()
-    (folder / "types" / "chantiers.yml").write_text(kind, encoding="utf-8")
+    write_kind(folder, kind)
     return folder
 
 

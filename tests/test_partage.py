@@ -3,9 +3,7 @@ frame, and addresses that follow the configured site URL (a custom domain)."""
 
 from __future__ import annotations
 
-import os
 import posixpath
-import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +15,7 @@ from plan_ouvert.checks.catalogue import load_catalogue
 from plan_ouvert.outputs import sitecheck
 from plan_ouvert.views import partage
 
-from .conftest import CLI, copy_project
+from .conftest import copy_project, run_cli
 from .helpers import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -172,8 +170,7 @@ def test_only_the_cards_may_be_framed(site: Path) -> None:
 def custom_domain(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built for a custom domain, given by the configuration only."""
     project = copy_project(tmp_path_factory.mktemp("domaine") / "projet")
-    env = {**os.environ, "PLAN_OUVERT_SITE_URL": DOMAIN}
-    result = subprocess.run([*CLI, "construire"], cwd=project, env=env, capture_output=True, text=True, check=False)
+    result = run_cli("construire", cwd=project, env={"PLAN_OUVERT_SITE_URL": DOMAIN})
     assert result.returncode == 0, result.stderr
     return project / "site"
 

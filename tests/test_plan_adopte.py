@@ -15,24 +15,23 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import run_cli
+from .conftest import run_cli, shared_site
 from .helpers import ROOT
 
 PLAN = ROOT / "tests" / "data" / "adopte" / "mrc-riviere-piar-2024.yml"
 BASE = "plans/mrc-riviere-piar-2024/"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from .conftest import copy_project
-
-    project = copy_project(tmp_path_factory.mktemp("adopte") / "projet")
+def only_the_adopted_plan(project: Path) -> None:
+    """The plans of the repository replaced by tests/data/adopte's PIAR, as adopted."""
     for other in (project / "plans").glob("*.yml"):
         other.unlink()
     shutil.copy(PLAN, project / "plans" / PLAN.name)
-    result = run_cli("construire", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_site(tmp_path_factory, "adopte", only_the_adopted_plan)
 
 
 def _text(built: Path, url: str) -> str:

@@ -113,9 +113,8 @@ def test_leftovers_of_killed_builds_are_removed(tmp_path: Path) -> None:
     assert sorted(tmp_path.iterdir()) == sorted([target, recent, *kept])
 
 
-def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Path) -> None:
-    first = subprocess.run([*CLI, "construire"], cwd=project, capture_output=True, text=True, check=False)
-    assert first.returncode == 0, first.stderr
+def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(built_copy: Path) -> None:
+    project = built_copy  # built once by `plan-ouvert construire`
     assert (project / "site").stat().st_mode & 0o777 == 0o755  # readable by a web server's user
     before = (project / "site" / "index.html").read_bytes()
     # Its own process group: the kill reaches MkDocs too, as a power cut would.

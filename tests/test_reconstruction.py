@@ -45,10 +45,8 @@ def _entries(project: Path, section: str) -> set[str]:
     return {p.name for p in folder.glob("*/*")} if folder.is_dir() else set()
 
 
-def test_a_rebuild_after_one_plan_changes_gives_the_bytes_of_a_fresh_build(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "projet")
-    first = run_cli("construire", cwd=project)
-    assert first.returncode == 0, first.stderr
+def test_a_rebuild_after_one_plan_changes_gives_the_bytes_of_a_fresh_build(built_copy: Path, tmp_path: Path) -> None:
+    project = built_copy  # built once, from scratch
     plans_before = _entries(project, "plans")
     assert len(plans_before) == len(list((project / "plans").glob("*.yml")))
 
@@ -73,9 +71,8 @@ def test_a_rebuild_after_one_plan_changes_gives_the_bytes_of_a_fresh_build(tmp_p
     assert MARKER in (project / "site" / "plans" / EDITED / f"{EDITED}.yml").read_text(encoding="utf-8")
 
 
-def test_a_rebuild_without_the_cache_gives_the_same_site(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "projet")
-    assert run_cli("construire", cwd=project).returncode == 0
+def test_a_rebuild_without_the_cache_gives_the_same_site(built_copy: Path) -> None:
+    project = built_copy  # built once, from scratch
     cached = run_cli("construire", cwd=project)  # every plan's files from the cache
     assert cached.returncode == 0, cached.stderr
     with_cache = _files(project / "site")
@@ -85,10 +82,9 @@ def test_a_rebuild_without_the_cache_gives_the_same_site(tmp_path: Path) -> None
     assert _files(project / "site") == with_cache
 
 
-def test_a_cache_entry_altered_on_disk_is_not_trusted_for_another_plan_text(tmp_path: Path) -> None:
+def test_a_cache_entry_altered_on_disk_is_not_trusted_for_another_plan_text(built_copy: Path) -> None:
     """The key is the content: a plan edited back and forth finds its earlier entry, a new text a new one."""
-    project = copy_project(tmp_path / "projet")
-    assert run_cli("construire", cwd=project).returncode == 0
+    project = built_copy  # built once, from scratch
     path = project / "plans" / f"{EDITED}.yml"
     original = path.read_bytes()
     _edit(project)

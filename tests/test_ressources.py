@@ -17,6 +17,8 @@ from plan_ouvert.views.pages import plan_url
 from plan_ouvert.views.site import build_site
 
 from .helpers import ROOT, petit, plans_folder
+from .kinds import PLAN_RH as KIND
+from .kinds import write_kind
 
 
 def test_ressource_accepts_embauche_and_hors_programme() -> None:
@@ -116,32 +118,6 @@ def test_no_summary_for_kinds_without_resources(tmp_path: Path) -> None:
 
 # A kind of one's own that keeps resources: the summary follows its words and levels; time given
 # on an action counts for the orientation above it.
-KIND = """\
-id: plan-rh
-nom: Plan des ressources humaines
-sigle: PRH
-ressources: true
-niveaux:
-  - cle: orientations
-    type: orientation
-    dossier: orientations
-    singulier: Orientation
-    pluriel: Orientations
-    feminin: true
-    texte: texte
-    champs:
-      - {cle: texte, type: texte, libelle: Orientation, obligatoire: true}
-  - cle: actions
-    type: action
-    dossier: actions
-    singulier: Action
-    pluriel: Actions
-    feminin: true
-    texte: texte
-    champs:
-      - {cle: texte, type: texte, libelle: Action, obligatoire: true}
-      - {cle: temps_imparti, type: temps_imparti, libelle: Temps imparti}
-"""
 
 PLAN_RH = """\
 id: mrc-x-prh-2025
@@ -165,8 +141,7 @@ orientations:
 
 def test_summary_follows_the_kind_of_the_plan(tmp_path: Path) -> None:
     folder = plans_folder(tmp_path, {"mrc-x-prh-2025.yml": PLAN_RH})
-    (folder / "types").mkdir()
-    (folder / "types" / "plan-rh.yml").write_text(KIND, encoding="utf-8")
+    write_kind(folder, KIND)
     page = _plan_page(folder, "mrc-x-prh-2025")
     [row] = _rows(page).values()
     assert row["Ressource"] == "Technicienne (tech)"
@@ -177,15 +152,12 @@ def test_summary_follows_the_kind_of_the_plan(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_summary_is_on_the_built_plan_page(tmp_path: Path) -> None:
-    from .conftest import copy_project, run_cli
+def test_summary_is_on_the_built_plan_page(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from .conftest import shared_site
+    from .test_plan_adopte import PLAN, only_the_adopted_plan
 
-    project = copy_project(tmp_path / "projet")
-    for other in (project / "plans").glob("*.yml"):
-        other.unlink()
-    (project / "plans" / ADOPTE.name).write_text(ADOPTE.read_text(encoding="utf-8"), encoding="utf-8")
-    result = run_cli("construire", cwd=project)
-    assert result.returncode == 0, result.stderr
+    assert PLAN == ADOPTE  # the same site as tests/test_plan_adopte.py's, built once
+    project = shared_site(tmp_path_factory, "adopte", only_the_adopted_plan)
     html = (project / "site" / "plans" / "mrc-riviere-piar-2024" / "index.html").read_text(encoding="utf-8")
     page = BeautifulSoup(html, "html.parser")
     assert [h.get_text(" ", strip=True) for h in page.select("article h2")].count("Ressources") == 1

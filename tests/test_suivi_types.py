@@ -20,36 +20,8 @@ from plan_ouvert.views.rapport import AnneeInconnue, report, report_xlsx
 from plan_ouvert.views.suivi import svg_geometry, tableau, text_width, timeline
 
 from .helpers import plans_folder
-
-CHANTIERS_KIND = """\
-id: chantiers
-nom: Plan de revitalisation
-sigle: Revitalisation
-annee: Année
-rapport: Bilan annuel
-niveaux:
-  - cle: axes
-    type: axe
-    dossier: axes
-    singulier: Axe
-    pluriel: Axes
-    texte: texte
-    champs:
-      - {cle: texte, type: texte, libelle: Axe}
-      - {cle: indicateurs, type: indicateurs, libelle: Indicateurs}
-  - cle: chantiers
-    type: chantier
-    dossier: chantiers
-    singulier: Chantier
-    pluriel: Chantiers
-    texte: texte
-    champs:
-      - {cle: texte, type: texte, libelle: Chantier, attendu: true}
-      - {cle: responsables, type: partenaires, role: responsable, libelle: Responsable, attendu: true}
-      - {cle: echeance, type: echeance, libelle: Échéancier}
-      - {cle: indicateurs, type: indicateurs, libelle: Indicateurs et cibles}
-      - {cle: avancement, type: suivi, libelle: Avancement}
-"""
+from .kinds import REVITALISATION as CHANTIERS_KIND
+from .kinds import write_kind
 
 CHANTIERS_PLAN = """\
 id: revitalisation-2024
@@ -136,10 +108,8 @@ orientations:
 
 
 def _tree(tmp_path: Path, name: str, text: str, kinds: dict[str, str] | None = None) -> PlanTree:
-    types = tmp_path / "plans" / "types"
-    types.mkdir(parents=True)
-    for kind, kind_text in (kinds or {}).items():
-        (types / f"{kind}.yml").write_text(kind_text, encoding="utf-8")
+    for kind_text in (kinds or {}).values():
+        write_kind(tmp_path / "plans", kind_text)
     catalogue = load_catalogue([plans_folder(tmp_path, {f"{name}.yml": text})])
     assert not catalogue.errors(), [f.format() for f in catalogue.errors()]
     return catalogue.entry(name).tree

@@ -18,53 +18,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from .conftest import copy_project, run_cli
+from .conftest import run_cli, shared_site
 from .helpers import ROOT
-
-KIND = """\
-id: plan-climat
-nom: Plan d'adaptation aux changements climatiques
-sigle: Plan climat
-document: le plan climat
-annee: Année
-rapport: Bilan annuel
-vues:
-  programme: Axes et chantiers
-  partenaires:
-  echeances:
-  suivi:
-  etat:
-  historique:
-niveaux:
-  - cle: axes
-    type: axe
-    dossier: axes
-    singulier: Axe
-    pluriel: Axes
-    texte: texte
-    champs:
-      - {cle: texte, type: texte, libelle: Axe, attendu: true}
-  - cle: chantiers
-    type: chantier
-    dossier: chantiers
-    singulier: Chantier
-    pluriel: Chantiers
-    texte: texte
-    champs:
-      - {cle: texte, type: texte, libelle: Chantier, attendu: true}
-      - {cle: porteurs, type: partenaires, role: porteur, libelle: Porteur, attendu: true, manque: Non précisé}
-      - {cle: appuis, type: partenaires, role: partenaire, libelle: Partenaires}
-      - {cle: echeancier, type: echeance, libelle: Échéancier, attendu: true, manque: Non précisé}
-      - {cle: budget, type: montant, libelle: Budget}
-      - {cle: secteurs, type: textes, libelle: Secteur visé, vue: secteurs, vue_titre: Secteurs visés,
-         vue_nom: Secteur}
-      - {cle: suivi, type: suivi, libelle: Suivi}
-colonnes:
-  - {libelle: Chantier, niveau: chantier, champs: [texte]}
-  - {libelle: Porteur et partenaires, niveau: chantier, champs: [porteurs, appuis]}
-  - {libelle: Échéancier, niveau: chantier, champs: [echeancier]}
-  - {libelle: Budget, niveau: chantier, champs: [budget]}
-"""
+from .kinds import PLAN_CLIMAT as KIND
 
 CLIMAT = "mrc-test-climat-2025"
 PLAN = f"""\
@@ -136,30 +92,36 @@ def text_of(node: Any) -> str:
     return " ".join(node.get_text(" ").split())
 
 
-def build(project: Path, files: dict[str, str]) -> Path:
-    """Replace the seed plans by `files` (paths under plans/) and build the site."""
+def replace_plans(project: Path, files: dict[str, str]) -> None:
+    """Replace the seed plans by `files` (paths under plans/)."""
     for seed in (project / "plans").glob("*.yml"):
         seed.unlink()
     for name, text in files.items():
         path = project / "plans" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def build(project: Path, files: dict[str, str]) -> Path:
+    """Replace the seed plans by `files` (paths under plans/) and build the site."""
+    replace_plans(project, files)
     result = run_cli("construire", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
 
 
-@pytest.fixture(scope="module")
-def kinds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("types") / "projet")
+def kinds_project(project: Path) -> None:
+    """The seed plans replaced by a plan climat (its kind written as data) and a plan of the generic kind."""
     # A hand-written page that shows an element's card and a plan's facts through the macros.
     with (project / "docs" / "a-propos.md").open("a", encoding="utf-8") as page:
         page.write(f"\n{{{{ carte_element('{CLIMAT}', 'chantier', 'navette') }}}}\n")
         page.write(f"\n{{{{ resume_plan('{CLIMAT}') }}}}\n")
-    return build(
-        project,
-        {"types/plan-climat.yml": KIND, f"{CLIMAT}.yml": PLAN, f"{GENERIQUE}.yml": PLAN_ACTION},
-    )
+    replace_plans(project, {"types/plan-climat.yml": KIND, f"{CLIMAT}.yml": PLAN, f"{GENERIQUE}.yml": PLAN_ACTION})
+
+
+@pytest.fixture(scope="session")
+def kinds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shared_site(tmp_path_factory, "types", kinds_project) / "site"
 
 
 @pytest.fixture(scope="module")

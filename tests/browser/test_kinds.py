@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from ..conftest import copy_project
-from ..test_types import CLIMAT, GENERIQUE, KIND, PLAN, PLAN_ACTION, build
+from ..conftest import shared_site
+from ..test_types import CLIMAT, GENERIQUE, kinds_project
 from .conftest import Served, Visit, _headers_of, serve
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,7 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 
 @pytest.fixture(scope="module")
 def kinds_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    project = copy_project(tmp_path_factory.mktemp("types-navigateur") / "projet")
-    site = build(project, {"types/plan-climat.yml": KIND, f"{CLIMAT}.yml": PLAN, f"{GENERIQUE}.yml": PLAN_ACTION})
+    site = shared_site(tmp_path_factory, "types", kinds_project) / "site"  # tests/test_types.py's site
     info, stop = serve(site, _headers_of(site))
     yield info
     stop()

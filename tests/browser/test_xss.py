@@ -6,25 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from ..conftest import copy_project, run_cli
-from ..helpers import petit
-from ..test_hostile import poison
+from ..conftest import shared_site
+from ..test_hostile import poison_small_plans
 from .conftest import serve
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def poisoned(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("xss-navigateur") / "projet")
-    for name in ("petit-piar", "petit-pac"):
-        data = poison(yaml.safe_load(petit(name)), [0])
-        (project / "plans" / f"{name}.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = run_cli("construire", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+    return shared_site(tmp_path_factory, "xss", poison_small_plans) / "site"
 
 
 def test_payloads_run_nowhere_in_chromium(browser: Any, poisoned: Path) -> None:
