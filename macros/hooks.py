@@ -95,7 +95,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     theme_scripts = csp.theme_scripts(_theme_templates(config))
     _builds[:] = [_Build(settings, start_build(settings), theme_scripts)]
-    _builds[0].renderer.env.bytecode_cache = cache.template_cache(cache.Cache.for_project(settings.root))
+    _builds[0].renderer.env.bytecode_cache = cache.template_cache()
     _check_licence(settings.extra.get("licence"), Path(config.config_file_path))
     return config
 
@@ -197,7 +197,8 @@ def _start_worker(build: _Build, site: Site, config: MkDocsConfig, schema_url: s
     def task() -> list[str]:
         keys = []
         for entry in site.catalogue.entries:
-            key = cache.digest(context, entry.source.path.read_bytes())
+            # The bytes the plan was loaded from, hashed once when read: never the file read again.
+            key = cache.digest(context, entry.source.loaded_digest)
             keys.append(key)
             cache.through_cache(store, "plans", key, site_dir, functools.partial(_plan_files, entry, schema_url))
         # The files of all plans together: reused only when no plan changed.
@@ -491,7 +492,7 @@ def _worker_done(build: _Build, messages: list[str]) -> None:
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # The theme's templates, compiled once and kept (by the hash of their source).
-    env.bytecode_cache = cache.template_cache(cache.Cache.for_project(_build().settings.root))
+    env.bytecode_cache = cache.template_cache()
     return env
 
 

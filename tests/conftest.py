@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,16 @@ def copy_project(target: Path) -> Path:
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CLI, *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def build_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The builds of the tests keep their cache (outside each project) in a folder of the session,
+    never in the user's own ~/.cache."""
+    home = tmp_path_factory.mktemp("cache-utilisateur")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        yield home
 
 
 @pytest.fixture
