@@ -496,6 +496,13 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     return env
 
 
+def on_serve(server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
+    """The preview's server (apercu, mkdocs serve) answers only its own address: DNS rebinding."""
+    host, port = server.server_address[:2]
+    server.set_app(apercu.host_guard(server.get_app(), str(host), int(port)))
+    return server
+
+
 def on_build_error(error: Exception) -> None:
     if _builds and _builds[0].worker is not None:
         _builds[0].worker.abandon()
