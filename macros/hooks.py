@@ -95,7 +95,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     theme_scripts = csp.theme_scripts(_theme_templates(config))
     _builds[:] = [_Build(settings, start_build(settings), theme_scripts)]
-    _builds[0].renderer.env.bytecode_cache = cache.template_cache()
+    _builds[0].renderer.env.bytecode_cache = cache.template_cache(cache.Cache.for_project(settings.root))
     _check_licence(settings.extra.get("licence"), Path(config.config_file_path))
     return config
 
@@ -520,7 +520,7 @@ def _worker_done(build: _Build, messages: list[str]) -> None:
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # The theme's templates, compiled once and kept (by the hash of their source).
-    env.bytecode_cache = cache.template_cache()
+    env.bytecode_cache = cache.template_cache(cache.Cache.for_project(_build().settings.root))
     return env
 
 

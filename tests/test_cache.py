@@ -170,11 +170,11 @@ def _crafted_bytecode(marker: Path) -> bytes:
     return jinja2.bccache.bc_magic + pickle.dumps(_Payload(marker)) + b"\xe3"
 
 
-def _plant_bytecode(project: Path, marker: Path) -> int:
+def _plant_bytecode(project: Path, marker: Path, folder: Path | None = None, seal: bytes = b"") -> int:
     """Crafted bytecode under every name the theme's and the site's templates would have."""
     import material
 
-    folder = project / ".cache" / "plan-ouvert" / "gabarits"
+    folder = folder or project / ".cache" / "plan-ouvert" / "gabarits"
     folder.mkdir(parents=True, exist_ok=True)
     roots = [Path(material.__file__).parent / "templates", project / "overrides", project / "overrides" / "plan"]
     planted = 0
@@ -183,7 +183,7 @@ def _plant_bytecode(project: Path, marker: Path) -> int:
             name = template.relative_to(root).as_posix()
             for filename in {str(template), os.path.normpath(template)}:
                 key = jinja2.bccache.BytecodeCache().get_cache_key(name, filename)
-                (folder / f"{key}.jinja").write_bytes(_crafted_bytecode(marker))
+                (folder / f"{key}.jinja").write_bytes(seal + _crafted_bytecode(marker))
                 planted += 1
     return planted
 
@@ -228,6 +228,38 @@ def test_a_committed_cache_runs_nothing_publishes_nothing_and_stops_construire(t
     assert "Traceback" not in refused.stderr
     assert not marker.exists()
     assert (project / "site" / "index.html").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_crafted_bytecode_in_the_cache_folder_itself_is_never_loaded(tmp_path: Path) -> None:
+    """Where the compiled templates are kept between builds, a file is read only if this
+    machine's key sealed it: one sealed with another key (or none) is compiled afresh."""
+    project = copy_project(tmp_path / "projet")
+    marker = tmp_path / "execute"
+    folder = cache.cache_dir(project) / "gabarits"
+    other_key = cache.seal(b"k" * cache.KEY_BYTES, "gabarits", "x", {"bytecode": b""}).encode() + b"\n"
+    assert _plant_bytecode(project, marker, folder, other_key) > 50
+    built = run_cli("construire", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert not marker.exists()
+    assert "Traceback" not in built.stderr
+
+
+def test_compiled_templates_are_reused_only_when_sealed_by_this_machine(tmp_path: Path) -> None:
+    source = "Bonjour {{ nom }}"
+    env = jinja2.Environment(autoescape=True, loader=jinja2.DictLoader({"t.html": source}))
+    store = cache.Cache(tmp_path / "entrees", cache.machine_key())
+    bytecode = env.bytecode_cache = cache.template_cache(store)
+    cache.TemplateCache._memory.clear()
+    assert env.get_template("t.html").render(nom="Ève") == "Bonjour Ève"
+    (written,) = (tmp_path / "entrees" / "gabarits").glob("*.jinja")
+    cache.TemplateCache._memory.clear()
+    assert bytecode.get_bucket(env, "t.html", None, source).code is not None  # sealed here: reused
+    marker = tmp_path / "execute"
+    mark = written.read_bytes().partition(b"\n")[0]
+    written.write_bytes(mark + b"\n" + _crafted_bytecode(marker))  # the same seal, other bytes
+    assert bytecode.get_bucket(env, "t.html", None, source).code is None
+    assert not marker.exists()
 
 
 # --- The key is the bytes that were loaded ---------------------------------------------------

@@ -14,8 +14,9 @@ committed folder) must not be able to put files in the published site or run cod
   repository): an entry that does not verify is ignored and made again, never published;
 - an entry is read as bytes and written out by name: no link is followed, an entry holding a
   link, a special file or a name leaving the entry is refused;
-- nothing is unpickled from disk: compiled templates are kept in memory only (the preview's
-  server compiles each template once).
+- nothing is unpickled from a file the build did not seal: compiled templates (which Jinja
+  reads with pickle and marshal) are kept in memory and, between builds, in files sealed the
+  same way and checked before they are read.
 """
 
 from __future__ import annotations
@@ -307,25 +308,68 @@ def capture(write: Callable[[Path], object]) -> dict[str, bytes]:
 
 
 class TemplateCache(jinja2.BytecodeCache):
-    """Compiled Jinja templates, kept in memory while the process lives (the preview's server),
-    by the hash of their source.
+    """Compiled Jinja templates, by the hash of their source: in memory while the process lives
+    (the preview's server), and in the cache folder between builds, sealed like an entry.
 
-    Never on disk: Jinja reads its bytecode with marshal, which a crafted file turns into code.
+    Jinja reads its bytecode with pickle and marshal, which a crafted file turns into code: a
+    file is read only when its keyed hash, made with this machine's secret, matches its bytes.
+    Compiling the theme's templates again at each build costs about 0.4 s of processor time.
     """
 
     _memory: ClassVar[dict[str, bytes]] = {}
 
+    def __init__(self, folder: Path | None = None, key: bytes | None = None):
+        self.folder = folder if key is not None else None
+        self.key = key or b""
+
+    def _path(self, bucket_key: str) -> Path | None:
+        return self.folder / f"{bucket_key}.jinja" if self.folder is not None else None
+
+    def _seal(self, bucket_key: str, data: bytes) -> bytes:
+        return seal(self.key, "gabarits", bucket_key, {"bytecode": data}).encode("ascii")
+
+    def _read(self, bucket_key: str) -> bytes | None:
+        path = self._path(bucket_key)
+        if path is None:
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "rb") as stream:
+                if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                    return None
+                stored = stream.read()
+        except OSError:
+            return None
+        mark, _, data = stored.partition(b"\n")
+        return data if hmac.compare_digest(mark, self._seal(bucket_key, data)) else None
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self._memory.get(bucket.key)
+        if data is None:
+            data = self._read(bucket.key)
         if data is not None:
             bucket.bytecode_from_string(data)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._memory[bucket.key] = bucket.bytecode_to_string()
+        data = bucket.bytecode_to_string()
+        self._memory[bucket.key] = data
+        path = self._path(bucket.key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle, name = tempfile.mkstemp(prefix=".ecriture-", dir=path.parent)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(self._seal(bucket.key, data) + b"\n" + data)
+            Path(name).replace(path)
+        except OSError:
+            pass
 
 
-def template_cache() -> TemplateCache:
-    return TemplateCache()
+def template_cache(store: Cache | None) -> TemplateCache:
+    if store is None:
+        return TemplateCache()
+    return TemplateCache(store.root / "gabarits", store.key)
 
 
 def tracked_cache(root: Path) -> list[str]:
