@@ -51,7 +51,7 @@ def test_every_page_but_the_cards_loads_the_framing_defence_and_redirects_have_t
     tests/browser/test_cadre.py); the redirect pages of renamed ids carry the policy as well."""
     from bs4 import BeautifulSoup
 
-    defence = "assets/javascripts/plan-ouvert-cadre.js"
+    defence = "assets/plan-ouvert-cadre.js"
     assert (site / defence).is_file()
     pages = sorted(site.rglob("*.html"))
     redirects = cards = 0
