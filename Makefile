@@ -19,7 +19,7 @@ LOCK = env -u UV_INDEX -u UV_INDEX_URL -u UV_DEFAULT_INDEX -u UV_EXTRA_INDEX_URL
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help installer verifier build build-hors-ligne serve test lint outils-systeme outils-npm \
-        liens-externes exporter apercu bench bench-1000 bench-data lock clean
+        liens-externes exporter apercu bench bench-1000 bench-data lock clean clean-cache
 
 help: ## Lister les cibles
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -110,5 +110,12 @@ lock: $(VENV)/.test ## Régénérer les fichiers verrouillés requirements/*.txt
 	$(LOCK) --extra site -o requirements/build.txt
 	$(LOCK) --extra site --extra test -o requirements/test.txt
 
-clean: ## Effacer le site, les caches (dont .cache/plan-ouvert/) et .venv/
-	rm -rf site site-hors-ligne .site-* .cache/plan-ouvert $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts bench/out
+# The build cache lives outside the repository (~/.cache/plan-ouvert/<checkout>/): the program
+# knows where, so it clears it; .cache/plan-ouvert/ is where older releases kept it.
+clean-cache: ## Effacer le cache des constructions de ce dépôt (gardé hors du dépôt)
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m plan_ouvert.outputs.cache effacer; \
+	else echo "Pas de .venv/ : lancez make installer, puis make clean-cache pour effacer le cache." >&2; fi
+	rm -rf .cache/plan-ouvert
+
+clean: clean-cache ## Effacer le site, le cache des constructions et .venv/
+	rm -rf site site-hors-ligne .site-* $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts bench/out

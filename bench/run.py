@@ -20,8 +20,8 @@ every descendant it waited for, that is the largest process of the tree: MkDocs)
 time from the same rusage. Each measurement is repeated (2 times by default) and the fastest
 run is kept.
 
-`plan-ouvert construire` is timed with an empty cache (.cache/plan-ouvert/ removed before each
-run), as in a fresh clone. At the largest size, one plan file is then edited and `plan-ouvert
+`plan-ouvert construire` is timed with an empty cache (the checkout's build cache cleared before
+each run), as in a fresh clone. At the largest size, one plan file is then edited and `plan-ouvert
 construire` timed again, the cache of the previous build in place (`rebuild_one_plan_s`); then
 `plan-ouvert apercu` is started on that plan, the file saved with a new text, and the time until
 the server answers with the updated page is measured (`preview_one_plan_s`, polled over HTTP).
@@ -61,6 +61,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from plan_ouvert.outputs import cache
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -380,7 +382,7 @@ def measure_size(size: int) -> dict[str, Any]:
     say(f"  vérifier : {verifier['s']:.2f} s")
 
     # As in a fresh clone: nothing kept from an earlier build.
-    build = best([*CLI, "construire"], project, before=lambda: shutil.rmtree(project / ".cache", ignore_errors=True))
+    build = best([*CLI, "construire"], project, before=lambda: cache.clear(project))
     site = project / "site"
     pages = count_pages(site)
     raw_index, gz_index = index_size(site)
@@ -395,7 +397,7 @@ def measure_size(size: int) -> dict[str, Any]:
 
     def fresh_mkdocs() -> None:
         shutil.rmtree(mk_site, ignore_errors=True)
-        shutil.rmtree(project / ".cache", ignore_errors=True)
+        cache.clear(project)
 
     mkdocs_only: dict[str, Any] = {"s": float("nan")}
     sitecheck: dict[str, Any] = {"s": float("nan")}

@@ -153,9 +153,37 @@ def _markdown(url: str) -> str:
     return f"{{{{ plan_page({json.dumps(url)}) }}}}\n"
 
 
+def _linked_files(files: Files, config: MkDocsConfig) -> list[File]:
+    """The files of docs/ reached through a symbolic link (MkDocs follows them): the link, or a
+    folder on the way, could publish a file from outside the repository."""
+    docs = Path(config.docs_dir)
+    linked = []
+    for file in files:
+        if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(docs):
+            continue
+        parts = Path(file.abs_src_path).relative_to(docs).parts
+        if any(docs.joinpath(*parts[: depth + 1]).is_symlink() for depth in range(len(parts))):
+            linked.append(file)
+    return linked
+
+
+def _refuse_links(files: Files, config: MkDocsConfig, root: Path) -> None:
+    """Refused like a link under plans/: an error (the build stops), and never published."""
+    for file in _linked_files(files, config):
+        shown = Path(file.abs_src_path or file.src_uri)
+        where = shown.relative_to(root).as_posix() if shown.is_relative_to(root) else file.src_uri
+        log.error(
+            "%s : lien symbolique refusé : une page ou un fichier du site doit être un vrai fichier du dépôt "
+            "(un lien pourrait publier un fichier d'ailleurs). Remplacez le lien par le fichier lui-même.",
+            where,
+        )
+        files.remove(file)
+
+
 @event_priority(100)  # before plugins that take a snapshot of the files (search, macros)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _build()
+    _refuse_links(files, config, build.settings.root)
     settings, renderer = build.settings, build.renderer
     preview = os.environ.get(apercu.PREVIEW_ENV)  # `plan-ouvert apercu`: only the plan being edited
     site = build.site = load_site(settings.plans, Path(preview) if preview else None)
@@ -197,7 +225,8 @@ def _start_worker(build: _Build, site: Site, config: MkDocsConfig, schema_url: s
     def task() -> list[str]:
         keys = []
         for entry in site.catalogue.entries:
-            key = cache.digest(context, entry.source.path.read_bytes())
+            # The bytes the plan was loaded from, hashed once when read: never the file read again.
+            key = cache.digest(context, entry.source.loaded_digest)
             keys.append(key)
             cache.through_cache(store, "plans", key, site_dir, functools.partial(_plan_files, entry, schema_url))
         # The files of all plans together: reused only when no plan changed.
@@ -493,6 +522,13 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # The theme's templates, compiled once and kept (by the hash of their source).
     env.bytecode_cache = cache.template_cache(cache.Cache.for_project(_build().settings.root))
     return env
+
+
+def on_serve(server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
+    """The preview's server (apercu, mkdocs serve) answers only its own address: DNS rebinding."""
+    host, port = server.server_address[:2]
+    server.set_app(apercu.host_guard(server.get_app(), str(host), int(port)))
+    return server
 
 
 def on_build_error(error: Exception) -> None:

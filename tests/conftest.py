@@ -155,6 +155,16 @@ def shared_site(
     return folder / "projet"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def build_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The builds of the tests keep their cache (outside each project) in a folder of the session,
+    never in the user's own ~/.cache."""
+    home = tmp_path_factory.mktemp("cache-utilisateur")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        yield home
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "projet")

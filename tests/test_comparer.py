@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import markdown
+import markdown_it
 import pytest
 from bs4 import BeautifulSoup, Comment
 
@@ -374,3 +375,47 @@ def test_a_target_change_is_reported_once_even_when_the_indicator_words_it(repo:
         "PAUPME-AERAM », cible 1 : « quelques 125 entreprises » → « quelques 150 entreprises »"
     ]
     assert not [i for i in items if "reformulé" in i]
+
+
+def test_mentions_and_email_addresses_from_plan_text_stay_inert(repo: Path) -> None:
+    """GitHub makes @user and @org/team mentions, and bare addresses mailto: links, after the
+    Markdown is rendered, whatever backslash or entity precedes them: only a code span keeps
+    them as text. The exact Markdown is checked, then that no @ is left outside code."""
+    hostile = "Écrire à info@mrc-x.qc.ca, @mrc-x et @mrc-x/comite-equipe (voir a.b+c@d.org)."
+    _replace(
+        repo,
+        PAC,
+        "texte: \"Soutenir le milieu (exemple : municipalités, écoles, organismes) dans l'organisation "
+        "d'activités d’accueil des nouveaux arrivants.\"",
+        f"texte: '{hostile}'",
+    )
+    summary = _commit_and_compare(repo)
+    expected = "Écrire à `info@mrc-x.qc.ca`, `@mrc-x` et `@mrc-x/comite-equipe` \\(voir `a.b+c@d.org`\\)\\. »"
+    assert expected in summary, summary
+    # CommonMark as GitHub parses it; its mentions and e-mail links are made afterwards, from
+    # text outside code: no @ may be left there.
+    rendered = markdown_it.MarkdownIt("commonmark").render(summary)
+    html = BeautifulSoup(rendered, "html.parser")
+    assert html.find_all("a") == []
+    outside_code = [s for s in html.find_all(string=True) if "@" in s and s.parent.name != "code"]
+    assert outside_code == []
+    codes = [c.get_text() for c in html.find_all("code")]
+    assert {"info@mrc-x.qc.ca", "@mrc-x", "@mrc-x/comite-equipe", "a.b+c@d.org"} <= set(codes)
+    item = next(i for i in _items(summary) if "Écrire" in i)
+    assert item.endswith(f"→ « {hostile} »")  # the reader sees the plan's text, unchanged
+
+
+def test_a_committed_cache_is_named_at_the_top_of_the_summary(repo: Path) -> None:
+    entry = repo / ".cache" / "plan-ouvert" / "gabarits" / "c0ffee.jinja"
+    entry.parent.mkdir(parents=True)
+    entry.write_bytes(b"\x80\x04crafted")
+    _git(repo, "add", "-f", ".cache")
+    _git(repo, "commit", "-q", "-m", "cache")
+    result = run_cli("comparer", "HEAD~1", "HEAD", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    text = _html(result.stdout).get_text()
+    assert "Attention : ce changement contient 1 fichier(s) sous .cache/" in text
+    assert "« .cache/plan-ouvert/gabarits/c0ffee.jinja »" in text
+    assert "git rm -r --cached .cache" in text
+    clean = run_cli("comparer", "HEAD~1", "HEAD~1", cwd=repo)
+    assert ".cache" not in clean.stdout

@@ -44,3 +44,32 @@ def test_other_inline_scripts_are_reported_and_never_allowed(known: list[re.Patt
     allowed = csp.script_hashes(page, known)
     assert allowed == csp.script_hashes(_bootstrap(".."))
     assert f"script-src 'self' {allowed[0]}\"" in csp.add_meta(f"<head>{page}</head>", allowed)
+
+
+def test_every_page_but_the_cards_loads_the_framing_defence_and_redirects_have_the_policy(site: Path) -> None:
+    """GitHub Pages sends no header: the page itself must refuse a frame of another origin (see
+    tests/browser/test_cadre.py); the redirect pages of renamed ids carry the policy as well."""
+    from bs4 import BeautifulSoup
+
+    defence = "assets/plan-ouvert-cadre.js"
+    assert (site / defence).is_file()
+    pages = sorted(site.rglob("*.html"))
+    redirects = cards = 0
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert policy is not None, path
+        scripts = [s.get("src", "") for s in soup.find_all("script")]
+        relative = path.relative_to(site).as_posix()
+        if relative.startswith("integrer/") and relative.count("/") == 2:  # a card
+            cards += 1
+            assert scripts == [] and "frame" not in policy["content"]
+        elif soup.find("meta", attrs={"http-equiv": "refresh"}):
+            redirects += 1
+            assert "script-src 'self'" in policy["content"] and scripts == []
+        else:
+            loaded = [s for s in scripts if s.endswith(defence)]
+            assert len(loaded) == 1, relative
+            head = soup.head.find("script", src=lambda s: bool(s) and s.endswith(defence))
+            assert head is not None, relative  # in <head>: before the page is drawn
+    assert cards >= 3 and redirects >= 1

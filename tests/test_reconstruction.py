@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from plan_ouvert.outputs import cache
 from plan_ouvert.views import historique
 from plan_ouvert.views.site import load_site
 
@@ -41,7 +42,7 @@ def _edit(project: Path) -> None:
 
 
 def _entries(project: Path, section: str) -> set[str]:
-    folder = project / ".cache" / "plan-ouvert" / section
+    folder = cache.cache_dir(project) / section
     return {p.name for p in folder.glob("*/*")} if folder.is_dir() else set()
 
 
@@ -76,7 +77,7 @@ def test_a_rebuild_without_the_cache_gives_the_same_site(built_copy: Path) -> No
     cached = run_cli("construire", cwd=project)  # every plan's files from the cache
     assert cached.returncode == 0, cached.stderr
     with_cache = _files(project / "site")
-    shutil.rmtree(project / ".cache")
+    shutil.rmtree(cache.cache_dir(project))
     again = run_cli("construire", cwd=project)
     assert again.returncode == 0, again.stderr
     assert _files(project / "site") == with_cache

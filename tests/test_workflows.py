@@ -108,3 +108,19 @@ def test_the_workflow_grants_no_write_by_default_and_pins_every_action() -> None
                     assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), (path.name, step["uses"])
     for job in _jobs().values():
         assert "permissions" in job  # no job inherits the workflow's default by accident
+
+
+def test_no_checkout_leaves_a_credential_in_the_working_copy() -> None:
+    """Nothing in these workflows pushes: a token left in .git/config could be read by the build
+    (or published by a link followed into .git)."""
+    checkouts = []
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for name, job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].items():
+            checkouts += [(path.name, name, step) for step in _uses(job, "actions/checkout")]
+    assert {workflow for workflow, _job, _step in checkouts} == {"deploy.yml", "pr.yml"}
+    kept = [
+        (workflow, job)
+        for workflow, job, step in checkouts
+        if step.get("with", {}).get("persist-credentials") is not False
+    ]
+    assert kept == []

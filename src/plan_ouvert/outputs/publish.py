@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from plan_ouvert.checks.catalogue import Catalogue, load_catalogue
-from plan_ouvert.outputs import parallele
+from plan_ouvert.outputs import cache, parallele
 from plan_ouvert.outputs.sitecheck import check_site
 from plan_ouvert.source.findings import Finding, Severity, count
 from plan_ouvert.source.model import AnyPlan
@@ -284,8 +284,22 @@ def _verify(root: Path) -> tuple[Catalogue, int | None]:
     return catalogue, None
 
 
+def tracked_cache_message(names: list[str]) -> str:
+    """Why files of a cache under git stop the build (also named in the review summary)."""
+    shown = ", ".join(f"« {n.encode('unicode_escape').decode('ascii')} »" for n in names[:3])
+    more = f" et {len(names) - 3} autre(s)" if len(names) > 3 else ""
+    return (
+        f"le dépôt suit {len(names)} fichier(s) sous .cache/ ({shown}{more}). Un cache n'a pas sa place "
+        "dans le dépôt : la construction ne le lit jamais, et des fichiers qu'on y a ajoutés peuvent être un "
+        "piège. Retirez-les (git rm -r --cached .cache) et validez ce changement."
+    )
+
+
 def build(root: Path, target: Path, offline: bool = False) -> int:
     started = time.time()
+    tracked = cache.tracked_cache(root)
+    if tracked:
+        return _fail(tracked_cache_message(tracked))
     target = target if target.is_absolute() else root / target
     for folder in remove_leftovers(target, started):
         _say(f"dossier laissé par une construction interrompue, supprimé : {folder.name}/")

@@ -278,7 +278,8 @@ class Renderer:
     def redirect(self, site: Site, old_url: str) -> str:
         target = site.pages.redirects[old_url]
         tree = site.tree(target.plan_id) if target.plan_id else None
-        return self.render("redirection.html", site, old_url, target=target, tree=tree) + "\n"
+        html = self.render("redirection.html", site, old_url, target=target, tree=tree) + "\n"
+        return csp.add_meta(html, []) if self.settings.directory_urls else html  # as every page (no script)
 
     def page(self, site: Site, url: str) -> str:
         """A generated page: its template is the page's sort (« plan », « enjeu », « element », « valeurs »…)."""

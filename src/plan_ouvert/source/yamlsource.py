@@ -7,6 +7,7 @@ nesting depth, and keep a (line, column) for every key and list item.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import sys
@@ -62,6 +63,9 @@ class Source:
     display: str  # the path as the user gave it, used in messages
     data: Any = None
     positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    # SHA-256 of the text that was loaded: what depends on this file is keyed by it, never by a
+    # second reading of the file (a save in between would pair old outputs with new bytes).
+    loaded_digest: str = ""
 
     def locate(self, path: YamlPath) -> tuple[int, int]:
         """Line and column (1-based) of the deepest part of `path` present in the file."""
@@ -659,7 +663,7 @@ def read_yaml(path: Path, display: str | None = None) -> Source:
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
-        source = Source(path=path, display=display)
+        source = Source(path=path, display=display, loaded_digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
         if node is None:
             raise ReadError(_error(display, 1, 1, "YAML-E009", "fichier vide : un plan commence par « id: »."))
         reader = _Reader(display, loader, text)

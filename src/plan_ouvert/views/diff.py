@@ -57,9 +57,22 @@ _ESCAPES = str.maketrans(
 )
 
 
+# GitHub turns @user and @org/team into mentions (a notification to each) and a bare e-mail
+# address into a mailto: link after the Markdown is rendered, so neither a backslash nor an
+# entity stops it (github/markup#1168, github/cmark-gfm#181): only a code span does. Any run
+# holding an @ goes into one; it holds no backtick, so it cannot end the span early.
+_MENTIONABLE = re.compile(r"([\w.+%-]*@[\w-]+(?:[./][\w-]+)*)")
+
+
+def _escaped(text: str) -> str:
+    return text.translate(_ESCAPES).replace("://", "&#58;//")
+
+
 def markdown_text(text: str) -> str:
-    """`text` as Markdown that renders to exactly that text, on one line: no markup, no HTML."""
-    return " ".join(str(text).split()).translate(_ESCAPES).replace("://", "&#58;//")
+    """`text` as Markdown that renders to exactly that text, on one line: no markup, no HTML,
+    no mention and no e-mail link."""
+    parts = _MENTIONABLE.split(" ".join(str(text).split()))
+    return "".join(f"`{part}`" if index % 2 else _escaped(part) for index, part in enumerate(parts))
 
 
 def _code(plan_id: str) -> str:
@@ -426,8 +439,23 @@ def _plan_of(finding: Finding) -> str:
     return finding.plan or Path(finding.file).stem
 
 
-def render(base: Catalogue, head: Catalogue) -> str:
-    out = ["## Changements dans les plans", ""]
+def cache_notice(names: list[str]) -> list[str]:
+    """The warning a change holding files under .cache/ gets at the top of its summary."""
+    if not names:
+        return []
+    shown = ", ".join(markdown_text(f"« {_shown(name)} »") for name in names[:5])
+    more = f" et {len(names) - 5} autre(s)" if len(names) > 5 else ""
+    return [
+        f"**Attention : ce changement contient {len(names)} fichier(s) sous \\.cache/** ({shown}{more}). "
+        "Un cache n'a pas sa place dans le dépôt : des fichiers placés là peuvent être un piège, et "
+        "`plan-ouvert construire` refuse de publier tant qu'ils y sont. Demandez leur retrait "
+        "(`git rm -r --cached .cache`) avant la fusion.",
+        "",
+    ]
+
+
+def render(base: Catalogue, head: Catalogue, tracked_cache: list[str] | None = None) -> str:
+    out = ["## Changements dans les plans", "", *cache_notice(tracked_cache or [])]
     old_plans = {e.plan.id: e.tree for e in base.entries}
     new_plans = {e.plan.id: e.tree for e in head.entries}
     touched = False
@@ -490,6 +518,8 @@ PLANS_DIR = "plans"
 DATA_DIRS = (REFERENTIELS_DIR, TYPES_DIR)
 PLAN_FILE = re.compile(r"[a-z0-9-]+\.ya?ml")
 REGULAR_FILE_MODES = ("100644", "100755")
+# A build cache committed by mistake (or on purpose): named at the top of the summary.
+CACHE_DIR = ".cache"
 
 
 class SideError(Exception):
@@ -622,13 +652,25 @@ def _side(spec: str, nature: str, scratch: Path) -> Catalogue:
     raise SideError(f"« {_shown(spec)} » n'est ni un fichier, ni un dossier, ni une révision git connue.")
 
 
+def _tracked_cache(spec: str, nature: str) -> list[str]:
+    """The files under .cache/ of the revision `spec` (none when it is read as a file or folder)."""
+    if nature == "fichiers" or (nature == "auto" and _is_explicit_path(spec)):
+        return []
+    commit = _commit(spec)
+    if commit is None:
+        return []
+    listing = _git("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", CACHE_DIR)
+    names = listing.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [name for name in names if name] if listing.returncode == 0 else []
+
+
 def command(args: argparse.Namespace) -> int:
     nature = getattr(args, "nature", None) or "auto"
     try:
         with tempfile.TemporaryDirectory(prefix="plan-ouvert-comparer-") as scratch:
             base = _side(args.base, nature, Path(scratch) / "base")
             head = _side(args.head, nature, Path(scratch) / "head")
-            sys.stdout.write(render(base, head))
+            sys.stdout.write(render(base, head, _tracked_cache(args.head, nature)))
     except SideError as error:
         print(f"plan-ouvert : erreur : {error}", file=sys.stderr)
         return 2
