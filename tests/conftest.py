@@ -45,7 +45,12 @@ def copy_project(target: Path) -> Path:
 
 def copy_built(source: Path, target: Path) -> Path:
     """A copy of a built project (site, cache and all) that a test may change freely."""
+    from plan_ouvert.outputs import cache
+
     shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    # The cache lives outside the checkout, by the checkout's path: the copy gets its own.
+    if cache.cache_dir(source).is_dir():
+        shutil.copytree(cache.cache_dir(source), cache.cache_dir(target), symlinks=True)
     return target
 
 
@@ -159,7 +164,9 @@ def shared_site(
 def build_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The builds of the tests keep their cache (outside each project) in a folder of the session,
     never in the user's own ~/.cache."""
-    home = tmp_path_factory.mktemp("cache-utilisateur")
+    # One folder for every xdist worker: a site one worker built keeps its cache for the others.
+    home = _shared_root(tmp_path_factory) / "cache-utilisateur"
+    home.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(home))
         yield home

@@ -144,12 +144,17 @@ def machine_key(home: Path | None = None) -> bytes:
 
 
 def _create_key(path: Path) -> None:
+    """Write a new key whole, then link it into place: a concurrent build never reads half a key."""
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    except FileExistsError:  # another build made it first
-        return
-    with os.fdopen(fd, "wb") as stream:
-        stream.write(secrets.token_bytes(KEY_BYTES))
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(secrets.token_bytes(KEY_BYTES))
+        os.link(scratch, path)
+    except FileExistsError:  # another build made it first: use that one
+        pass
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def seal(key: bytes, section: str, entry_key: str, files: dict[str, bytes]) -> str:
