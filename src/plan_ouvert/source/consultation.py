@@ -153,6 +153,13 @@ def reference(element: Element) -> str:
     return element.libelle
 
 
+def title(element: Element) -> str:
+    """« Action 1.2 : Planter des arbustes… »: the label and the element's own words."""
+    if element.titre == element.libelle and element.texte:
+        return f"{element.libelle} : {element.texte}"
+    return element.titre
+
+
 def _folded(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()

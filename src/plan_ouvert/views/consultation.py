@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plan_ouvert.source.consultation import Canal, Consultation, find_element, reference
+from plan_ouvert.source.consultation import Canal, Consultation, find_element, reference, title
 from plan_ouvert.source.echeance import date_fr
 from plan_ouvert.source.kinds import Kinds
 from plan_ouvert.source.load import load_file
@@ -76,9 +76,8 @@ _ADDRESS = re.compile(
 )
 _NAME_WORD = r"[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ][\w'’-]+"
 _INTRODUCED = re.compile(
-    rf"(?P<lead>je m'appelle|je m’appelle|je me nomme|mon nom est|mon nom :|nom :|signé|signée|signature :)"
+    rf"(?P<lead>(?i:je m'appelle|je m’appelle|je me nomme|mon nom est|mon nom :|nom :|signé|signée|signature :))"
     rf"\s*:?\s*{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}",
-    re.IGNORECASE,
 )
 _TITLED = re.compile(rf"(?P<lead>\b(?:M\.|Mme|Mlle|Monsieur|Madame|Dr|Dre|Me)\s+){_NAME_WORD}(?:\s+{_NAME_WORD})?")
 _SIGNED_OFF = re.compile(
@@ -137,7 +136,7 @@ def avis_link(canal: Canal | None, depot: str | None, tree: PlanTree, element: E
     """The « Donner votre avis » link of the plan's page (element None) or of an element's page."""
     label = plan_label(tree)
     ref = reference(element) if element else PLAN_ENTIER
-    titre = element.titre if element else tree.plan.titre
+    titre = (element.texte or element.titre) if element else tree.plan.titre
     texte = "Donner votre avis sur cet élément" if element else "Donner votre avis sur ce projet de plan"
     kind = canal.type if canal else ("depot" if depot else None)
     if canal and kind == "formulaire" and canal.adresse:
@@ -310,7 +309,7 @@ class Groupe:
 
     @property
     def libelle(self) -> str:
-        return self.element.titre if self.element else PLAN_ENTIER
+        return title(self.element) if self.element else PLAN_ENTIER
 
 
 @dataclass
@@ -419,7 +418,7 @@ def changements(pc: PlanConsultation) -> list[Changement]:
         group = heard.of(current)
         found.append(
             Changement(
-                current.titre,
+                title(current),
                 current.url if kept else None,
                 group.ancre if group else None,
                 lines,
