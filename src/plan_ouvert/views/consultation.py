@@ -311,6 +311,28 @@ class Groupe:
     def libelle(self) -> str:
         return title(self.element) if self.element else PLAN_ENTIER
 
+    @property
+    def phrase(self) -> str:
+        """« 3 avis, dont 1 extrait publié. »"""
+        return f"{avis_count(self.nombre)}, dont {quotes_count(len(self.citations))}."
+
+
+def avis_count(n: int) -> str:
+    return "aucun avis" if n == 0 else f"{n} avis"
+
+
+def quotes_count(n: int) -> str:
+    if n == 0:
+        return "aucun extrait publié"
+    return f"{n} extrait{'s' if n > 1 else ''} publié{'s' if n > 1 else ''}"
+
+
+def about_element(n: int) -> str:
+    """What an element's page says of the responses it received."""
+    if n == 0:
+        return "Aucun avis reçu sur cet élément pendant la consultation."
+    return f"{n} avis reçu{'s' if n > 1 else ''} sur cet élément pendant la consultation."
+
 
 @dataclass
 class Entendu:
@@ -318,6 +340,14 @@ class Entendu:
     citations: int
     groupes: list[Groupe]  # elements with responses, in the plan's order, the plan as a whole first
     themes: list[tuple[str, str, int]]  # (id, libellé, count), most named first
+
+    @property
+    def resume(self) -> str:
+        """« 12 avis reçus, dont 4 extraits publiés avec l'accord de leur auteur. »"""
+        if self.total == 0:
+            return "aucun avis reçu pour l'instant."
+        received = f"{self.total} avis reçu{'s' if self.total > 1 else ''}"
+        return f"{received}, dont {quotes_count(self.citations)} avec l'accord de leur auteur."
 
     def of(self, element: Element) -> Groupe | None:
         """The responses about an element (of the draft or of the adopted plan: same level and id)."""
@@ -381,6 +411,12 @@ class Changement:
     ancre: str | None  # its part of « Ce que nous avons entendu », when it had responses
     lignes: list[str]
     reponses: int
+
+    @property
+    def phrase(self) -> str:
+        if self.reponses == 0:
+            return "Aucun avis sur cet élément pendant la consultation."
+        return f"{self.reponses} avis sur cet élément pendant la consultation."
 
 
 def _strip_label(line: str, label: str) -> str:
