@@ -31,6 +31,7 @@ from plan_ouvert.source.load import load_file
 from plan_ouvert.source.model import AnyPlan
 from plan_ouvert.source.tree import Element, PlanTree, build_tree
 from plan_ouvert.views.diff import SECTION_TITLES, compare_plans
+from plan_ouvert.views.libelles import STATUTS_PLAN
 from plan_ouvert.views.opendata import csv_cell
 from plan_ouvert.views.pages import plan_label, plan_url
 
@@ -68,11 +69,12 @@ _STREETS = (
     r"rue|avenue|av\.|boulevard|boul\.|bd|chemin|ch\.|rang|route|rte|place|montée|montee|côte|cote|croissant"
     r"|impasse|allée|allee|promenade|terrasse|carré|carre|street|road"
 )
+# The street's name: its first word whatever its case (« rue principale »), then capitalised words.
+_STREET_NAME = r"(?:[ \t]+(?i:de la|de l'|du|des|de|d'|la|le|l')?[ \t]*[\w'’-]+)(?:[ \t]+[A-ZÀ-Ý][\w'’-]*)*"
 _ADDRESS = re.compile(
-    rf"(?<![\w-])\d{{1,6}}(?:[-,]\s?\d{{1,6}})?[A-Z]?,?\s+(?:{_STREETS})(?![\w])[^,.;!?\n]*"
-    rf"|(?:j'habite|j’habite|je demeure|je réside|je reside|j'habite au|domicile)\s+(?:au|sur|à|a|dans)?\s*"
-    rf"(?:la\s+)?(?:\d{{1,6}}\s+)?(?:{_STREETS})(?![\w])[^,.;!?\n]*",
-    re.IGNORECASE,
+    rf"(?<![\w-])\d{{1,6}}(?:[-,]\s?\d{{1,6}})?[A-Za-z]?,?\s+(?i:{_STREETS})(?![\w]){_STREET_NAME}"
+    rf"|(?P<lead>(?i:j'habite|j’habite|je demeure|je réside|je reside)\s+(?i:au|sur|à|a|dans)?\s*(?i:la\s+)?)"
+    rf"(?:\d{{1,6}},?\s+)?(?i:{_STREETS})(?![\w]){_STREET_NAME}",
 )
 _NAME_WORD = r"[A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ][\w'’-]+"
 _INTRODUCED = re.compile(
@@ -99,7 +101,7 @@ def anonymise(text: str, names: Iterable[str] = ()) -> str:
     whole or word by word; other names are caught where a comment introduces or signs them.
     """
     text = _EMAIL.sub(COURRIEL, text)
-    text = _ADDRESS.sub(ADRESSE, text)
+    text = _ADDRESS.sub(lambda m: (m.group("lead") or "") + ADRESSE, text)
     text = _POSTAL.sub(CODE_POSTAL, text)
     text = _PHONE.sub(TELEPHONE, text)
     words: set[str] = set()
@@ -414,9 +416,10 @@ class Changement:
 
     @property
     def phrase(self) -> str:
+        about = "le plan dans son ensemble" if self.titre == PLAN_ENTIER else "cet élément"
         if self.reponses == 0:
-            return "Aucun avis sur cet élément pendant la consultation."
-        return f"{self.reponses} avis sur cet élément pendant la consultation."
+            return f"Aucun avis sur {about} pendant la consultation."
+        return f"{self.reponses} avis sur {about} pendant la consultation."
 
 
 def _strip_label(line: str, label: str) -> str:
@@ -441,7 +444,7 @@ def changements(pc: PlanConsultation) -> list[Changement]:
         for line in compared.lines.get(section, []):
             label = _label_of(line, labels) if section.startswith(("niveau-", "indicateur")) else None
             if label is None:
-                plan_lines.append(line)
+                plan_lines.append(_plain(line))
             else:
                 by_label.setdefault(label, []).append(_strip_label(line, label))
     found = []
@@ -469,6 +472,15 @@ def changements(pc: PlanConsultation) -> list[Changement]:
     return found
 
 
+def _plain(line: str) -> str:
+    """« Statut : projet → adopte » in the words of the site: « Statut : Projet → Adopté »."""
+    match = re.fullmatch(r"Statut : (\w+) → (\w+)", line)
+    if match:
+        was, now = (STATUTS_PLAN.get(v, v) for v in match.groups())
+        return f"Statut : {was} → {now}"
+    return line
+
+
 def _label_of(line: str, labels: Mapping[str, tuple[Element, bool]]) -> str | None:
     best = None
     for label in labels:
@@ -488,7 +500,7 @@ def find_draft(path: Path, kinds: Kinds, revision: str | None = None, limit: int
     if revision is not None and not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._/~^-]{0,63}", revision):
         return None
     spec = [revision] if revision else []
-    log = _git(folder, "log", f"-{limit}", "--format=%H %cs", *spec, "--", path.name)
+    log = _git(folder, "log", f"-{limit}", "--format=%H %as", *spec, "--", path.name)
     if not log:
         return None
     with tempfile.TemporaryDirectory() as scratch:
