@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import urllib.parse
@@ -312,7 +313,7 @@ def test_dates_in_the_wrong_order_and_an_unknown_element_are_reported_where_they
     assert _findings(tmp_path, text) == [
         f"consultations/{PLAN_ID}.yml:{cloture[0]}:{cloture[1]}: erreur CONS-E005: la date de clôture précède la "
         "date d'ouverture : vérifiez « ouverture » et « cloture ».",
-        f"consultations/{PLAN_ID}.yml:{ref[0]}:{ref[1]}: avertissement CONS-A001: la réponse 1 vise « Action 9.9 », "
+        f"consultations/{PLAN_ID}.yml:{ref[0]}:{ref[1]}: avertissement CONS-W001: la réponse 1 vise « Action 9.9 », "
         "qui n'est pas un élément du plan : elle compte pour le plan dans son ensemble. Corrigez la référence "
         "(ex. « Action 1.2 ») ou retirez-la.",
     ]
@@ -760,3 +761,12 @@ def test_the_repository_keeps_no_personal_information_either(adopted_site: Path)
     project = adopted_site.parent
     leaks = {d: files_containing(project / "plans", d) for d in PERSONAL}
     assert {d: f for d, f in leaks.items() if f} == {}
+
+
+def test_the_guide_explains_every_consultation_code_with_its_severity() -> None:
+    guide = (ROOT / "docs" / "guide" / "codes.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| (CONS-[EW]\d{3}) \| ([\w-]+) \|", guide, flags=re.MULTILINE))
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "plan_ouvert").rglob("*.py"))
+    codes = set(re.findall(r"\"(CONS-[EW]\d{3})\"", sources))
+    assert set(documented) == codes
+    assert {c: s for c, s in documented.items() if s != ("erreur" if "-E" in c else "avertissement")} == {}

@@ -97,7 +97,7 @@ def _responses(
                 _finding(
                     loaded,
                     ("reponses", index, "element"),
-                    "CONS-A001",
+                    "CONS-W001",
                     severity,
                     f"la réponse {reponse.numero} vise « {reponse.element} », qui n'est pas un élément du plan : "
                     "elle compte pour le plan dans son ensemble. Corrigez la référence (ex. « Action 1.2 ») ou "
@@ -110,7 +110,7 @@ def _responses(
                     _finding(
                         loaded,
                         ("reponses", index, "themes", position),
-                        "CONS-A002",
+                        "CONS-W002",
                         severity,
                         f"thème « {theme} » inconnu à la réponse {reponse.numero} : ajoutez-le sous « themes » ou "
                         "corrigez-le.",
