@@ -4,6 +4,7 @@ the site's banner and links, what was heard, what changed at adoption, and priva
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -770,3 +771,26 @@ def test_the_guide_explains_every_consultation_code_with_its_severity() -> None:
     codes = set(re.findall(r"\"(CONS-[EW]\d{3})\"", sources))
     assert set(documented) == codes
     assert {c: s for c, s in documented.items() if s != ("erreur" if "-E" in c else "avertissement")} == {}
+
+
+def test_the_consultation_pages_are_valid_html(draft_sites: dict[str, Path], adopted_site: Path) -> None:
+    from .test_html_validity import MATERIAL_KNOWN, VNU
+
+    if shutil.which("java") is None or not VNU.is_file():
+        pytest.fail("Java ou vnu.jar absent : lancez « make test », qui les installe.")
+    pages = [
+        draft_sites["ouverte"] / "index.html",
+        draft_sites["ouverte"] / "plans" / "index.html",
+        *_plan_pages(draft_sites["ouverte"], PLAN_ID),
+        *_plan_pages(draft_sites["terminee"], COURRIEL_PLAN),
+        *_plan_pages(adopted_site, PLAN_ID),
+    ]
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    assert [(m["url"], m["message"]) for m in messages if not m["message"].startswith(MATERIAL_KNOWN)] == []

@@ -185,6 +185,12 @@ def decorate(renderer: Renderer, site: Site, url: str, plan_id: str | None, html
         ancre=ancre,
         **context,
     )
+    # On the plan's page, before its browsing links; on an element's, after its content.
+    markers = ['<nav class="po-browse"'] if element is None else ['<nav class="po-prevnext"', '<aside class="po-edit"']
+    for mark in markers:
+        if mark in html:
+            at = html.index(mark)
+            return f"{html[:at]}{part}\n{html[at:]}"
     return _before_last(html, "</article>", part)
 
 
