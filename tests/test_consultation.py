@@ -794,3 +794,14 @@ def test_the_consultation_pages_are_valid_html(draft_sites: dict[str, Path], ado
     )
     messages = json.loads(result.stderr)["messages"]
     assert [(m["url"], m["message"]) for m in messages if not m["message"].startswith(MATERIAL_KNOWN)] == []
+
+
+def test_verifier_checks_the_consultation_files_beside_the_plans(import_project: Path) -> None:
+    stray = import_project / "plans" / "consultations" / "mrc-autre-pdza-2026.yml"
+    stray.write_text(CONSULTATION_TEXT.replace(PLAN_ID, "mrc-autre-pdza-2026"), encoding="utf-8")
+    result = run("verifier", "plans", cwd=import_project)
+    assert result.returncode == 1
+    line, column = position(stray.read_text(encoding="utf-8"), "plan: ")
+    assert f"plans/consultations/mrc-autre-pdza-2026.yml:{line}:{column}: erreur CONS-E004" in result.stdout
+    stray.unlink()
+    assert run("verifier", "plans", cwd=import_project).returncode == 0

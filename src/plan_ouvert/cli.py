@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks.catalogue import load_catalogue
+from .checks.consultation import check_folders as check_consultations
 from .outputs import schema as schema_module
 from .source.findings import Severity, count, findings_json
 
@@ -44,6 +45,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 def _verifier(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.chemins] or [Path("plans")]
     catalogue = load_catalogue(paths, Path(args.referentiels) if args.referentiels else None)
+    trees = {entry.plan.id: entry.tree for entry in catalogue.entries}
+    catalogue.findings += check_consultations([p for p in paths if p.is_dir()], trees)  # plans/consultations/
     findings = [f for f in catalogue.findings if args.infos or f.severity is not Severity.INFO]
     if args.format == "json":
         print(findings_json(findings))

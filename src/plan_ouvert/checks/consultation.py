@@ -8,8 +8,10 @@ they are counted with the plan as a whole until the editor fixes the reference.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
-from plan_ouvert.source.consultation import Consultation, LoadedConsultation, find_element
+from plan_ouvert.checks.catalogue import display_path
+from plan_ouvert.source.consultation import Consultation, LoadedConsultation, find_element, load_all
 from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.tree import PlanTree
 from plan_ouvert.source.yamlsource import YamlPath
@@ -116,4 +118,20 @@ def _responses(
                         "corrigez-le.",
                     )
                 )
+    return found
+
+
+def check_folders(folders: list[Path], trees: Mapping[str, PlanTree]) -> list[Finding]:
+    """The findings of the consultation files of each plans folder checked (`verifier plans/`).
+
+    A file naming a plan that exists but is not among `trees` (a plan checked alone, or one with
+    errors of its own) is left out: its plan's own findings say what to fix first.
+    """
+    found: list[Finding] = []
+    for folder in folders:
+        for loaded in load_all(folder, display_path(folder)):
+            named = loaded.consultation.plan if loaded.consultation else None
+            if named and named not in trees and (folder / f"{named}.yml").is_file():
+                continue
+            found += check(loaded, trees)
     return found
