@@ -217,36 +217,35 @@ def detect_export(header: list[str]) -> str | None:
     return None
 
 
+# The tools' own columns that mean something here; their others (ID, heure de début, seed…) are
+# of no use and are ignored, whatever words they hold.
+_TOOL_COLUMNS = {
+    "heure de fin": "date",
+    "completion time": "date",
+    "submitdate": "date",
+    "date de soumission": "date",
+    "date submitted": "date",
+    "adresse de messagerie": "personnel",
+}
+
+
+def _ready_field(folded: str) -> str:
+    if folded in _TOOL_COLUMNS:
+        return _TOOL_COLUMNS[folded]
+    if folded in EXPORTS["forms"] | EXPORTS["limesurvey"]:
+        return "ignorer"
+    for name, words in _CONTAINS:
+        if any(w in folded for w in words):
+            return name
+    for name, words in _OPENS:
+        if any(re.match(rf"{re.escape(w)}\b", folded) for w in words):
+            return name
+    return "ignorer"
+
+
 def column_fields(header: list[str], mapping: dict[str, str]) -> list[str]:
     """The field of each column: the given mapping first, then the ready rules."""
-    fields = []
-    for name in header:
-        folded = _fold(name)
-        if folded in mapping:
-            fields.append(mapping[folded])
-            continue
-        found = "ignorer"
-        if folded in EXPORTS["forms"] | EXPORTS["limesurvey"] and folded not in (
-            "heure de fin",
-            "completion time",
-            "submitdate",
-            "date de soumission",
-            "date submitted",
-            "adresse de messagerie",
-        ):
-            fields.append("ignorer")
-            continue
-        for field_name, words in _CONTAINS:
-            if any(w in folded for w in words):
-                found = field_name
-                break
-        else:
-            for field_name, words in _OPENS:
-                if any(folded == w or re.match(rf"{re.escape(w)}\b", folded) for w in words):
-                    found = field_name
-                    break
-        fields.append(found)
-    return fields
+    return [mapping.get(_fold(name)) or _ready_field(_fold(name)) for name in header]
 
 
 # --- Responses ----------------------------------------------------------------------------------------
