@@ -805,3 +805,12 @@ def test_verifier_checks_the_consultation_files_beside_the_plans(import_project:
     assert f"plans/consultations/mrc-autre-pdza-2026.yml:{line}:{column}: erreur CONS-E004" in result.stdout
     stray.unlink()
     assert run("verifier", "plans", cwd=import_project).returncode == 0
+
+
+def test_the_sites_default_channel_comes_from_mkdocs_yml(tmp_path: Path) -> None:
+    extra = {"consultation": {"canal": {"type": "courriel", "courriel": "avis@mrc-exemple.qc.ca"}}}
+    canal = views.channel_from_settings(extra)
+    pc = _pc(tmp_path, dt.date(2026, 2, 20), canal)
+    lien = pc.avis(None)
+    assert lien is not None and lien.url.startswith("mailto:avis@mrc-exemple.qc.ca?subject=")
+    assert views.channel_from_settings({}) is None

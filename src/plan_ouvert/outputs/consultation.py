@@ -56,9 +56,16 @@ def start(site: Site, settings: Settings) -> Consultations:
     state = _current[0] = Consultations()
     try:
         today = views.build_date()
+    except ValueError as exc:
+        state.errors.append(f"consultation : {exc}")
+        return state
+    try:
         default = views.channel_from_settings(settings.extra)
-    except (ValueError, ValidationError) as exc:
-        state.errors.append(f"consultation : {str(exc).splitlines()[0]}")
+    except (ValidationError, AttributeError):
+        state.errors.append(
+            "mkdocs.yml : extra.plan_ouvert.consultation.canal invalide : « type » formulaire (avec « adresse: "
+            "https://… »), courriel (avec « courriel: nom@domaine.qc.ca ») ou depot."
+        )
         return state
     depot = settings.extra.get("depot") or None
     trees = {tree.plan.id: tree for tree in site.trees}
