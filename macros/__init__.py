@@ -2,7 +2,7 @@
 
 Pages call `plan_page(url)`; hand-written pages can call `liste_plans()`,
 `carte_element(plan_id, type, id)` (« carte_element('mrc-x', 'action', '1-2') ») and
-`resume_plan(plan_id)`.
+`resume_plan(plan_id)` and `consultations_en_cours()`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from plan_ouvert.outputs import consultation as consultations
 from plan_ouvert.outputs.render import current_renderer
 from plan_ouvert.views import opendata
 from plan_ouvert.views.site import Site, cached_site
@@ -38,6 +39,10 @@ def define_env(env: Any) -> None:
     @env.macro  # type: ignore[untyped-decorator]
     def liste_plans() -> str:
         return current_renderer().render("_plans_table.html", site(), current_url())
+
+    @env.macro  # type: ignore[untyped-decorator]
+    def consultations_en_cours() -> str:
+        return consultations.en_cours_html(current_renderer(), site(), current_url())
 
     @env.macro  # type: ignore[untyped-decorator]
     def donnees_ouvertes() -> str:

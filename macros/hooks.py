@@ -31,6 +31,7 @@ from plan_ouvert.checks import licences
 from plan_ouvert.checks.catalogue import Entry
 from plan_ouvert.office import telechargements
 from plan_ouvert.outputs import apercu, cache, csp, parallele, render
+from plan_ouvert.outputs import consultation as consultations
 from plan_ouvert.outputs.render import Renderer, Settings, start_build
 from plan_ouvert.source.findings import Severity, count
 from plan_ouvert.views import dcat, opendata, partage, portail, rapport
@@ -207,8 +208,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for old_url in site.pages.redirects:  # renamed ids keep their address
         files.append(File.generated(config, f"{old_url}index.html", content=renderer.redirect(site, old_url)))
     _sharing_files(files, config, site)
+    _consultation_files(files, config, site)
     _start_worker(build, site, config, schema_url)
     return files
+
+
+def _consultation_files(files: Files, config: MkDocsConfig, site: Site) -> None:
+    """Public consultations: « Ce que nous avons entendu », « Ce qui a changé depuis le projet »,
+    their open data (counts only) and the draft's file (outputs/consultation.py)."""
+    state = consultations.start(site, _build().settings)
+    for message in state.errors:
+        log.error(message)
+    for message in state.infos:
+        log.info(message)
+    for src_uri, page in state.pages.items():
+        _build().titles[src_uri] = consultations.title(site, page)
+        files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+    for path, content in state.files.items():
+        files.append(File.generated(config, path, content=content))
 
 
 def _start_worker(build: _Build, site: Site, config: MkDocsConfig, schema_url: str | None) -> None:
@@ -388,6 +405,12 @@ def on_page_context(context: TemplateContext, page: Page, config: MkDocsConfig, 
         page.content = build.renderer.integration(build.site, integrated)
     elif build.site is not None and url is not None:
         page.content = build.renderer.page(build.site, url)
+    elif build.site is not None and consultations.owns(src):
+        page.content = consultations.render(build.renderer, build.site, src)
+    if build.site is not None and (url is not None or integrated is not None) and page.content:
+        where = url if url is not None else render.integration_url(integrated or "")
+        plan_id = build.site.page(url).plan_id if url is not None else integrated
+        page.content = consultations.decorate(build.renderer, build.site, where, plan_id, page.content)
     return context
 
 

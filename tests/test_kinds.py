@@ -123,6 +123,7 @@ def test_schema_command_publishes_each_data_kind(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (tmp_path / "sortie").iterdir())
     assert written == [
+        "consultation.schema.json",
         "plan-chantiers.schema.json",
         "plan.schema.json",
         "referentiel.schema.json",

@@ -6,8 +6,10 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .checks.catalogue import load_catalogue
+from .checks.consultation import check_folders as check_consultations
 from .outputs import schema as schema_module
 from .source.findings import Severity, count, findings_json
 
@@ -43,6 +45,8 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 def _verifier(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.chemins] or [Path("plans")]
     catalogue = load_catalogue(paths, Path(args.referentiels) if args.referentiels else None)
+    trees = {entry.plan.id: entry.tree for entry in catalogue.entries}
+    catalogue.findings += check_consultations([p for p in paths if p.is_dir()], trees)  # plans/consultations/
     findings = [f for f in catalogue.findings if args.infos or f.severity is not Severity.INFO]
     if args.format == "json":
         print(findings_json(findings))
@@ -289,6 +293,8 @@ def parser() -> argparse.ArgumentParser:
     )
     importer.set_defaults(run=_lazy("office.importer", "command"))
 
+    _consultation_parser(sub)
+
     rapport = sub.add_parser(
         "rapport",
         help="écrire la reddition de compte annuelle d'un plan (XLSX)",
@@ -300,6 +306,36 @@ def parser() -> argparse.ArgumentParser:
     rapport.add_argument("--sortie", default="rapports", help="dossier de sortie (défaut : rapports)")
     rapport.set_defaults(run=_lazy("views.rapport", "command"))
     return main
+
+
+def _consultation_parser(sub: Any) -> None:
+    consultation = sub.add_parser(
+        "consultation",
+        help="consultation publique d'un projet de plan : importer les réponses du formulaire",
+        description="Outils de la consultation publique d'un projet de plan (statut: projet).",
+    )
+    actions = consultation.add_subparsers(dest="action", metavar="ACTION", title="actions")
+    actions.required = True
+    importer = actions.add_parser(
+        "importer",
+        help="lire l'export d'un formulaire (CSV ou XLSX) et écrire plans/consultations/<plan>.yml",
+        description="Lit l'export des réponses (Microsoft Forms, LimeSurvey ou tout formulaire), rattache chaque "
+        "réponse à son élément par sa référence (« Action 1.2 ») et écrit le fichier de consultation du plan. "
+        "Aucun nom ni aucune coordonnée n'est gardé ; un commentaire n'est cité que si la personne a consenti à sa "
+        "publication, renseignements personnels retirés.",
+        epilog="Exemple : plan-ouvert consultation importer reponses.xlsx --plan mrc-exemple-pdza-2026",
+    )
+    importer.add_argument("fichier", metavar="REPONSES", help="export des réponses, en .csv ou .xlsx")
+    importer.add_argument("--plan", required=True, metavar="ID", help="identifiant du plan soumis à la consultation")
+    importer.add_argument(
+        "--colonnes",
+        metavar="CORRESPONDANCE",
+        help='colonnes de l\'export : "En-tête=champ,Autre en-tête=champ", champs : element, titre, plan, avis, '
+        "consentement, theme, date, nom, personnel, ignorer (défaut : reconnues aux en-têtes de Microsoft Forms "
+        "et de LimeSurvey)",
+    )
+    importer.add_argument("--plans", default="plans", metavar="DOSSIER", help="dossier des plans (défaut : plans)")
+    importer.set_defaults(run=_lazy("office.consultation", "command"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""JSON Schemas of plan, référentiel and plan kind files, generated (never edited by hand).
+"""JSON Schemas of plan, référentiel, plan kind and consultation files, generated (never edited by hand).
 
 The plan schema covers every kind known to the repository (built in, and plans/types/): a
 plan's `gabarit:` picks the branch, so that VS Code completes the keys of any kind, including
@@ -13,11 +13,17 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
+from plan_ouvert.source.consultation import Consultation
 from plan_ouvert.source.kinds import Kind, Kinds, TypePlan
 from plan_ouvert.source.model import Referentiel
 
 SCHEMA_DIR = Path("docs") / "schema"
-FILES = {"plan.schema.json": "plan", "referentiel.schema.json": "referentiel", "type.schema.json": "type"}
+FILES = {
+    "plan.schema.json": "plan",
+    "referentiel.schema.json": "referentiel",
+    "type.schema.json": "type",
+    "consultation.schema.json": "consultation",  # plans/consultations/<plan>.yml
+}
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -38,6 +44,8 @@ def schema(kind: str, kinds: Kinds | None = None) -> dict[str, Any]:
         body, title = Referentiel.model_json_schema(), "Référentiel d'un programme (Plan ouvert)"
     elif kind == "type":
         body, title = TypePlan.model_json_schema(), "Type de plan (Plan ouvert)"
+    elif kind == "consultation":
+        body, title = Consultation.model_json_schema(), "Consultation publique d'un projet de plan (Plan ouvert)"
     else:
         one = known.get(kind.removeprefix("plan-"))
         if one is None:
@@ -56,7 +64,7 @@ def kind_file(kind_id: str) -> str:
 
 
 def write_all(folder: Path, kinds: Kinds | None = None, builtin_too: bool = False) -> list[Path]:
-    """The three shared schemas; a schema per kind for the kinds written as data (or all of them)."""
+    """The shared schemas; a schema per kind for the kinds written as data (or all of them)."""
     known = kinds or Kinds.builtin()
     builtin = {k.id for k in Kinds.builtin()}
     folder.mkdir(parents=True, exist_ok=True)
