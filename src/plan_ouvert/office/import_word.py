@@ -21,9 +21,16 @@ from typing import Any
 
 import yaml
 
-from plan_ouvert.office import word
+from plan_ouvert.office import bilan, word
 from plan_ouvert.office.budget import Budget
-from plan_ouvert.office.resultat import ImportFailure, ImportReport, ImportResult, control_character, refuse_control
+from plan_ouvert.office.resultat import (
+    ImportFailure,
+    ImportReport,
+    ImportResult,
+    Note,
+    control_character,
+    refuse_control,
+)
 from plan_ouvert.source.echeance import MOIS, fold
 from plan_ouvert.source.kinds import Champ, ColonneWord, GabaritWord, Kind, Kinds, Niveau
 from plan_ouvert.source.model import ID_PATTERN
@@ -1072,7 +1079,12 @@ def _suggestion(document: word.Document) -> str:
 
 
 def _dates(
-    document: word.Document, gabarit: GabaritWord, report: ImportReport, notes: list[str], data: dict[str, Any]
+    document: word.Document,
+    gabarit: GabaritWord,
+    report: ImportReport,
+    notes: list[str],
+    data: dict[str, Any],
+    structure: set[tuple[int, int]],
 ) -> None:
     wanted = {norm(d.entete): d.champ for d in gabarit.dates}
     if not wanted:
@@ -1088,6 +1100,7 @@ def _dates(
                 ou = f"tableau {table.number}, rangée {row.number}, « {' '.join(cell.text.split())} »"
                 if not value:
                     continue
+                structure.add((table.number, row.number))  # read into date fields, or reported below
                 dates = [d for part in re.split(r"[\n;,]|\bet\b", value) if (d := parse_date(part))]
                 if not dates:
                     report.unplaced(ou, "Date illisible (attendu : « 30 juin 2021 » ou « 2021-06-30 »).", value)
@@ -1098,6 +1111,70 @@ def _dates(
                     data[champ] = dates[0]
                     if len(dates) > 1:
                         report.guess(ou, f"Plusieurs dates : la première est retenue ({dates[0].isoformat()}).", value)
+
+
+def _revisions(document: word.Document, report: ImportReport) -> None:
+    """Tracked changes are read as accepted, and said; comments go to the report only."""
+    if document.insertions or document.deletions:
+        report.guess(
+            "modifications suivies",
+            f"Le document contient des modifications suivies ({document.insertions} insertion(s), "
+            f"{document.deletions} suppression(s)) : elles sont lues comme acceptées (le texte inséré est "
+            "importé, le texte supprimé ne l'est pas). Vérifiez que c'est la version voulue.",
+        )
+    for i, comment in enumerate(document.comments, 1):
+        author = f" de {comment.author}" if comment.author else ""
+        report.commentaires.append(Note(f"commentaire {i}{author}", "Commentaire, non importé.", comment.text))
+
+
+def _account(
+    document: word.Document,
+    gabarit: GabaritWord,
+    headers: list[Header],
+    structure: set[tuple[int, int]],
+    plan: dict[str, Any],
+    report: ImportReport,
+) -> None:
+    """Every text outside the plan's tables into the report; then the ledger's check of every word."""
+    read = {norm(str(plan.get("titre", ""))), norm(str(plan.get("organisme", {}).get("nom", "")))}
+    read |= {norm(t) for t in gabarit.titres}
+    tables = {h.table.number for h in headers}
+    for table in document.tables:
+        if table.number not in tables and find_header(table, gabarit) is not None:
+            # The gabarit's instructions come first under the plan's own headers: said, not imported.
+            texts = [*table.before, *(" | ".join(" ".join(c.text.split()) for c in r.cells) for r in table.rows)]
+            report.unplaced(
+                f"tableau {table.number}",
+                "Tableau aux en-têtes du plan placé avant le titre du plan : lu comme les consignes du gabarit, "
+                "il n'est pas importé.",
+                "\n".join(texts),
+            )
+            tables.add(table.number)
+            read |= {norm(t) for t in table.before}
+    for i, text in enumerate(document.paragraphs, 1):
+        if norm(text) not in read:
+            report.unplaced(f"paragraphe {i} hors des tableaux", "Texte hors du tableau du plan.", text)
+    for table in document.tables:
+        if table.number in tables:
+            continue
+        for row in table.rows:
+            if (table.number, row.number) in structure:
+                continue
+            texts = [" ".join(c.text.split()) for c in row.cells if c.text.strip()]
+            if texts:
+                report.unplaced(
+                    f"tableau {table.number}, rangée {row.number}",
+                    "Tableau qui n'est pas celui du plan : son texte n'est pas importé.",
+                    " | ".join(texts),
+                )
+    leftovers = [n.texte for n in report.non_places if n.texte]
+    missing = bilan.unaccounted(document, gabarit, structure, plan, leftovers)
+    if missing:
+        report.unplaced(
+            "ensemble du document",
+            "Mots du document qui ne se retrouvent dans aucun champ du plan : vérifiez où ils devaient aller.",
+            " ".join(w for w, n in sorted(missing.items()) for _ in range(n)),
+        )
 
 
 def _title(document: word.Document, gabarit: GabaritWord, kind: Kind, report: ImportReport) -> str:
@@ -1158,15 +1235,8 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
     except word.WordError as exc:
         raise ImportFailure(str(exc)) from None
     embedded = _embedded_data(document, shown, report)
+    _revisions(document, report)
     kind, gabarit, headers = _choose(document, _candidates(kinds, options), shown)
-    used = {h.table.number for h in headers}
-    for table in document.tables:
-        if table.number not in used and find_header(table, gabarit) is not None:
-            report.guess(
-                f"tableau {table.number}",
-                "Tableau aux en-têtes du plan placé avant le titre du plan : lu comme les consignes du gabarit, "
-                "il n'est pas importé.",
-            )
     registry = [dict(p) for p in embedded.get("partenaires", [])] if embedded else []
     mapper = Mapper(kind, gabarit, report, registry)
     if embedded:
@@ -1196,7 +1266,8 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
     if not embedded:  # an export carries these in its data
         plan_marks = _plan_facts(plan, document, gabarit, kind, options, mapper, report)
     data: dict[str, Any] = {}
-    _dates(document, gabarit, report, notes, data)
+    structure = {(h.table.number, h.table.rows[h.row].number) for h in headers}
+    _dates(document, gabarit, report, notes, data, structure)
     plan.update(data)
     plan["source"] = shown
     if mapper.partners:
@@ -1228,6 +1299,7 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
             f"--id : « {plan['id']} » n'est pas un identifiant valide "
             "(minuscules sans accents, chiffres et traits d'union)."
         )
+    _account(document, gabarit, headers, structure, plan, report)
     _validate(kind, plan, shown)
     guessed: dict[tuple[str | int, ...], str] = hidden if embedded else mapper.guessed_paths(top)
     if generated:
