@@ -111,9 +111,7 @@ def test_piar_word_form_gives_the_seed_table_back(word_file: Callable[[str, Styl
     assert result.data["programme"] == "acces-entreprise-quebec"
     assert result.data["titre"] == expected["titre"]
     # The gabarit's instructions table is said, with its text, and nothing else is left over.
-    assert [n.message for n in result.report.non_places] == (
-        [CONSIGNES] if STYLES[name].gabarit else []
-    )
+    assert [n.message for n in result.report.non_places] == ([CONSIGNES] if STYLES[name].gabarit else [])
 
 
 @pytest.mark.parametrize("name", sorted(STYLES))

@@ -45,12 +45,19 @@ def _label_pattern(gabarit: GabaritWord) -> re.Pattern[str]:
 
 
 def _content_lines(text: str, labels: re.Pattern[str]) -> Iterator[str]:
-    """A cell's lines without the structure a person types around the content."""
+    """A cell's lines without the structure a person types around the content.
+
+    A line said again in the same cell (the same target for years 1 and 2) is one value.
+    """
+    seen: set[str] = set()
     for line in text.split("\n"):
         line = labels.sub("", line, count=1)
         line = _PARTNER_LABEL.sub("", line, count=1)
         line = _TYPED_NUMBER.sub("", line, count=1)
-        yield line
+        key = " ".join(words(line))
+        if key not in seen:
+            seen.add(key)
+            yield line
 
 
 def document_words(document: word.Document, gabarit: GabaritWord, structure: set[tuple[int, int]]) -> Counter[str]:
@@ -75,9 +82,9 @@ def document_words(document: word.Document, gabarit: GabaritWord, structure: set
 def _plan_strings(value: Any, names: dict[str, str], key: str | None = None) -> Iterator[str]:
     if isinstance(value, dict):
         for k, v in value.items():
-            if k == "partenaires" and key is None:
-                continue  # the registry: its names are counted where the plan refers to them
-            if k in ("id", "gabarit", "programme", "source"):
+            if key is None and k in ("partenaires", "gabarit", "programme", "source"):
+                continue  # the registry's names count where the plan refers to them; the rest is not text
+            if k == "id":
                 continue
             yield from _plan_strings(v, names, k)
     elif isinstance(value, list):
