@@ -220,3 +220,91 @@ def test_comments_are_listed_in_the_report_only(pac_of_an_mrc: ImportResult) -> 
     assert "## Commentaires du document (1)" in markdown
     assert f"« {COMMENT} »" in markdown
     assert "ne sont jamais importés dans le plan" in markdown
+
+
+# --- Cells as MRCs fill them: « — », « N/A », « À déterminer », targets by indicator or by year ----
+
+
+def _pac_rows(path: Path, rows: list[list[list[str]]]) -> Path:
+    """A PAC programmation table: one objectif, then one row per moyen, each cell's lines broken
+    with Shift+Enter (a line break inside one paragraph)."""
+    document = docx.Document()
+    document.add_paragraph("Programme d’appui aux collectivités")
+    table = document.add_table(rows=1, cols=len(PAC_HEADERS))
+    for i, header in enumerate(PAC_HEADERS):
+        table.cell(0, i).text = header
+    title = table.add_row().cells
+    title[0].merge(title[-1]).text = "Objectif spécifique 1 : Attirer"
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, lines in zip(cells, values, strict=True):
+            cell.text = ""
+            paragraph = cell.paragraphs[0]
+            for i, line in enumerate(lines):
+                if i:
+                    paragraph.add_run().add_break()
+                paragraph.add_run(line)
+    document.save(str(path))
+    return path
+
+
+def _moyen(texte: str, **cells: list[str]) -> list[list[str]]:
+    columns = ["partenaires", "resultats", "indicateurs", "cibles", "echeance", "clientele", "commentaires"]
+    return [[f"Moyen d’action 1.{texte[0]} :", texte[2:]], *(cells.get(c, []) for c in columns)]
+
+
+@pytest.fixture(scope="module")
+def cells_as_mrcs_fill_them(tmp_path_factory: pytest.TempPathFactory) -> ImportResult:
+    rows = [
+        _moyen(
+            "1 Accueillir les nouveaux arrivants",
+            partenaires=["Porteur : MRC", "Collaborateur : —"],
+            indicateurs=["Nombre d’activités", "Nombre de personnes rejointes"],
+            # Written indicator by indicator (years 1 then 2 of each), not year by year.
+            cibles=["5 activités", "8 activités", "40 personnes rejointes", "60 personnes rejointes"],
+            echeance=["An 1 (2022-2023)", "An 2 (2023-2024)"],
+            clientele=["N/A"],
+            commentaires=["—"],
+        ),
+        _moyen(
+            "2 Former les intervenants",
+            partenaires=["Porteur : À déterminer"],
+            indicateurs=["Nombre de formations", "Nombre de participants"],
+            cibles=["An 1 : 2 formations", "An 1 : 20 participants", "An 2 : 3 formations", "An 2 : —"],
+            echeance=["An 1 (2022-2023)", "An 2 (2023-2024)"],
+            clientele=["Intervenants", "S.O."],
+        ),
+    ]
+    path = _pac_rows(tmp_path_factory.mktemp("cellules") / "programmation.docx", rows)
+    return _import(path, organisme="MRC des Etchemins")
+
+
+def _cibles(moyen: dict[str, Any]) -> list[list[tuple[Any, str]]]:
+    return [[(c.get("annee"), c["texte"]) for c in i.get("cibles", [])] for i in moyen["indicateurs"]]
+
+
+def test_nothing_marks_leave_the_field_empty(cells_as_mrcs_fill_them: ImportResult) -> None:
+    first, second = cells_as_mrcs_fill_them.data["objectifs_specifiques"][0]["moyens"]
+    assert "collaborateurs" not in first
+    assert "clientele" not in first and "commentaires" not in first
+    assert second["clientele"] == ["Intervenants"]
+    assert "porteurs" not in second
+    assert all(p.get("nom") not in ("—", "À déterminer") for p in cells_as_mrcs_fill_them.data.get("partenaires", []))
+    said = [n for n in cells_as_mrcs_fill_them.report.devinettes if "aucun partenaire inscrit" in n.message]
+    assert [n.texte for n in said] == ["Porteur : À déterminer"]
+    _assert_conserved(cells_as_mrcs_fill_them)
+
+
+def test_targets_follow_their_indicator_by_their_words(cells_as_mrcs_fill_them: ImportResult) -> None:
+    first = cells_as_mrcs_fill_them.data["objectifs_specifiques"][0]["moyens"][0]
+    assert _cibles(first) == [
+        [(1, "5 activités"), (2, "8 activités")],
+        [(1, "40 personnes rejointes"), (2, "60 personnes rejointes")],
+    ]
+    said = [n.message for n in cells_as_mrcs_fill_them.report.devinettes if "indicateur par indicateur" in n.message]
+    assert len(said) == 1
+
+
+def test_targets_with_their_year_written_and_a_dash(cells_as_mrcs_fill_them: ImportResult) -> None:
+    second = cells_as_mrcs_fill_them.data["objectifs_specifiques"][0]["moyens"][1]
+    assert _cibles(second) == [[(1, "2 formations"), (2, "3 formations")], [(1, "20 participants")]]

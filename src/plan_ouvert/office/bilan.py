@@ -22,11 +22,33 @@ from plan_ouvert.source.kinds import GabaritWord
 
 _WORD = re.compile(r"\w+")
 _TYPED_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\s*[.)\-–]?\s+")
+_YEAR_LABEL = re.compile(r"^\s*an\s*\d+\s*[:\-–—]\s*", re.I)  # « An 2 : 8 activités »: the year became `annee`
 _PARTNER_LABEL = re.compile(
     r"^\s*(?:porteurs?|porteur\(s\)|responsables?|collaborateurs?|collaborateur\(s\)|partenaires?|partenaire\(s\))"
     r"\s*:\s*",
     re.I,
 )
+
+
+# What a cell says when it says « nothing here »: the field stays empty, never a value « — ».
+NOTHING = frozenset(
+    {"—", "–", "-", "--", "n/a", "na", "n/d", "s/o", "s.o", "so", "sans objet", "non applicable", "ne s'applique pas",
+     "aucun", "aucune", "néant", "x"}
+)  # fmt: skip
+# « To be determined »: a real value of a text field (an échéance), never the name of a partner.
+TO_BE_DETERMINED = frozenset({"à déterminer", "a determiner", "à confirmer", "a confirmer", "à venir", "a venir"})
+
+
+def _mark(line: str) -> str:
+    return " ".join(line.casefold().replace("’", "'").split()).strip(" .:;")
+
+
+def is_nothing(line: str) -> bool:
+    return _mark(line) in NOTHING
+
+
+def is_to_be_determined(line: str) -> bool:
+    return _mark(line) in TO_BE_DETERMINED
 
 
 def words(text: str) -> list[str]:
@@ -54,7 +76,10 @@ def _content_lines(text: str, labels: re.Pattern[str]) -> Iterator[str]:
         line = labels.sub("", line, count=1)
         line = _PARTNER_LABEL.sub("", line, count=1)
         line = _TYPED_NUMBER.sub("", line, count=1)
+        line = _YEAR_LABEL.sub("", line, count=1)
         key = " ".join(words(line))
+        if is_nothing(line) or is_to_be_determined(line):
+            continue  # read as what it means: no value
         if key not in seen:
             seen.add(key)
             yield line

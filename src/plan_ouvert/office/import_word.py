@@ -9,6 +9,7 @@ in the report; text it cannot place goes to the plan's `notes`, never away.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -47,6 +48,7 @@ _PARTNER_LABEL = re.compile(
 )
 _AN = re.compile(r"(?:\bfin\s+)?\ban\s*\d+", re.I)
 _AN_PARTS = re.compile(r"\ban\s*(\d+)\s*(?:\(\s*(\d{4})\s*[-–]\s*(\d{4})\s*\))?", re.I)
+_TARGET_YEAR = re.compile(r"^\s*an\s*(\d+)\s*[:\-–—]\s*", re.I)
 _FR_DATE = re.compile(r"(\d{1,2})(?:er|e)?\s+([a-zéû]+)\s+(\d{4})", re.I)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _NUM_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
@@ -63,6 +65,16 @@ def norm(text: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in norm(text).split() if len(w) > 2 or w.isdigit()) - {"les", "des", "par", "aux", "une"}
+
+
+def without_nothing(paragraphs: list[word.Paragraph]) -> list[word.Paragraph]:
+    """A cell's paragraphs without the lines that say « nothing here » (« — », « N/A », « S.O. »)."""
+    out = []
+    for p in paragraphs:
+        kept = [line for line in p.text.split("\n") if not bilan.is_nothing(line)]
+        if any(line.strip() for line in kept):
+            out.append(dataclasses.replace(p, text="\n".join(kept)))
+    return out
 
 
 def joined(paragraphs: list[word.Paragraph]) -> str:
@@ -525,7 +537,7 @@ class Mapper:
                 if joined(paragraphs):
                     children[f"{grid}"] = self.fill_children(element, depth, col, paragraphs, ou)
                 continue
-            self.fill(element, self.niveaux[depth], col, paragraphs, ou)
+            self.fill(element, self.niveaux[depth], col, without_nothing(paragraphs), ou)
         for ou, paragraphs in pending_targets:
             self.fill_targets(element, paragraphs, ou)
         for grid in sorted(header.unknown):
@@ -687,7 +699,7 @@ class Mapper:
                 children.append(child)
                 self.ids_at.setdefault(depth, set()).add(child["id"])
             champ = niveau.champ(col.champs[0]) if col.champs else None
-            if champ is not None:
+            if champ is not None and not bilan.is_nothing(value):  # « — » at its place: nothing for this one
                 self.set_values(children[n], champ, [value], ou, value)
         if not creates and 0 < len(items.texts) < len(children):
             missing = ", ".join(str(k + 1) for k in range(len(items.texts), len(children)))
@@ -714,6 +726,11 @@ class Mapper:
             elif current is None:
                 current, unlabelled = first, True
             for name in self.partner_names(rest):
+                if bilan.is_nothing(name):
+                    continue
+                if bilan.is_to_be_determined(name):
+                    self.guess(ou, f"« {name} » : aucun partenaire inscrit pour l'instant.", line)
+                    continue
                 ids = element.setdefault(current, [])
                 pid = self.partner_id(name)
                 if pid not in ids:
@@ -761,8 +778,48 @@ class Mapper:
             return
         n, y = len(indicators), len(years)
         plan: list[tuple[int, int | None]] = []
-        if y and len(targets) == n * y:
-            plan = [(i % n, years[i // n]) for i in range(len(targets))]
+        marked = [_TARGET_YEAR.match(t) for t in targets]
+        if all(marked) and n >= 1:
+            # « An 2 : 8 activités »: the year is written; the indicator is the place within the year.
+            targets = [t[m.end() :].strip() for t, m in zip(targets, marked, strict=True) if m]
+            seen: Counter[int] = Counter()
+            for m in marked:
+                year_of = int(m.group(1)) if m else 0
+                plan.append((min(seen[year_of], n - 1), year_of))
+                seen[year_of] += 1
+            if any(count != n for count in seen.values()):
+                self.guess(
+                    ou,
+                    f"Cibles par année qui ne sont pas une par indicateur ({n}) : réparties dans l'ordre ; vérifiez "
+                    "à quel indicateur chacune appartient.",
+                    "\n".join(targets),
+                )
+        elif y and len(targets) == n * y:
+            by_year: list[tuple[int, int | None]] = [(i % n, years[i // n]) for i in range(len(targets))]
+            by_indicator: list[tuple[int, int | None]] = [(i // y, years[i % y]) for i in range(len(targets))]
+            plan = by_year
+            if n > 1 and y > 1:
+                # The count fits both orders: the words shared by a target and its indicator decide.
+                names = [_words(str(ind.get("texte", ""))) for ind in indicators]
+
+                def score(order: list[tuple[int, int | None]]) -> int:
+                    return sum(len(_words(t) & names[i]) for (i, _), t in zip(order, targets, strict=True))
+
+                if score(by_indicator) > score(by_year):
+                    plan = by_indicator
+                    self.guess(
+                        ou,
+                        f"{len(targets)} cibles pour {n} indicateurs et {y} années : lues indicateur par indicateur "
+                        "(leurs mots suivent cet ordre) ; vérifiez-les.",
+                        "\n".join(targets),
+                    )
+                elif score(by_indicator) == score(by_year):
+                    self.guess(
+                        ou,
+                        f"{len(targets)} cibles pour {n} indicateurs et {y} années : lues année par année (les "
+                        "indicateurs de l'an 1, puis de l'an 2…) ; rien dans leurs mots ne le confirme, vérifiez-les.",
+                        "\n".join(targets),
+                    )
         elif len(targets) == n:
             plan = [(i, years[0] if y == 1 else None) for i in range(n)]
         elif n == 1 and y and len(targets) == y:
@@ -781,6 +838,8 @@ class Mapper:
                 "\n".join(targets),
             )
         for (index, year), text in zip(plan, targets, strict=True):
+            if bilan.is_nothing(text):
+                continue  # « — » at its place: no target for this indicator and year
             cible: dict[str, Any] = {"texte": text}
             if year is not None:
                 cible = {"annee": year, "texte": text}
