@@ -33,10 +33,15 @@ def _kinds(plans: Path) -> Kinds:
 
 def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> ImportResult:
     suffix = path.suffix.lower()
-    if suffix == ".docx":
+    if suffix in (".docx", ".odt"):
         from plan_ouvert.office.import_word import Options, import_word
 
         options = Options(args.type, args.colonnes, args.id, args.organisme, plans / "referentiels")
+        if suffix == ".odt":
+            from plan_ouvert.office.odt import as_docx
+
+            with as_docx(path) as converted:
+                return import_word(converted, kinds, options, path.name)
         return import_word(path, kinds, options, path.name)
     if suffix in WORKBOOK_SUFFIXES:
         try:
@@ -57,7 +62,7 @@ def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> Im
             "dans Word ou LibreOffice, puis relancez l'import."
         )
     raise ImportFailure(
-        f"{path.name} : format non pris en charge ; attendu un document .docx, un classeur .xlsx ou un .csv."
+        f"{path.name} : format non pris en charge ; attendu un document .docx ou .odt, un classeur .xlsx ou un .csv."
     )
 
 
