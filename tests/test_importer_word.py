@@ -218,13 +218,16 @@ def test_cli_writes_a_quoted_plan_and_a_french_report(tmp_path: Path) -> None:
     assert "## Lectures à vérifier" in rapport and "tableau 2, rangée 5" in rapport
     checked = run_cli("verifier", "plans", cwd=project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    # A second import never overwrites the plan without --remplacer.
+    # A second import of the same document updates the same plan: no second plan, nothing changed.
     before = plan.read_bytes()
     again = run_cli("importer", str(source), "--organisme", PIAR_ORG, cwd=project)
-    assert again.returncode == 2 and "existe déjà" in again.stderr and "--remplacer" in again.stderr
-    assert plan.read_bytes() == before
-    replaced = run_cli("importer", str(source), "--organisme", PIAR_ORG, "--remplacer", cwd=project)
-    assert replaced.returncode == 0, replaced.stderr
+    assert again.returncode == 0, again.stderr
+    assert "## Changements dans les plans" in again.stdout
+    assert sorted(p.name for p in (project / "plans").glob("*.yml")) == [plan.name]
+    assert yaml.safe_load(plan.read_bytes()) == yaml.safe_load(before)
+    # Another file for the same plan is written only where asked, never over it.
+    other = run_cli("importer", str(source), "--organisme", PIAR_ORG, "--sortie", "plans/autre.yml", cwd=project)
+    assert other.returncode == 0, other.stderr
 
 
 def test_cli_options_name_the_plan_and_its_files(tmp_path: Path) -> None:

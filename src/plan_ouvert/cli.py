@@ -287,6 +287,18 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--remplacer", action="store_true", help="écraser le fichier du plan et le rapport s'ils existent"
     )
+    reimport = importer.add_mutually_exclusive_group()
+    reimport.add_argument(
+        "--fusionner",
+        action="store_true",
+        help="mettre à jour le plan déjà dans plans/ (même organisme, type et période) : son identifiant et les "
+        "champs que le document ne porte pas sont gardés (c'est aussi le défaut quand un tel plan existe)",
+    )
+    reimport.add_argument(
+        "--autre-plan",
+        action="store_true",
+        help="écrire un second plan pour le même organisme, type et période (avec --id)",
+    )
     importer.set_defaults(run=_lazy("office.importer", "command"))
 
     rapport = sub.add_parser(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from plan_ouvert.checks.catalogue import load_kinds
+from plan_ouvert.office import reimport
 from plan_ouvert.office.resultat import ImportFailure, ImportResult, control_character, refuse_control
 from plan_ouvert.source.kinds import Kinds
 
@@ -93,17 +94,31 @@ def run(args: argparse.Namespace) -> tuple[Path, Path]:
     kinds = _kinds(plans)
     result = _read(path, args, kinds, plans)
     _refuse_controls(result.data, path.name)
+    same = reimport.same_plan(plans, result.data)
+    fusing = same is not None and not getattr(args, "autre_plan", False)
+    if getattr(args, "fusionner", False) and same is None:
+        raise ImportFailure(
+            f"--fusionner : aucun plan de {plans} n'a le même organisme, le même type et la même période que "
+            f"{path.name} ; relancez sans --fusionner pour écrire un nouveau plan."
+        )
+    if same is not None and fusing:
+        result = reimport.fused(same[1], result)
+    elif same is not None and (not args.id or args.id == same[1].get("id")):
+        raise reimport.refuse_second(same[0])
     plan_id = str(result.data.get("id"))
-    target = Path(args.sortie) if args.sortie else plans / f"{plan_id}.yml"
+    target = Path(args.sortie) if args.sortie else (same[0] if same and fusing else plans / f"{plan_id}.yml")
     report_path = Path(args.rapport) if args.rapport else target.with_suffix(".md")
     for existing in (target, report_path):
-        if existing.exists() and not args.remplacer:
+        if existing.exists() and not args.remplacer and not fusing:
             raise ImportFailure(
                 f"{existing} existe déjà : rien n'a été écrit. Choisissez un autre fichier avec --sortie "
                 "(ou --rapport), ou relancez avec --remplacer pour l'écraser."
             )
     kind = kinds.get(str(result.data.get("gabarit")))
     text = to_yaml(result)
+    if fusing and target.is_file():
+        # What the re-import changes, in `comparer`'s words, before it is written.
+        print(reimport.summary(target, text))
     report = report_markdown(result.report, str(target), kind.spec.nom if kind else str(result.data.get("gabarit")))
     target.parent.mkdir(parents=True, exist_ok=True)
     report_path.parent.mkdir(parents=True, exist_ok=True)
