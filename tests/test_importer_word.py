@@ -348,8 +348,9 @@ def test_colonnes_maps_any_table_to_the_generic_kind(tmp_path: Path) -> None:
         ("Créer une table agricole", ["mrc", "upa"], "Printemps 2025"),
         ("Publier le portrait", ["mrc"], "2026"),
     ]
-    # The column nobody mapped is kept in the notes, with where it came from.
-    assert result.data["notes"] == ["tableau 1, rangée 2, colonne « Remarque libre » : à revoir"]
+    # The column nobody mapped is kept, private, with where it came from: never on a public page.
+    assert "notes" not in result.data
+    assert result.data["prive"] == {"a_verifier": ["tableau 1, rangée 2, colonne « Remarque libre » : à revoir"]}
     assert result.report.non_places[0].texte == "à revoir"
 
 

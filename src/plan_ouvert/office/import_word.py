@@ -38,7 +38,9 @@ from plan_ouvert.office.word_texte import norm, parse_date, slug
 from plan_ouvert.source.kinds import GabaritWord, Kind, Kinds
 from plan_ouvert.source.model import ID_PATTERN
 
-__all__ = ["Options", "import_word"]
+__all__ = ["A_VERIFIER", "Options", "import_word"]
+
+A_VERIFIER = "a_verifier"  # key under `prive` of the texts the import could not place
 
 # --- The import ---------------------------------------------------------------------------------
 
@@ -271,7 +273,8 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
         for name in (n for _, n in sorted(header.unknown.items()) if n):
             report.guess(
                 f"tableau {header.table.number}, en-tête « {' '.join(name.split())} »",
-                "Colonne inconnue du type de plan : son texte va dans les notes du plan.",
+                "Colonne inconnue du type de plan : son texte est gardé dans la partie privée du plan "
+                "(prive > a_verifier).",
             )
         carry = pairs[-1][1] if pairs and _same_columns(pairs[-1][0], header) else None
         pairs += [(header, row) for row in logical_rows(header, mapper.key_grid(header), mapper, carry)]
@@ -300,7 +303,8 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
     top = kind.spec.niveaux[0].cle
     plan[top] = mapper.top
     if notes:
-        plan["notes"] = _cap_notes(notes)
+        # Leftovers carry internal locators and were never checked: private until an editor places them.
+        plan["prive"] = {A_VERIFIER: _cap_notes(notes)}
     hidden: dict[tuple[str | int, ...], str] = {}
     if embedded:
         plan, hidden = _with_hidden_data(plan, embedded, document, options, top, report)
@@ -415,9 +419,9 @@ def _cap_notes(notes: list[str]) -> list[str]:
 def _ordered(plan: dict[str, Any]) -> dict[str, Any]:
     first = ["id", "gabarit", "programme", "titre", "organisme"]
     out = {k: plan[k] for k in first if k in plan}
-    out.update({k: v for k, v in plan.items() if k not in out and k != "notes"})
-    if "notes" in plan:
-        out["notes"] = plan["notes"]
+    last = ("notes", "prive")
+    out.update({k: v for k, v in plan.items() if k not in out and k not in last})
+    out.update({k: plan[k] for k in last if k in plan})
     return out
 
 

@@ -119,8 +119,9 @@ def report_markdown(report: ImportReport, plan_path: str, kind_name: str) -> str
     out += ["", f"## Textes non placés ({len(report.non_places)})", ""]
     if report.non_places:
         out.append(
-            "Ces textes ne sont dans aucun champ publié du plan ; ceux du tableau du plan sont aussi dans la liste "
-            "`notes` à la fin du plan. Replacez chacun dans le bon champ, ou retirez-le."
+            "Ces textes ne sont dans aucun champ publié du plan. Ceux du tableau du plan sont aussi gardés à la fin "
+            "du fichier du plan : sous `prive` > `a_verifier` (jamais publiée) pour un document Word, dans `notes` "
+            "pour un classeur. Replacez chacun dans le bon champ, puis retirez-le de cette liste."
         )
         out.append("")
         out += [_line(n.ou, n.message, n.texte) for n in report.non_places]
