@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> tuple[Path, Path]:
         )
     if same is not None and fusing:
         result = reimport.fused(same[1], result)
-    elif same is not None and (not args.id or args.id == same[1].get("id")):
+    elif same is not None and str(result.data.get("id")) == str(same[1].get("id")):
         raise reimport.refuse_second(same[0])
     plan_id = str(result.data.get("id"))
     target = Path(args.sortie) if args.sortie else (same[0] if same and fusing else plans / f"{plan_id}.yml")
