@@ -339,8 +339,9 @@ def _tc(width: int, body: str, fill: str | None = None, span: int = 1, merge: st
 
 
 def _tr(cells: str, header: bool = False) -> str:
-    """A row kept whole on its page; the header row repeats at the top of each page."""
-    flags = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
+    """The header row kept whole and repeated at the top of each page; a long row of the plan goes on
+    onto the next page rather than leaving a blank half page before it."""
+    flags = "<w:cantSplit/><w:tblHeader/>" if header else ""
     return f"<w:tr><w:trPr>{flags}</w:trPr>{cells}</w:tr>"
 
 
