@@ -230,3 +230,18 @@ def test_the_text_of_a_level_above_runs_down_its_rows_once(tmp_path: Path) -> No
         assert first[column].tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"
         assert below[column].tcPr.find(qn("w:vMerge")).get(qn("w:val")) is None
     assert _texts(table.rows[2])[2] == "Semer des herbacées indigènes"
+
+
+def test_no_header_breaks_mid_word(tmp_path: Path) -> None:
+    """« Échéance » was split « Échéan-ce » in a column sized by weight alone."""
+    from plan_ouvert.office.export_word import CELL_MARGINS, TWIPS_PER_HEADER_CHAR
+
+    for seed in (PAC, PIAR):
+        tree, _ = _tree(seed)
+        _, document = _document(tmp_path, tree)
+        table = document.tables[-1]
+        widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        headers = [cell.text for cell in table.rows[0].cells]
+        for width, header in zip(widths, headers, strict=True):
+            longest = max(len(word) for word in header.split())
+            assert width >= longest * TWIPS_PER_HEADER_CHAR + CELL_MARGINS, header
