@@ -80,12 +80,13 @@ def test_reimport_changes_only_the_edited_field(tmp_path: Path) -> None:
     )
 
 
-def test_a_second_plan_for_the_same_mrc_kind_and_period_is_refused_unless_asked(tmp_path: Path) -> None:
+def test_a_second_plan_for_the_same_mrc_kind_and_period_only_when_asked(tmp_path: Path) -> None:
     project = _project(tmp_path)
     plan = _hand_completed(project)
     source = _edited_export(plan, tmp_path / "programmation.docx")
     before = plan.read_bytes()
-    refused = run_cli("importer", str(source), "--autre-plan", cwd=project)
+    # Asked for, under the published plan's own id: refused, nothing written.
+    refused = run_cli("importer", str(source), "--autre-plan", "--id", "mrc-etchemins-pac-2022", cwd=project)
     assert refused.returncode == 2
     assert "est déjà le plan de cet organisme" in refused.stderr and "--fusionner" in refused.stderr
     assert "Traceback" not in refused.stderr and "Rien n'a été écrit." in refused.stderr
@@ -105,3 +106,21 @@ def test_fusionner_without_a_plan_to_update_says_so(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "aucun plan" in result.stderr and "relancez sans --fusionner" in result.stderr
     assert sorted(p.name for p in (project / "plans").glob("*.yml")) == []
+
+
+def test_hidden_data_alone_never_picks_a_published_plan_to_update(tmp_path: Path) -> None:
+    """A file whose visible text names no MRC, and whose hidden part names the one of a published plan."""
+    from .test_import_hidden_data import _hidden
+    from .word_fixtures import Style, pac_docx, seed
+
+    project = _project(tmp_path)
+    plan = _hand_completed(project)
+    before = plan.read_bytes()
+    hidden = seed(PAC)
+    hidden["objectifs_specifiques"][0]["moyens"][0]["texte"] = "Texte caché"
+    source = _hidden(pac_docx(tmp_path / "programmation.docx", Style()), hidden)
+    refused = run_cli("importer", str(source), cwd=project)
+    assert refused.returncode == 2, refused.stdout
+    assert "n'est lu que dans les données cachées" in refused.stderr and "Traceback" not in refused.stderr
+    assert plan.read_bytes() == before
+    assert sorted(p.name for p in (project / "plans").glob("*.yml")) == [plan.name]

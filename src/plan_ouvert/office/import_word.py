@@ -308,6 +308,13 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
     hidden: dict[tuple[str | int, ...], str] = {}
     if embedded:
         plan, hidden = _with_hidden_data(plan, embedded, document, options, top, report)
+    hint_only: set[str] = set()
+    nom = plan.get("organisme", {}).get("nom") if isinstance(plan.get("organisme"), dict) else None
+    if embedded and nom and not options.organisme:
+        # Shown means read where the document names its organisation, not a mention in a cell.
+        shown_org = _organisme(document, Options(), ImportReport(shown))
+        if shown_org is None or norm(shown_org) != norm(str(nom)):
+            hint_only.add("organisme")
     if "organisme" not in plan:
         raise ImportFailure(
             f'{shown} : le document ne nomme pas l\'organisme. Relancez avec --organisme "MRC de …" '
@@ -336,7 +343,7 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
     for name, message in plan_marks.items():
         if name in plan:
             guessed[(name,)] = message
-    return ImportResult(_ordered(plan), report, guessed)
+    return ImportResult(_ordered(plan), report, guessed, hint_only)
 
 
 def _plan_facts(

@@ -101,6 +101,9 @@ def run(args: argparse.Namespace) -> tuple[Path, Path]:
             f"--fusionner : aucun plan de {plans} n'a le même organisme, le même type et la même période que "
             f"{path.name} ; relancez sans --fusionner pour écrire un nouveau plan."
         )
+    if same is not None and fusing and not getattr(args, "fusionner", False) and reimport.hinted(result):
+        # Hidden data is a hint: it never picks, by itself, a published plan to update.
+        raise reimport.refuse_hinted(same[0])
     if same is not None and fusing:
         result = reimport.fused(same[1], result)
     elif same is not None and str(result.data.get("id")) == str(same[1].get("id")):

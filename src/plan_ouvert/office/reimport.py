@@ -84,3 +84,16 @@ def refuse_second(existing: Path) -> ImportFailure:
         "Relancez avec --fusionner pour le mettre à jour (c'est le défaut), ou avec --autre-plan --id NOUVEL-ID "
         "pour écrire vraiment un second plan."
     )
+
+
+def hinted(result: ImportResult) -> bool:
+    """The organisation was read only in the file's hidden data, not in what the document shows."""
+    return "organisme" in result.hint_only
+
+
+def refuse_hinted(existing: Path) -> ImportFailure:
+    return ImportFailure(
+        f"{existing} a le même organisme, type et période que ce document, mais l'organisme n'est lu que dans les "
+        "données cachées du fichier : rien n'a été écrit. Relancez avec --fusionner pour mettre "
+        "ce plan à jour, avec --organisme pour nommer l'organisme, ou avec --autre-plan --id NOUVEL-ID."
+    )

@@ -42,6 +42,8 @@ class ImportResult:
     # YAML paths (tuples of keys and 0-based indexes) where the importer guessed: the plan file
     # carries a comment there.
     guessed_paths: dict[tuple[str | int, ...], str] = field(default_factory=dict)
+    # Plan fields read only in the file's hidden data (a hint), not in what the document shows.
+    hint_only: set[str] = field(default_factory=set)
 
 
 class ImportFailure(Exception):
