@@ -264,10 +264,12 @@ def parser() -> argparse.ArgumentParser:
         description="Lit le tableau du plan dans le document Word du ministère (PIAR, programmation PAC) ou "
         "tout autre tableau de plan, et écrit le fichier du plan (chaque texte entre guillemets, un commentaire "
         "« # deviné » là où l'import a choisi une lecture) et un rapport d'import en français. Aucun texte "
-        "n'est perdu : ce qui n'a pas trouvé sa place va dans les notes du plan et dans le rapport.",
+        "n'est perdu : ce qui n'a pas trouvé sa place est dans le rapport (et, pour le tableau du plan, dans sa "
+        "partie privée prive > a_verifier, jamais publiée). Un plan déjà dans plans/ (même organisme, type et "
+        "période) est mis à jour plutôt que doublé.",
         epilog='Exemple : plan-ouvert importer mon-plan.docx --organisme "MRC de L\'Assomption"',
     )
-    importer.add_argument("fichier", metavar="FICHIER", help="document .docx, classeur .xlsx ou fichier .csv")
+    importer.add_argument("fichier", metavar="FICHIER", help="document .docx ou .odt, classeur .xlsx ou fichier .csv")
     importer.add_argument(
         "--type",
         metavar="TYPE",
