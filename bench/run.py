@@ -572,7 +572,11 @@ def import_word(project: Path) -> dict[str, Any]:
         output.unlink(missing_ok=True)
         output.with_suffix(".md").unlink(missing_ok=True)
 
-    command = [*CLI, "importer", str(document), "--sortie", str(output), "--organisme", "MRC synthétique"]
+    # A second plan beside the synthetic PAC it was made from (same MRC, kind and period): a fresh
+    # import, not an update of that plan.
+    command = [
+        *CLI, "importer", str(document), "--sortie", str(output), "--organisme", "MRC synthétique", "--autre-plan",
+    ]  # fmt: skip
     measured = best(command, project, before=clean)
     measured["document_bytes"] = document.stat().st_size
     return measured

@@ -35,6 +35,10 @@ STYLES = {
     "tape-sauts-fusion": Style(lines="sauts", merged=True),
     "auto-fusion-gabarit": Style(numbering="auto", merged=True, gabarit=True),
 }
+CONSIGNES = (
+    "Tableau aux en-têtes du plan placé avant le titre du plan : lu comme les consignes du gabarit, "
+    "il n'est pas importé."
+)
 PIAR_ORG = "MRC de L'Assomption"
 PAC_ORG = "MRC des Etchemins"
 
@@ -106,7 +110,8 @@ def test_piar_word_form_gives_the_seed_table_back(word_file: Callable[[str, Styl
     assert result.data["mises_a_jour"] == [{"date": m["date"]} for m in expected["mises_a_jour"]]
     assert result.data["programme"] == "acces-entreprise-quebec"
     assert result.data["titre"] == expected["titre"]
-    assert not result.report.non_places
+    # The gabarit's instructions table is said, with its text, and nothing else is left over.
+    assert [n.message for n in result.report.non_places] == ([CONSIGNES] if STYLES[name].gabarit else [])
 
 
 @pytest.mark.parametrize("name", sorted(STYLES))
@@ -213,13 +218,16 @@ def test_cli_writes_a_quoted_plan_and_a_french_report(tmp_path: Path) -> None:
     assert "## Lectures à vérifier" in rapport and "tableau 2, rangée 5" in rapport
     checked = run_cli("verifier", "plans", cwd=project)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    # A second import never overwrites the plan without --remplacer.
+    # A second import of the same document updates the same plan: no second plan, nothing changed.
     before = plan.read_bytes()
     again = run_cli("importer", str(source), "--organisme", PIAR_ORG, cwd=project)
-    assert again.returncode == 2 and "existe déjà" in again.stderr and "--remplacer" in again.stderr
-    assert plan.read_bytes() == before
-    replaced = run_cli("importer", str(source), "--organisme", PIAR_ORG, "--remplacer", cwd=project)
-    assert replaced.returncode == 0, replaced.stderr
+    assert again.returncode == 0, again.stderr
+    assert "## Changements dans les plans" in again.stdout
+    assert sorted(p.name for p in (project / "plans").glob("*.yml")) == [plan.name]
+    assert yaml.safe_load(plan.read_bytes()) == yaml.safe_load(before)
+    # Another file for the same plan is written only where asked, never over it.
+    other = run_cli("importer", str(source), "--organisme", PIAR_ORG, "--sortie", "plans/autre.yml", cwd=project)
+    assert other.returncode == 0, other.stderr
 
 
 def test_cli_options_name_the_plan_and_its_files(tmp_path: Path) -> None:
@@ -340,8 +348,9 @@ def test_colonnes_maps_any_table_to_the_generic_kind(tmp_path: Path) -> None:
         ("Créer une table agricole", ["mrc", "upa"], "Printemps 2025"),
         ("Publier le portrait", ["mrc"], "2026"),
     ]
-    # The column nobody mapped is kept in the notes, with where it came from.
-    assert result.data["notes"] == ["tableau 1, rangée 2, colonne « Remarque libre » : à revoir"]
+    # The column nobody mapped is kept, private, with where it came from: never on a public page.
+    assert "notes" not in result.data
+    assert result.data["prive"] == {"a_verifier": ["tableau 1, rangée 2, colonne « Remarque libre » : à revoir"]}
     assert result.report.non_places[0].texte == "à revoir"
 
 

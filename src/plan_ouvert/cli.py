@@ -268,10 +268,12 @@ def parser() -> argparse.ArgumentParser:
         description="Lit le tableau du plan dans le document Word du ministère (PIAR, programmation PAC) ou "
         "tout autre tableau de plan, et écrit le fichier du plan (chaque texte entre guillemets, un commentaire "
         "« # deviné » là où l'import a choisi une lecture) et un rapport d'import en français. Aucun texte "
-        "n'est perdu : ce qui n'a pas trouvé sa place va dans les notes du plan et dans le rapport.",
+        "n'est perdu : ce qui n'a pas trouvé sa place est dans le rapport (et, pour le tableau du plan, dans sa "
+        "partie privée prive > a_verifier, jamais publiée). Un plan déjà dans plans/ (même organisme, type et "
+        "période) est mis à jour plutôt que doublé.",
         epilog='Exemple : plan-ouvert importer mon-plan.docx --organisme "MRC de L\'Assomption"',
     )
-    importer.add_argument("fichier", metavar="FICHIER", help="document .docx, classeur .xlsx ou fichier .csv")
+    importer.add_argument("fichier", metavar="FICHIER", help="document .docx ou .odt, classeur .xlsx ou fichier .csv")
     importer.add_argument(
         "--type",
         metavar="TYPE",
@@ -290,6 +292,18 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--plans", default="plans", metavar="DOSSIER", help="dossier des plans (défaut : plans)")
     importer.add_argument(
         "--remplacer", action="store_true", help="écraser le fichier du plan et le rapport s'ils existent"
+    )
+    reimport = importer.add_mutually_exclusive_group()
+    reimport.add_argument(
+        "--fusionner",
+        action="store_true",
+        help="mettre à jour le plan déjà dans plans/ (même organisme, type et période) : son identifiant et les "
+        "champs que le document ne porte pas sont gardés (c'est aussi le défaut quand un tel plan existe)",
+    )
+    reimport.add_argument(
+        "--autre-plan",
+        action="store_true",
+        help="écrire un second plan pour le même organisme, type et période (avec --id)",
     )
     importer.set_defaults(run=_lazy("office.importer", "command"))
 

@@ -339,8 +339,9 @@ def _tc(width: int, body: str, fill: str | None = None, span: int = 1, merge: st
 
 
 def _tr(cells: str, header: bool = False) -> str:
-    """A row kept whole on its page; the header row repeats at the top of each page."""
-    flags = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
+    """The header row kept whole and repeated at the top of each page; a long row of the plan goes on
+    onto the next page rather than leaving a blank half page before it."""
+    flags = "<w:cantSplit/><w:tblHeader/>" if header else ""
     return f"<w:tr><w:trPr>{flags}</w:trPr>{cells}</w:tr>"
 
 
@@ -393,11 +394,36 @@ def _merged_text(row: MergedRow, element: Element) -> str:
     return f"{row.intitule} {element.numero} : {own}" if own else f"{row.intitule} {element.numero}"
 
 
+# A bold 9-point character is about 125 twips wide, a cell's side margins about 240: a column is
+# never narrower than the longest word of its header (no header breaks mid-word), nor than a long
+# French word of the body (« entreprises »).
+TWIPS_PER_HEADER_CHAR, CELL_MARGINS, MIN_COLUMN = 125, 240, 1450
+
+
+def _widths(weights: list[float], headers: list[str], usable: int) -> list[int]:
+    """Column widths by their content's weight, each at least its header's longest word."""
+    total = int(usable * TWIPS_PER_EMU)
+    floors = [
+        max(MIN_COLUMN, max(len(w) for w in (h.split() or [""])) * TWIPS_PER_HEADER_CHAR + CELL_MARGINS)
+        for h in headers
+    ]
+    twips = [int(total * w / sum(weights)) for w in weights]
+    short: set[int] = set()
+    for _ in weights:  # a column raised to its floor narrows the others: until none is below its own
+        below = {i for i, (t, f) in enumerate(zip(twips, floors, strict=True)) if t < f} | short
+        others = sum(weights[i] for i in range(len(weights)) if i not in below)
+        if below == short or sum(floors[i] for i in below) >= total or not others:
+            break
+        short = below
+        rest = total - sum(floors[i] for i in short)
+        twips = [floors[i] if i in short else int(rest * weights[i] / others) for i in range(len(weights))]
+    return twips
+
+
 def _plan_table(spec: Layout, tree: PlanTree, style: str) -> str:
     columns = spec.columns
     usable = PAGE_WIDTH - 2 * MARGIN if spec.paysage else PAGE_HEIGHT - 2 * MARGIN
-    weights = [WEIGHTS.get(c.disposition, 2.0) for c in columns]
-    twips = [int(usable * w / sum(weights) * TWIPS_PER_EMU) for w in weights]
+    twips = _widths([WEIGHTS.get(c.disposition, 2.0) for c in columns], [c.entete for c in columns], usable)
     header = "".join(
         _tc(twips[i], _paragraphs(Cell([c.entete]), style, True), HEADER_FILL) for i, c in enumerate(columns)
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from plan_ouvert.checks.catalogue import load_kinds
+from plan_ouvert.office import reimport
 from plan_ouvert.office.resultat import ImportFailure, ImportResult, control_character, refuse_control
 from plan_ouvert.source.kinds import Kinds
 
@@ -33,10 +34,15 @@ def _kinds(plans: Path) -> Kinds:
 
 def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> ImportResult:
     suffix = path.suffix.lower()
-    if suffix == ".docx":
+    if suffix in (".docx", ".odt"):
         from plan_ouvert.office.import_word import Options, import_word
 
         options = Options(args.type, args.colonnes, args.id, args.organisme, plans / "referentiels")
+        if suffix == ".odt":
+            from plan_ouvert.office.odt import as_docx
+
+            with as_docx(path) as converted:
+                return import_word(converted, kinds, options, path.name)
         return import_word(path, kinds, options, path.name)
     if suffix in WORKBOOK_SUFFIXES:
         try:
@@ -57,7 +63,7 @@ def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> Im
             "dans Word ou LibreOffice, puis relancez l'import."
         )
     raise ImportFailure(
-        f"{path.name} : format non pris en charge ; attendu un document .docx, un classeur .xlsx ou un .csv."
+        f"{path.name} : format non pris en charge ; attendu un document .docx ou .odt, un classeur .xlsx ou un .csv."
     )
 
 
@@ -88,17 +94,34 @@ def run(args: argparse.Namespace) -> tuple[Path, Path]:
     kinds = _kinds(plans)
     result = _read(path, args, kinds, plans)
     _refuse_controls(result.data, path.name)
+    same = reimport.same_plan(plans, result.data)
+    fusing = same is not None and not getattr(args, "autre_plan", False)
+    if getattr(args, "fusionner", False) and same is None:
+        raise ImportFailure(
+            f"--fusionner : aucun plan de {plans} n'a le même organisme, le même type et la même période que "
+            f"{path.name} ; relancez sans --fusionner pour écrire un nouveau plan."
+        )
+    if same is not None and fusing and not getattr(args, "fusionner", False) and reimport.hinted(result):
+        # Hidden data is a hint: it never picks, by itself, a published plan to update.
+        raise reimport.refuse_hinted(same[0])
+    if same is not None and fusing:
+        result = reimport.fused(same[1], result)
+    elif same is not None and str(result.data.get("id")) == str(same[1].get("id")):
+        raise reimport.refuse_second(same[0])
     plan_id = str(result.data.get("id"))
-    target = Path(args.sortie) if args.sortie else plans / f"{plan_id}.yml"
+    target = Path(args.sortie) if args.sortie else (same[0] if same and fusing else plans / f"{plan_id}.yml")
     report_path = Path(args.rapport) if args.rapport else target.with_suffix(".md")
     for existing in (target, report_path):
-        if existing.exists() and not args.remplacer:
+        if existing.exists() and not args.remplacer and not fusing:
             raise ImportFailure(
                 f"{existing} existe déjà : rien n'a été écrit. Choisissez un autre fichier avec --sortie "
                 "(ou --rapport), ou relancez avec --remplacer pour l'écraser."
             )
     kind = kinds.get(str(result.data.get("gabarit")))
     text = to_yaml(result)
+    if fusing and target.is_file():
+        # What the re-import changes, in `comparer`'s words, before it is written.
+        print(reimport.summary(target, text))
     report = report_markdown(result.report, str(target), kind.spec.nom if kind else str(result.data.get("gabarit")))
     target.parent.mkdir(parents=True, exist_ok=True)
     report_path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,8 @@ class Note:
 class ImportReport:
     source: str  # the imported file's name, as the user gave it
     devinettes: list[Note] = field(default_factory=list)  # guesses the importer made
-    non_places: list[Note] = field(default_factory=list)  # text it could not place (also kept in the plan's notes)
+    non_places: list[Note] = field(default_factory=list)  # text it could not place (never published as is)
+    commentaires: list[Note] = field(default_factory=list)  # the document's comments: report only, never the plan
 
     def guess(self, ou: str, message: str, texte: str | None = None) -> None:
         self.devinettes.append(Note(ou, message, texte))
@@ -41,6 +42,8 @@ class ImportResult:
     # YAML paths (tuples of keys and 0-based indexes) where the importer guessed: the plan file
     # carries a comment there.
     guessed_paths: dict[tuple[str | int, ...], str] = field(default_factory=dict)
+    # Plan fields read only in the file's hidden data (a hint), not in what the document shows.
+    hint_only: set[str] = field(default_factory=set)
 
 
 class ImportFailure(Exception):

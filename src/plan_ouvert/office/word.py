@@ -85,6 +85,15 @@ class Document:
     paragraphs: list[str]  # every body paragraph outside tables, in order
     embedded: bytes | None = None  # the plan's data carried by a Plan ouvert export, if any
     pages: int = 1
+    comments: list[Comment] = field(default_factory=list)
+    insertions: int = 0  # tracked insertions, read as accepted (their text is in)
+    deletions: int = 0  # tracked deletions, read as accepted (their text is out)
+
+
+@dataclass
+class Comment:
+    author: str
+    text: str
 
 
 def _check_container(path: Path) -> zipfile.ZipFile:
@@ -165,6 +174,26 @@ def _embedded(archive: zipfile.ZipFile) -> bytes | None:
         if root.tag == f"{{{EMBED_NS}}}plan-ouvert":
             return (root.text or "").encode("utf-8")
     return None
+
+
+MAX_COMMENTS = 2000
+
+
+def _comments(archive: zipfile.ZipFile) -> list[Comment]:
+    """The document's comments (margin notes), for the report: they are never plan text."""
+    try:
+        root = etree.fromstring(_small(archive, "word/comments.xml"), _PARSER)
+    except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        return []
+    out: list[Comment] = []
+    for comment in root.iter(f"{W}comment"):
+        texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in comment.iter(f"{W}p")]
+        text = "\n".join(t for t in texts if t.strip())
+        if text:
+            out.append(Comment(comment.get(f"{W}author") or "", text))
+        if len(out) >= MAX_COMMENTS:
+            break
+    return out
 
 
 def _app_pages(archive: zipfile.ZipFile) -> int:
@@ -404,6 +433,7 @@ def read(path: Path, budget: Budget | None = None) -> Document:
         embedded = _embedded(archive)
         app_pages = _app_pages(archive)
         styles = _style_numbering(archive, path)
+        comments = _comments(archive)
     body = root.find(f"{W}body")
     if body is None:
         raise WordError(
@@ -433,4 +463,6 @@ def read(path: Path, budget: Budget | None = None) -> Document:
             f"{MAX_PAGES}. Gardez dans un document à part le tableau du plan (sans les annexes), "
             "puis relancez l'import."
         )
-    return Document(tables, paragraphs, embedded, pages)
+    insertions = sum(1 for _ in body.iter(f"{W}ins"))
+    deletions = sum(1 for _ in body.iter(f"{W}del"))
+    return Document(tables, paragraphs, embedded, pages, comments, insertions, deletions)

@@ -119,11 +119,17 @@ def report_markdown(report: ImportReport, plan_path: str, kind_name: str) -> str
     out += ["", f"## Textes non placés ({len(report.non_places)})", ""]
     if report.non_places:
         out.append(
-            "Ces textes sont aussi dans la liste `notes` à la fin du plan : replacez-les dans le bon champ, "
-            "puis retirez-les des notes."
+            "Ces textes ne sont dans aucun champ publié du plan. Ceux du tableau du plan sont aussi gardés à la fin "
+            "du fichier du plan : sous `prive` > `a_verifier` (jamais publiée) pour un document Word, dans `notes` "
+            "pour un classeur. Replacez chacun dans le bon champ, puis retirez-le de cette liste."
         )
         out.append("")
         out += [_line(n.ou, n.message, n.texte) for n in report.non_places]
     else:
-        out.append("Aucun : tout le texte du tableau a été placé.")
+        out.append("Aucun : chaque mot du document se retrouve dans le plan (vérifié mot à mot).")
+    if report.commentaires:
+        out += ["", f"## Commentaires du document ({len(report.commentaires)})", ""]
+        out.append("Les commentaires ne sont jamais importés dans le plan ; lisez-les avant de le publier.")
+        out.append("")
+        out += [_line(n.ou, n.message, n.texte) for n in report.commentaires]
     return "\n".join(out) + "\n"

@@ -8,7 +8,6 @@ value is quoted, so that French typography (« : », « (cible : 25) ») never b
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import sys
 from importlib import resources
@@ -37,8 +36,8 @@ _SAMPLES = {
     "nombre": "0",
     "montant": "0",
     "date": "2025-01-01",
-    "echeance": '"En continu"',
-    "partenaires": "[mrc]",
+    "echeance": TODO,
+    "partenaires": "[]",
     "reference": "[1]",
     "lien": '"https://"',
     "oui_non": "false",
@@ -78,7 +77,6 @@ def _level_lines(niveaux: list[Niveau], depth: int, prefix: str, indent: str) ->
 
 def generated(kind: Kind, plan_id: str, programme: str | None) -> str:
     spec = kind.spec
-    year = dt.date.today().year
     lines = [
         "# yaml-language-server: $schema=../docs/schema/plan.schema.json",
         f"# {spec.nom}." + (f" {spec.description}" if spec.description else ""),
@@ -97,20 +95,28 @@ def generated(kind: Kind, plan_id: str, programme: str | None) -> str:
         "organisme:",
         f"  nom: {TODO}  # l'organisme qui adopte le plan (ex. « MRC des Etchemins »)",
         "statut: projet  # projet, adopte, en_vigueur ou echu",
-        "annees:  # les années du plan et leurs années civiles",
-        f"  - {{numero: 1, debut: {year}, fin: {year + 1}}}",
+        "# annees:  # les années du plan et leurs années civiles, telles qu'adoptées",
+        "#   - {numero: 1, debut: AAAA, fin: AAAA}",
         "# licence: CC-BY-4.0  # licence des données ouvertes",
         "",
-        "partenaires:  # registre des porteurs et partenaires cités",
-        "  - id: mrc",
-        '    sigle: "MRC"',
-        f"    nom: {TODO}",
+        'partenaires: []  # registre des porteurs et partenaires cités, ex. - {id: mrc, sigle: "MRC", nom: …}',
     ]
     if spec.ressources:
         lines += ["ressources:  # registre des ressources", "  - id: ressource-1", f"    role: {TODO}"]
     lines.append("")
     lines += _level_lines(spec.niveaux, 0, "", "")
     return "\n".join(lines) + "\n"
+
+
+def _referentiel_of(kind: Kind, folder: Path) -> str | None:
+    """The référentiel of plans/referentiels/ whose gabarit is this kind (read from the data, not named here)."""
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        if path.is_symlink():
+            continue
+        loaded = load_file(path, "referentiel")
+        if isinstance(loaded.record, Referentiel) and loaded.record.gabarit == kind.id:
+            return loaded.record.id
+    return None
 
 
 def _refuse(message: str) -> int:
@@ -140,7 +146,7 @@ def command(args: argparse.Namespace) -> int:
             f"« {args.programme} » n'est ni un type de plan ({known}) ni un référentiel de {ref_path.parent}."
         )
     if programme is None and kind.spec.programme:
-        programme = {"piar": "acces-entreprise-quebec", "pac": "mifi-pac"}.get(kind.id)
+        programme = _referentiel_of(kind, folder / "referentiels")
     target = folder / f"{args.id}.yml"
     if target.exists() or target.is_symlink():
         return _refuse(f"{target} existe déjà ; choisissez un autre identifiant.")
