@@ -337,6 +337,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     # page's HTML is rendered when MkDocs writes the page (on_page_context), not now: MkDocs
     # reads every page before writing any, and would hold all of them in memory.
     page.meta["render_macros"] = False
+    # Plan and portal pages have no Markdown headings and a small nav: both sidebars would stand
+    # empty and squeeze the tables into the middle third of a desktop screen.
+    page.meta["hide"] = ["navigation", "toc"]
     page.render = functools.partial(_render_nothing, page)  # type: ignore[method-assign]
     return ""
 

@@ -214,7 +214,8 @@ def test_etat_du_plan_lists_every_warning_with_a_link(soup: Any) -> None:
     assert "Moyen d'action 1.5 : indicateurs de performance" in manques
     assert "Partenaire « TCIE » : nom complet" in manques
     overview = text_of(soup(PAC).select_one(".po-browse"))
-    assert "État du plan : complet à 92 %, 4 non-conformité(s), 4 avertissement(s)" in overview
+    # Completeness of the data, named as such: never read as progress, and no editors' counts here.
+    assert "État des données, pour les organismes : complétude des données : 92 %" in overview
 
 
 def test_renamed_id_keeps_a_redirect(site: Path, soup: Any) -> None:

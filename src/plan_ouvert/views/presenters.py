@@ -472,7 +472,7 @@ def browse_links(site: Site, tree: PlanTree) -> list[BrowseLink]:
     add("historique", "Historique des versions", browse_url(plan_id, "historique"))
     for annee in tree.plan.annees:
         add("rapport", f"{spec.rapport}, {tree.annee_label(annee.numero)}", report_url(plan_id, annee.numero))
-    add("etat", "État du plan", browse_url(plan_id, "etat"))
+    add("etat", "État des données, pour les organismes", browse_url(plan_id, "etat"))
     return links
 
 
@@ -497,14 +497,28 @@ def overview(tree: PlanTree) -> Overview:
 
 
 def etat_summary(site: Site, plan_id: str) -> str:
-    """« complet à 92 %, 2 non-conformité(s), 8 avertissement(s) »: the state of a plan, beside its link."""
-    found = site.findings_of(plan_id)
-    departures = sum(1 for f in found if f.severity is Severity.NON_CONFORMITE)
-    warnings = sum(1 for f in found if f.severity is Severity.AVERTISSEMENT)
-    score = pourcent(site.completude(plan_id).score)
-    if departures:
-        return f"complet à {score}, {departures} non-conformité(s), {warnings} avertissement(s)"
-    return f"complet à {score}, {warnings} avertissement(s)"
+    """« complétude des données : 92 % »: how much of what the kind asks the file holds, beside the
+    link to the editors' page. It measures the data, never how far along the plan is."""
+    return f"complétude des données : {pourcent(site.completude(plan_id).score)}"
+
+
+def avancement(tree: PlanTree, under: Element | None = None) -> Any:
+    """How far along the plan (or the part under an enjeu) is: suivi.Avancement."""
+    from plan_ouvert.views import suivi  # suivi borrows this module's French words
+
+    return suivi.avancement(tree, under)
+
+
+def plan_intro(site: Site, tree: PlanTree) -> str:
+    """« Plan d'intervention… — MRC de L'Assomption, adoption le 30 juin 2021 »: what the plan is and
+    who adopted it, in one line under its title."""
+    plan, spec = tree.plan, tree.kind.spec
+    text = f"{spec.nom} — {plan.organisme.nom}"
+    if plan.adoption is not None:
+        text += f", adoption le {date_fr(plan.adoption.date)}"
+    elif plan.date_plan:
+        text += f", plan daté du {date_fr(plan.date_plan)}"
+    return text + "."
 
 
 def echeances_intro(tree: PlanTree, par_annee_plan: bool) -> str:

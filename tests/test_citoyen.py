@@ -1,0 +1,70 @@
+"""What a citizen sees at the top of a plan's pages: how far along it is, named in plain French.
+
+Expected counts come from the demo plan's YAML, read here, never from the implementation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from .helpers import ROOT
+
+DEMO = "demo-mrc-fictive-pac-2024"
+PIAR = "mrc-lassomption-piar-2021"
+
+
+def text_of(node: Any) -> str:
+    return re.sub(r"\s+", " ", node.get_text(" ")).strip()
+
+
+def demo_statuses() -> Counter[str]:
+    data = yaml.safe_load((ROOT / "plans" / f"{DEMO}.yml").read_text(encoding="utf-8"))
+    found: Counter[str] = Counter()
+    for objectif in data["objectifs_specifiques"]:
+        for moyen in objectif["moyens"]:
+            found[moyen["suivi"]["statut"] if moyen.get("suivi") else "sans_suivi"] += 1
+    return found
+
+
+def test_plan_page_says_how_far_along_the_plan_is(soup: Callable[[str], Any]) -> None:
+    counts = demo_statuses()
+    total = sum(counts.values())
+    section = soup(f"plans/{DEMO}/").select_one("section.po-avancement")
+    headline = text_of(section.select_one(".po-headline"))
+    done = counts["realise"]
+    assert headline.startswith(f"{done} moyen d'action réalisé sur {total}, {counts['en_cours']} en cours"), headline
+    assert "prochaine échéance" in headline
+    assert "(s)" not in headline
+    legend = [text_of(li) for li in section.select(".po-legende-barre li")]
+    assert legend[0] == f"Réalisé : {done} ({round(done * 100 / total)} %)"
+    assert text_of(section.select_one(".po-when")) == "Dernier suivi déclaré : 30 avril 2026"
+
+
+def test_plan_without_follow_up_says_so(soup: Callable[[str], Any]) -> None:
+    section = soup(f"plans/{PIAR}/").select_one("section.po-avancement")
+    assert text_of(section).endswith("Aucun suivi publié : l'organisme n'a pas encore dit où en sont ses 16 actions.")
+    assert section.select_one(".po-bar") is None  # no bar for what is not known
+
+
+def test_enjeu_page_counts_its_own_actions(soup: Callable[[str], Any]) -> None:
+    section = soup(f"plans/{PIAR}/enjeux/1/").select_one("section.po-avancement")
+    assert "ses 2 actions" in text_of(section)
+
+
+def test_plans_list_and_home_show_progress_and_keep_completeness_apart(soup: Callable[[str], Any]) -> None:
+    for url in ("", "plans/"):
+        rows = soup(url).select("#tableau-plans-corps tbody tr")
+        cells = {
+            r.th.a["href"].rstrip("/").rsplit("/", 1)[-1]: text_of(r.select_one("[data-label=Avancement]"))
+            for r in rows
+        }
+        assert cells[DEMO].startswith("1 moyen d'action réalisé sur 6"), cells
+        assert cells[PIAR] == "Aucun suivi publié (16 actions)"
+    browse = text_of(soup(f"plans/{PIAR}/").select_one(".po-browse"))
+    assert "complétude des données : 95" in browse
+    assert "complet à" not in browse and "avertissement" not in browse
