@@ -167,9 +167,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(templates)]:
         files.remove(file)
     for page in site.pages:
-        title = page.title
+        title = f"{page.title} ({page.numero})" if page.numero else page.title
         if page.plan_id:
-            title = f"{page.title} — {plan_label(site.tree(page.plan_id))}"
+            title = f"{title} — {plan_label(site.tree(page.plan_id))}"
         build.titles[page.src_uri] = title
         build.urls[page.src_uri] = page.url
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -372,7 +372,9 @@ def on_page_content(html_out: str, page: Page, config: MkDocsConfig, files: File
         # The theme prints titles as HTML (and its <title> would unescape them through
         # striptags, but not meta.title): plan text goes in escaped, and stays text. Set
         # after mkdocs-macros, which would render a title holding « {{ » as a template.
-        page.title = page.meta["title"] = html.escape(title, quote=True)
+        # Only in text, never in an attribute: quotes stay as they are, or the search index
+        # would hold « &#x27; » where an apostrophe belongs.
+        page.title = page.meta["title"] = html.escape(title, quote=False)
     _share(page, config)
     return html_out
 

@@ -68,3 +68,37 @@ def test_plans_list_and_home_show_progress_and_keep_completeness_apart(soup: Cal
     browse = text_of(soup(f"plans/{PIAR}/").select_one(".po-browse"))
     assert "complétude des données : 95" in browse
     assert "complet à" not in browse and "avertissement" not in browse
+
+
+# --- Titles that carry meaning --------------------------------------------------------------
+
+
+def test_element_heading_is_its_own_words_with_its_number_beside(soup: Callable[[str], Any]) -> None:
+    page = soup(f"plans/{PIAR}/actions/3-2/")
+    assert text_of(page.select_one(".po-numero")) == "Action 3.2"
+    assert text_of(page.h1) == "Optimiser l'utilisation des fonds qui nous ont été octroyés via le PAUPME"
+    assert text_of(page.title).startswith(text_of(page.h1) + " (Action 3.2) — Plan d'intervention")
+    crumbs = [text_of(li) for li in page.select(".po-breadcrumb li")]
+    assert crumbs[2] == "Plan d'intervention et d'affectation…, MRC de L'Assomption"
+    assert crumbs[-2:] == ["Plusieurs entreprises de notre territoire…", "Optimiser l'utilisation des fonds…"]
+
+
+def test_long_text_is_shortened_between_words_never_inside_one() -> None:
+    from plan_ouvert.views.pages import short_text
+
+    text = (
+        "Embaucher temporairement un 2e Conseiller en financement qui travaillera en priorité avec les "
+        "entreprises éprouvées par la pandémie qui souhaite obtenir un soutien financier."
+    )
+    assert short_text(text) == "Embaucher temporairement un 2e Conseiller en financement…"
+    assert short_text("Activités **gratuites**, offertes *en français*.") == "Activités gratuites, offertes en français"
+    assert short_text("Soutenir le milieu (exemple : municipalités, écoles, organismes) " * 3) == "Soutenir le milieu…"
+
+
+def test_search_index_titles_hold_no_html_entity(site: Any) -> None:
+    import json
+
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    titles = [d["title"] for d in docs]
+    assert not [t for t in titles if re.search(r"&#?\w+;", t)]
+    assert any("Optimiser l'utilisation des fonds" in t for t in titles)

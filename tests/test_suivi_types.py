@@ -183,13 +183,15 @@ def test_timeline_of_a_new_kind_places_calendar_deadlines_in_plan_years(chantier
     grid = timeline(chantiers)
     assert grid.columns == ["Année 1 (2024)", "Année 2 (2025)"]
     assert grid.heads == [("Année 1", "2024"), ("Année 2", "2025")]
-    assert [(e.short_label, cells) for e, cells in grid.rows] == [
-        ("Chantier 1.1", [True, False]),
-        ("Chantier 1.2", [True, True]),
-        ("Chantier 2.1", [False, True]),
+    # Rows are named by the element's number and its own words, not by the level's name.
+    assert [(e.short_label.split(" ", 1)[0], cells) for e, cells in grid.rows] == [
+        ("1.1", [True, False]),
+        ("1.2", [True, True]),
+        ("2.1", [False, True]),
     ]
+    assert grid.rows[0][0].short_label == "1.1 Rénover les façades"
     # The drawing's label column fits the kind's longest label.
-    assert svg_geometry(grid)["label_width"] >= text_width("Chantier 1.1")
+    assert svg_geometry(grid)["label_width"] >= text_width("1.1 Rénover les façades")
 
 
 def test_annual_report_of_a_new_kind(chantiers: PlanTree) -> None:

@@ -496,6 +496,13 @@ def overview(tree: PlanTree) -> Overview:
     return Overview(f"{nom_du_document(spec)} : vue d'ensemble", consigne, f"{name}.html")
 
 
+def lead_text(title: str, text: str | None) -> str | None:
+    """The element's whole text under its heading, unless the heading already says all of it."""
+    if not text or " ".join(text.split()).rstrip(" .") == title:
+        return None
+    return text
+
+
 def etat_summary(site: Site, plan_id: str) -> str:
     """« complétude des données : 92 % »: how much of what the kind asks the file holds, beside the
     link to the editors' page. It measures the data, never how far along the plan is."""

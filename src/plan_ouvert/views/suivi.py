@@ -24,6 +24,7 @@ from plan_ouvert.source.kinds import Niveau
 from plan_ouvert.source.model import Cible, Suivi
 from plan_ouvert.source.tree import Element, PlanTree
 from plan_ouvert.views.libelles import STATUTS_SUIVI
+from plan_ouvert.views.pages import element_title
 from plan_ouvert.views.presenters import de
 
 STATUTS = list(STATUTS_SUIVI)  # in the order the labels list them
@@ -93,9 +94,14 @@ class ElementSuivi:
         return self.element.libelle
 
     @property
+    def title(self) -> str:
+        """The element's own words, shortened: what a row is named after."""
+        return element_title(self.element)
+
+    @property
     def short_label(self) -> str:
-        """The label in the timeline drawing, where space is short: « Moyen 1.2 » for « Moyen d'action 1.2 »."""
-        return f"{self.element.niveau.singulier.split()[0]} {self.element.numero}"
+        """The row's name in the timeline drawing, where space is short: « 1.2 Produire une trousse… »."""
+        return f"{self.element.numero} {element_title(self.element, 34)}"
 
     @property
     def texte(self) -> str:
