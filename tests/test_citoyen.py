@@ -102,3 +102,48 @@ def test_search_index_titles_hold_no_html_entity(site: Any) -> None:
     titles = [d["title"] for d in docs]
     assert not [t for t in titles if re.search(r"&#?\w+;", t)]
     assert any("Optimiser l'utilisation des fonds" in t for t in titles)
+
+
+# --- Citizens' pages and editors' material apart ------------------------------------------
+
+
+def test_public_pages_hold_no_editors_material(site: Any) -> None:
+    from bs4 import BeautifulSoup
+
+    editors = re.compile(
+        r"vérifiez|Point à vérifier|Vouliez-vous dire|\b[A-Z]{2,5}-[EWIN]\d{3}\b|\bLigne \d|plan-ouvert importer"
+    )
+    found = {}
+    for path in sorted((site / "plans").rglob("index.html")):
+        if path.parent.name == "etat":  # the editors' page of a plan: codes and lines belong there
+            continue
+        article = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").select_one("article")
+        if article is not None and (match := editors.search(" ".join(article.get_text(" ").split()))):
+            found[str(path.relative_to(site))] = match.group(0)
+    assert found == {}
+
+
+def test_editors_guides_leave_the_public_tabs(soup: Callable[[str], Any]) -> None:
+    tabs = [text_of(a) for a in soup("").select(".md-tabs__link")]
+    assert tabs == ["Accueil", "Plans", "Données ouvertes", "À propos", "Pour les organismes"]
+    guide = text_of(soup("guide/").select_one("article"))
+    assert "types de plans" in guide and "codes de vérification" in guide
+
+
+def test_wording_follows_the_kind(soup: Callable[[str], Any]) -> None:
+    piar = text_of(soup(f"plans/{PIAR}/").select_one(".po-downloads"))
+    assert "Word (gabarit du ministère)" in piar and "à déposer au ministère" in piar
+
+
+def test_a_kind_without_programme_speaks_of_no_ministry(tmp_path: Any) -> None:
+    from plan_ouvert.views import presenters
+    from plan_ouvert.views.pages import report_name
+    from plan_ouvert.views.site import load_site
+
+    from .helpers import petit, plans_folder
+
+    folder = plans_folder(tmp_path, {"petit-plan-action.yml": petit("petit-plan-action")})
+    tree = load_site(folder).tree("petit-plan-action")
+    words = " ".join(f"{t.lien} {t.note}" for t in presenters.telechargements(tree))
+    assert "ministère" not in words and "Télécharger au format Word" in words
+    assert report_name(tree) == "Bilan annuel"

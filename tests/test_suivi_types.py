@@ -253,7 +253,8 @@ def test_dashboard_and_timeline_of_a_plan_action(plan_action: PlanTree) -> None:
 
 
 def test_annual_report_of_a_plan_action(plan_action: PlanTree) -> None:
-    assert report(plan_action, 2).titre == "Reddition de compte, An 2 (2025)"
+    # A kind without a programme files no « reddition de compte » with a ministry.
+    assert report(plan_action, 2).titre == "Bilan annuel, An 2 (2025)"
     assert _rows(plan_action, 2) == [
         ("Objectif 1.1", "Action 1.1.2", "Chaudières remplacées", "4 chaudières", "2 chaudières", "Non", "En cours"),
         ("Objectif 1.1", "Objectif 1.1", "Bâtiments rénovés", "3 bâtiments", "3 bâtiments", "Oui", "—"),
@@ -263,7 +264,7 @@ def test_annual_report_of_a_plan_action(plan_action: PlanTree) -> None:
         ("Objectif 1.1", "Objectif 1.1", "Bâtiments rénovés", None, None, "—", "—"),
     ]
     sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(report(plan_action, 2)))).active
-    assert sheet.title == "Reddition An 2" and sheet["A1"].value == "Reddition de compte annuelle"
+    assert sheet.title == "Bilan An 2" and sheet["A1"].value == "Bilan annuel"
 
 
 def test_completeness_of_a_plan_action(plan_action: PlanTree) -> None:

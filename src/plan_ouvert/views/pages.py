@@ -168,6 +168,21 @@ def plan_label(tree: PlanTree) -> str:
     return ", ".join(parts)
 
 
+# A kind without a programme files no « reddition de compte » with a ministry: the kind's
+# default report name is a programme's word, said otherwise for such kinds.
+PROGRAMME_REPORT = "Reddition de compte"
+OWN_REPORT = "Bilan annuel"
+
+
+def report_name(tree: PlanTree) -> str:
+    """« Reddition de compte » for a kind that declares a programme, « Bilan annuel » otherwise,
+    unless the kind names its report itself."""
+    spec = tree.kind.spec
+    if spec.rapport == PROGRAMME_REPORT and not spec.programme:
+        return OWN_REPORT
+    return spec.rapport
+
+
 def plan_title(plan: AnyPlan) -> str:
     return f"{plan.titre} — {plan.organisme.nom}"
 
@@ -254,11 +269,11 @@ def _plan_pages(pages: PageMap, tree: PlanTree) -> None:
             Page(
                 report_url(plan.id, annee.numero),
                 "rapport",
-                f"{spec.rapport}, {tree.annee_label(annee.numero)}",
+                f"{report_name(tree)}, {tree.annee_label(annee.numero)}",
                 plan.id,
                 str(annee.numero),
                 parent=base,
-                crumb=f"{spec.rapport.split(' ')[0]} {spec.annee} {annee.numero}",
+                crumb=f"{report_name(tree).split(' ')[0]} {spec.annee} {annee.numero}",
             )
         )
     for partenaire in plan.partenaires:

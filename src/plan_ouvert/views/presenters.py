@@ -8,6 +8,7 @@ words is decided here, from the element tree, so that one template serves every 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from plan_ouvert.source.kinds import Champ, ColonneApercu, Financement, Niveau, 
 from plan_ouvert.source.model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
 from plan_ouvert.views.libelles import STATUTS_RESSOURCE, TEMPS, montant, nombre, pourcent
-from plan_ouvert.views.pages import browse_url, report_url, value_url
+from plan_ouvert.views.pages import browse_url, report_name, report_url, value_url
 
 if TYPE_CHECKING:  # the site imports modules that import this one
     from plan_ouvert.views.site import ReferenceList, Site
@@ -334,7 +335,14 @@ def finding_sentence(finding: Finding) -> str:
     if rule is not None and rule.public:
         return rule.public
     text = finding.message.split(" Le plan est publié tel qu'adopté")[0].rstrip()
+    text = _EDITORS_WORDS.sub("", text).strip()
     return majuscule(text if text.endswith((".", "?", "!", "»")) else f"{text}.")
+
+
+# What a finding's message says to the editors only: a spelling suggestion, a line, a rule code.
+_EDITORS_WORDS = re.compile(
+    r"\s*Vouliez-vous dire[^?]*\??|\s*\(?\b[Ll]igne \d+(?:, colonne \d+)?\)?|\s*\(?\b[A-Z]{2,5}-[EWIN]\d{3}\b\)?"
+)
 
 
 @dataclass
@@ -471,7 +479,7 @@ def browse_links(site: Site, tree: PlanTree) -> list[BrowseLink]:
     add("suivi", "Suivi et échéancier", browse_url(plan_id, "suivi"))
     add("historique", "Historique des versions", browse_url(plan_id, "historique"))
     for annee in tree.plan.annees:
-        add("rapport", f"{spec.rapport}, {tree.annee_label(annee.numero)}", report_url(plan_id, annee.numero))
+        add("rapport", f"{report_name(tree)}, {tree.annee_label(annee.numero)}", report_url(plan_id, annee.numero))
     add("etat", "État des données, pour les organismes", browse_url(plan_id, "etat"))
     return links
 
@@ -494,6 +502,31 @@ def overview(tree: PlanTree) -> Overview:
         else "Ce tableau présente le plan d'un coup d'œil ; il s'imprime tel quel."
     )
     return Overview(f"{nom_du_document(spec)} : vue d'ensemble", consigne, f"{name}.html")
+
+
+@dataclass(frozen=True)
+class Telechargement:
+    """A download of the plan's page: its link's words and what it is for."""
+
+    extension: str
+    lien: str
+    note: str
+
+
+def telechargements(tree: PlanTree) -> list[Telechargement]:
+    """The plan's files, in words that fit its kind: a ministry's gabarit only where the kind
+    declares a programme, and nothing about the tools that editors use."""
+    word = (
+        Telechargement("docx", "Télécharger au format Word (gabarit du ministère)", "DOCX, à déposer au ministère")
+        if tree.kind.spec.programme
+        else Telechargement("docx", "Télécharger au format Word", "DOCX, le plan en tableau")
+    )
+    return [
+        Telechargement("yml", "Télécharger le plan en YAML", ""),
+        Telechargement("json", "Télécharger le plan en JSON", ""),
+        word,
+        Telechargement("xlsx", "Télécharger le classeur (Excel)", "XLSX, une ligne par élément du plan"),
+    ]
 
 
 def lead_text(title: str, text: str | None) -> str | None:
