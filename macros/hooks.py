@@ -32,6 +32,7 @@ from plan_ouvert.checks.catalogue import Entry
 from plan_ouvert.office import telechargements
 from plan_ouvert.outputs import apercu, cache, csp, parallele, render
 from plan_ouvert.outputs.render import Renderer, Settings, start_build
+from plan_ouvert.source import echeance
 from plan_ouvert.source.findings import Severity, count
 from plan_ouvert.views import dcat, opendata, partage, portail, rapport
 from plan_ouvert.views.export import to_json, to_yaml
@@ -160,6 +161,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     preview = os.environ.get(apercu.PREVIEW_ENV)  # `plan-ouvert apercu`: only the plan being edited
     site = build.site = load_site(settings.plans, Path(preview) if preview else None)
     site.refresh_history()
+    # The footer's « last update »: the plans' own latest update, never the build's clock.
+    updates = [d for d in (portail.last_update(t) for t in site.trees) if d is not None]
+    config.extra["plan_ouvert_mise_a_jour"] = echeance.date_fr(max(updates)) if updates else ""
     _report(site, settings.completude_minimale, bool(settings.extra.get("conformite_stricte", False)))
     # The page fragments are templates, never files of the site (the theme would copy any
     # that is not named .html, such as a raw feed template).

@@ -5,6 +5,7 @@ Expected counts come from the demo plan's YAML, read here, never from the implem
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -147,3 +148,71 @@ def test_a_kind_without_programme_speaks_of_no_ministry(tmp_path: Any) -> None:
     words = " ".join(f"{t.lien} {t.note}" for t in presenters.telechargements(tree))
     assert "ministère" not in words and "Télécharger au format Word" in words
     assert report_name(tree) == "Bilan annuel"
+
+
+# --- A sober look of the organisation's own --------------------------------------------------
+
+
+def test_organisation_look_and_footer_come_from_the_configuration(project: Any) -> None:
+    from bs4 import BeautifulSoup
+
+    from .conftest import run_cli
+
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace('    nom: ""\n    couleur: ""', '    nom: MRC de L\'Exemple\n    couleur: "#1f4e79"', 1)
+    text = text.replace('      courriel: ""', "      courriel: info@mrc-exemple.qc.ca", 1)
+    config.write_text(text, encoding="utf-8")
+    result = run_cli("construire", cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup((project / "site" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    footer = text_of(page.select_one(".po-pied"))
+    assert footer.startswith("MRC de L'Exemple Nous joindre : info@mrc-exemple.qc.ca")
+    assert "Dernière mise à jour des plans : 30 avril 2026." in footer  # the demo plan's latest update
+    assert "--md-primary-fg-color: #1f4e79" in str(page.head)
+    assert "Gouvernement du Québec" not in str(page)
+
+
+def test_headings_read_in_order(soup: Callable[[str], Any]) -> None:
+    page = soup(f"plans/{PIAR}/")
+    levels = [int(h.name[1]) for h in page.select("article h1, article h2, article h3, article h4")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))  # no level skipped
+
+
+# --- Follow-up views ---------------------------------------------------------------------------
+
+
+def test_follow_up_page_has_a_legend_today_and_real_plurals(soup: Callable[[str], Any]) -> None:
+    page = soup(f"plans/{DEMO}/suivi/")
+    years = [text_of(li) for li in page.select(".po-years li")]
+    assert years[0].startswith("An 1 (2024-2025) : 2 cibles atteintes sur 3 mesurées (67 %) ; 4 cibles prévues.")
+    assert years[1].startswith("An 2 (2025-2026) : 1 cible atteinte sur 2 mesurées (50 %)")
+    assert not [y for y in years if "(s)" in y]
+    legend = [text_of(li) for li in page.select("figure.po-timeline figcaption li")]
+    assert legend[:5] == ["Réalisé", "En cours", "À venir", "Reporté", "Abandonné"]
+    assert legend[-1].startswith("Aujourd'hui")
+    marker = page.select_one("g.po-tl-aujourdhui")
+    assert marker["data-colonnes"].split() == [
+        "2024-01-01/2025-01-01",
+        "2025-01-01/2026-01-01",
+        "2026-01-01/2027-01-01",
+    ]
+    # Each status has its pattern, so that bars differ without colour.
+    bars = {tuple(r["class"]) for r in page.select("rect.po-tl-bar")}
+    assert len({c[-1] for c in bars}) == 5
+
+
+def test_status_colours_are_distinct_and_contrast_with_white() -> None:
+    css = (ROOT / "docs" / "assets" / "plan-ouvert.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--po-([a-z-]+): (#[0-9a-f]{6});", css))
+    assert set(colours) == {"realise", "en-cours", "a-venir", "reporte", "abandonne", "sans-suivi"}
+    assert len(set(colours.values())) == len(colours)
+
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    for name, colour in colours.items():
+        assert 1.05 / (luminance(colour) + 0.05) >= 3, name  # WCAG 1.4.11, on white

@@ -33,3 +33,30 @@
   else markAll();
   window.addEventListener("load", markAll);
 })();
+
+// The follow-up timeline's « today » line: placed from the reader's own date, in the column
+// whose dates hold it; left hidden when today is outside the plan's years.
+(function () {
+  "use strict";
+  function place() {
+    var today = new Date();
+    Array.prototype.forEach.call(document.querySelectorAll(".po-tl-aujourdhui"), function (group) {
+      var spans = (group.getAttribute("data-colonnes") || "").split(" ");
+      var x0 = parseFloat(group.getAttribute("data-x0"));
+      var cell = parseFloat(group.getAttribute("data-cellule"));
+      for (var i = 0; i < spans.length; i++) {
+        var parts = spans[i].split("/");
+        var start = new Date(parts[0] + "T00:00:00"), end = new Date(parts[1] + "T00:00:00");
+        if (today >= start && today < end) {
+          var x = x0 + cell * (i + (today - start) / (end - start));
+          var line = group.querySelector("line"), text = group.querySelector("text");
+          line.setAttribute("x1", x); line.setAttribute("x2", x); text.setAttribute("x", x);
+          group.setAttribute("data-place", "");
+          return;
+        }
+      }
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", place);
+  else place();
+})();

@@ -301,3 +301,21 @@ def test_piar_prints_landscape_in_at_most_eight_pages(browser: Any, citizen: Ser
             assert re.search(r"Enjeu \d", text[header:]), f"page {number} : en-tête du tableau sans rangée"
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert ".docx" in text  # a download prints its address
+
+
+def test_timeline_marks_today_from_the_readers_date(browser: Any, citizen: Served) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2025-07-01T12:00:00")
+        page.goto(citizen.base + f"{DEMO}suivi/")
+        page.wait_for_load_state("load")
+        marker = page.locator("g.po-tl-aujourdhui")
+        assert marker.get_attribute("data-place") == ""
+        x = float(marker.locator("line").get_attribute("x1") or 0)
+        x0, cell = float(marker.get_attribute("data-x0") or 0), float(marker.get_attribute("data-cellule") or 0)
+        assert x0 + cell < x < x0 + 2 * cell  # July 2025: in the second column, An 2 (2025-2026)
+        page.emulate_media(media="print")
+        assert page.locator("figure.po-timeline figcaption").is_visible()  # the legend prints
+    finally:
+        context.close()

@@ -130,7 +130,22 @@ class YearTargets:
 
     @property
     def percent(self) -> int | None:
-        return self.met * 100 // self.measured if self.measured else None
+        """The share of measured targets met, rounded to the nearest whole percent (2 of 3: 67)."""
+        return round(self.met * 100 / self.measured) if self.measured else None
+
+    @property
+    def phrase(self) -> str:
+        """« 2 cibles atteintes sur 3 mesurées (67 %) ; 4 cibles prévues », real French plurals."""
+        planned = f"{self.total} {_pluriel('cible', self.total)} {_pluriel('prévue', self.total)}"
+        if not self.measured:
+            return f"aucun résultat déclaré ; {planned}"
+        met = f"{self.met} {_pluriel('cible', self.met)} {_pluriel('atteinte', self.met)}"
+        return f"{met} sur {self.measured} {_pluriel('mesurée', self.measured)} ({self.percent}\u00a0%) ; {planned}"
+
+
+def _pluriel(word: str, count: int) -> str:
+    """French: 0 and 1 take the singular."""
+    return f"{word}s" if count > 1 else word
 
 
 @dataclass
@@ -242,6 +257,20 @@ class Timeline:
     rows: list[tuple[ElementSuivi, list[bool]]]
     # Each column's heading in the drawing, one short line per item (« An 1 », « 2024-2025 »).
     heads: list[tuple[str, ...]] = field(default_factory=list)
+    # The dates each column spans (first day, day after the last), for the « today » marker
+    # that the reader's browser places: the build itself never reads the clock.
+    spans: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+
+    @property
+    def statuts(self) -> list[tuple[str, str]]:
+        """The legend: each status present in the drawing, in the bar's order, with its label."""
+        present = {e.statut or "sans_suivi" for e, cells in self.rows if any(cells)}
+        return [(s, STATUTS_SUIVI.get(s, SANS_SUIVI)) for s in BAR_ORDER if s in present]
+
+    @property
+    def spans_attr(self) -> str:
+        """« 2024-01-01/2025-01-01 2025-01-01/2026-01-01 »: the columns' spans for the page's script."""
+        return " ".join(f"{start.isoformat()}/{end.isoformat()}" for start, end in self.spans)
 
 
 def year_head(tree: PlanTree, number: int) -> tuple[str, ...]:
@@ -259,11 +288,25 @@ def timeline(tree: PlanTree) -> Timeline:
         numbers = sorted({a.numero for a in tree.plan.annees} | {y for e in items for y in e.years})
         labels = [tree.annee_label(n) for n in numbers]
         heads = [year_head(tree, n) for n in numbers]
+        spans: list[tuple[dt.date, dt.date] | None] = [_span(tree, n) for n in numbers]
     else:
         numbers = sorted({y for e in items for y in e.years})
         labels = [str(n) for n in numbers]
         heads = [(label,) for label in labels]
-    return Timeline(labels, [(e, [n in e.years for n in numbers]) for e in items], heads)
+        spans = [(dt.date(n, 1, 1), dt.date(n + 1, 1, 1)) for n in numbers]
+    rows = [(e, [n in e.years for n in numbers]) for e in items]
+    known = [s for s in spans if s is not None]
+    return Timeline(labels, rows, heads, known if len(known) == len(spans) else [])
+
+
+def _span(tree: PlanTree, number: int) -> tuple[dt.date, dt.date] | None:
+    """A plan year « 2024-2025 » spans from the start of 2024 to the start of 2025 (the plans do
+    not say on which day their years turn); « 2025 » spans the calendar year."""
+    annee = tree.annee(number)
+    if annee is None:
+        return None
+    end = annee.fin if annee.fin > annee.debut else annee.debut + 1
+    return dt.date(annee.debut, 1, 1), dt.date(end, 1, 1)
 
 
 # Text in the drawing is 12 user units high. Over a label, the glyphs of common sans-serif fonts,
