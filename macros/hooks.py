@@ -183,6 +183,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for old_url in site.pages.redirects:  # renamed ids keep their address
         files.append(File.generated(config, f"{old_url}index.html", content=renderer.redirect(site, old_url)))
     _sharing_files(files, config, site)
+    if preview and not site.catalogue.entries:
+        # The plan being edited cannot be read: its page shows why, instead of a 404.
+        blocked = apercu.blocked_page(Path(preview), site.catalogue.errors())
+        for path in (f"plans/{Path(preview).stem}/index.html", "apercu-erreurs/index.html"):
+            files.append(File.generated(config, path, content=blocked))
+        log.info("le plan ne peut pas être lu : ses erreurs sont sur la page plans/%s/ de l'aperçu", Path(preview).stem)
     _start_worker(build, site, config, schema_url)
     return files
 

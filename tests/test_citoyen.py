@@ -216,3 +216,50 @@ def test_status_colours_are_distinct_and_contrast_with_white() -> None:
 
     for name, colour in colours.items():
         assert 1.05 / (luminance(colour) + 0.05) >= 3, name  # WCAG 1.4.11, on white
+
+
+# --- The preview of a plan that cannot be read ---------------------------------------------
+
+
+def test_preview_shows_a_blocked_plan_on_its_own_page(project: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from plan_ouvert.outputs import apercu
+
+    broken = project / "plans" / "mrc-lassomption-piar-2021.yml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("enjeux:", "enjeux: [", 1), encoding="utf-8")
+    env = {**os.environ, apercu.PREVIEW_ENV: str(broken), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--no-strict", "-f", "mkdocs.yml"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    page = project / "site" / "plans" / "mrc-lassomption-piar-2021" / "index.html"
+    assert page.is_file(), result.stderr
+    text = page.read_text(encoding="utf-8")
+    assert '<html lang="fr">' in text and "erreur" in text and "Ligne " in text
+    terminal = list(apercu.french_lines(result.stderr.splitlines()))
+    assert terminal and not [line for line in terminal if re.search(r"Building|Documentation built|INFO", line)]
+    assert any("mrc-lassomption-piar-2021.yml:" in line for line in terminal)
+
+
+def test_preview_terminal_keeps_french_and_drops_mkdocs_english() -> None:
+    from plan_ouvert.outputs.apercu import french_lines
+
+    log = [
+        "INFO    -  Building documentation...",
+        "INFO    -  Cleaning site directory",
+        "ERROR   -  plans/x.yml:3:1: erreur COM-E001: clé inconnue « enjeu ».",
+        "INFO    -  x : complet à 90 %, 1 erreur(s)",
+        "INFO    -  Documentation built in 1.20 seconds",
+        "INFO    -  [10:00:00] Serving on http://127.0.0.1:8000/",
+    ]
+    assert list(french_lines(log)) == [
+        "plans/x.yml:3:1: erreur COM-E001: clé inconnue « enjeu ».",
+        "x : complet à 90 %, 1 erreur(s)",
+    ]
