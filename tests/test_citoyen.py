@@ -93,7 +93,11 @@ def test_long_text_is_shortened_between_words_never_inside_one() -> None:
     )
     assert short_text(text) == "Embaucher temporairement un 2e Conseiller en financement…"
     assert short_text("Activités **gratuites**, offertes *en français*.") == "Activités gratuites, offertes en français"
-    assert short_text("Soutenir le milieu (exemple : municipalités, écoles, organismes) " * 3) == "Soutenir le milieu…"
+    aside = (
+        "Soutenir le milieu (exemple : municipalités, écoles, organismes) dans l'organisation d'activités d'accueil."
+    )
+    assert short_text(aside) == "Soutenir le milieu dans l'organisation d'activités d'accueil"
+    assert short_text("Soutenir le milieu (exemple : " + "municipalités, " * 9 + "écoles)") == "Soutenir le milieu"
 
 
 def test_search_index_titles_hold_no_html_entity(site: Any) -> None:

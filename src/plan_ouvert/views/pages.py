@@ -124,6 +124,11 @@ def short_text(text: str, limit: int = TITLE_LENGTH) -> str:
     text = _MARKUP.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or "", " ".join(text.split()))
     if len(text) <= limit:
         return text.rstrip(" .;:,")
+    # An aside in parentheses goes first: « Soutenir le milieu (exemple : …) dans l'organisation… »
+    # keeps what the action does.
+    bare = " ".join(re.sub(r"\s*\([^()]*\)", "", text).split())
+    if bare != text and len(bare) <= limit:
+        return bare.rstrip(" .;:,")
     sentence = _SENTENCE.search(text)
     if sentence and limit // 3 <= sentence.start() < limit:
         return text[: sentence.start()].rstrip(" ;:,")
