@@ -49,8 +49,8 @@
         var start = new Date(parts[0] + "T00:00:00"), end = new Date(parts[1] + "T00:00:00");
         if (today >= start && today < end) {
           var x = x0 + cell * (i + (today - start) / (end - start));
-          var line = group.querySelector("line"), text = group.querySelector("text");
-          line.setAttribute("x1", x); line.setAttribute("x2", x); text.setAttribute("x", x);
+          var line = group.querySelector("line");
+          line.setAttribute("x1", x); line.setAttribute("x2", x);
           group.setAttribute("data-place", "");
           return;
         }

@@ -107,7 +107,7 @@ orientations:
 # 2.6 to 3.2 times their text. Before this bound, the L'Assomption PIAR at 1280 px, every word
 # cut, was 20,500 px tall: 9 times its text.
 HEIGHT_FACTOR = 3.5
-HEIGHT_ROOM = 1800
+HEIGHT_ROOM = 2000
 
 MEASURE = r"""
 () => {
