@@ -525,7 +525,7 @@ def telechargements(tree: PlanTree) -> list[Telechargement]:
         Telechargement("yml", "Télécharger le plan en YAML", ""),
         Telechargement("json", "Télécharger le plan en JSON", ""),
         word,
-        Telechargement("xlsx", "Télécharger le classeur (Excel)", "XLSX, une ligne par élément du plan"),
+        Telechargement("xlsx", "Télécharger le classeur modifiable (Excel)", "XLSX, une ligne par élément du plan"),
     ]
 
 
