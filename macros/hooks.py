@@ -33,6 +33,7 @@ from plan_ouvert.office import telechargements
 from plan_ouvert.outputs import apercu, cache, csp, parallele, render
 from plan_ouvert.outputs import consultation as consultations
 from plan_ouvert.outputs.render import Renderer, Settings, start_build
+from plan_ouvert.source import echeance
 from plan_ouvert.source.findings import Severity, count
 from plan_ouvert.views import dcat, opendata, partage, portail, rapport
 from plan_ouvert.views.export import to_json, to_yaml
@@ -189,6 +190,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     preview = os.environ.get(apercu.PREVIEW_ENV)  # `plan-ouvert apercu`: only the plan being edited
     site = build.site = load_site(settings.plans, Path(preview) if preview else None)
     site.refresh_history()
+    # The footer's « last update »: the plans' own latest update, never the build's clock.
+    updates = [d for d in (portail.last_update(t) for t in site.trees) if d is not None]
+    config.extra["plan_ouvert_mise_a_jour"] = echeance.date_fr(max(updates)) if updates else ""
     _report(site, settings.completude_minimale, bool(settings.extra.get("conformite_stricte", False)))
     # The page fragments are templates, never files of the site (the theme would copy any
     # that is not named .html, such as a raw feed template).
@@ -196,9 +200,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in [f for f in files if f.abs_src_path and Path(f.abs_src_path).resolve().is_relative_to(templates)]:
         files.remove(file)
     for page in site.pages:
-        title = page.title
+        title = f"{page.title} ({page.numero})" if page.numero else page.title
         if page.plan_id:
-            title = f"{page.title} — {plan_label(site.tree(page.plan_id))}"
+            title = f"{title} — {plan_label(site.tree(page.plan_id))}"
         build.titles[page.src_uri] = title
         build.urls[page.src_uri] = page.url
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -209,6 +213,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, f"{old_url}index.html", content=renderer.redirect(site, old_url)))
     _sharing_files(files, config, site)
     _consultation_files(files, config, site)
+    if preview and not site.catalogue.entries:
+        # The plan being edited cannot be read: its page shows why, instead of a 404.
+        blocked = apercu.blocked_page(Path(preview), site.catalogue.errors())
+        for path in (f"plans/{Path(preview).stem}/index.html", "apercu-erreurs/index.html"):
+            files.append(File.generated(config, path, content=blocked))
+        log.info("le plan ne peut pas être lu : ses erreurs sont sur la page plans/%s/ de l'aperçu", Path(preview).stem)
     _start_worker(build, site, config, schema_url)
     return files
 
@@ -383,6 +393,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     # page's HTML is rendered when MkDocs writes the page (on_page_context), not now: MkDocs
     # reads every page before writing any, and would hold all of them in memory.
     page.meta["render_macros"] = False
+    # Plan and portal pages have no Markdown headings and a small nav: both sidebars would stand
+    # empty and squeeze the tables into the middle third of a desktop screen.
+    page.meta["hide"] = ["navigation", "toc"]
     page.render = functools.partial(_render_nothing, page)  # type: ignore[method-assign]
     return ""
 
@@ -421,7 +434,9 @@ def on_page_content(html_out: str, page: Page, config: MkDocsConfig, files: File
         # The theme prints titles as HTML (and its <title> would unescape them through
         # striptags, but not meta.title): plan text goes in escaped, and stays text. Set
         # after mkdocs-macros, which would render a title holding « {{ » as a template.
-        page.title = page.meta["title"] = html.escape(title, quote=True)
+        # Only in text, never in an attribute: quotes stay as they are, or the search index
+        # would hold « &#x27; » where an apostrophe belongs.
+        page.title = page.meta["title"] = html.escape(title, quote=False)
     _share(page, config)
     return html_out
 

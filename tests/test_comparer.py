@@ -79,8 +79,11 @@ def test_targets_of_moyen_2_1_and_a_moved_deadline(repo: Path) -> None:
     html = _html(summary)
     assert [h.get_text() for h in html.find_all("h2")] == ["Changements dans les plans", "Vérification"]
     assert [h.get_text() for h in html.find_all("h3")] == [
-        "Programmation PAC, MRC des Etchemins, 2022 (mrc-etchemins-pac-2022)",
-        "PIAR, MRC de L'Assomption, 2021 (mrc-lassomption-piar-2021)",
+        # Each plan by its own title and organisation.
+        "Programmation des activités ou projets à réaliser… (Programmation PAC), MRC des Etchemins, 2022 "
+        "(mrc-etchemins-pac-2022)",
+        "Plan d'intervention et d'affectation des ressources (PIAR), MRC de L'Assomption, 2021 "
+        "(mrc-lassomption-piar-2021)",
     ]
     items = _items(summary)
     assert (

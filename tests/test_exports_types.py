@@ -304,7 +304,9 @@ def test_comparer_names_elements_of_a_kind_written_as_data(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "SENTINELLE" not in result.stdout
     html = _html(result.stdout)
-    assert [h.get_text() for h in html.find_all("h3")] == [f"PDZA, MRC de l'Exemple, 2025 ({PLAN_ID})"]
+    assert [h.get_text() for h in html.find_all("h3")] == [
+        f"Plan de développement de la zone agricole (PDZA), MRC de l'Exemple, 2025 ({PLAN_ID})"
+    ]
     assert [s.get_text() for s in html.find_all("strong")] == ["Mesures", "Indicateurs", "Nouveaux problèmes"]
     items = _items(result.stdout)
     assert (
@@ -331,7 +333,9 @@ def test_comparer_reads_a_kind_added_in_the_compared_revision(repo: Path) -> Non
     result = run_cli("comparer", "HEAD~1", "HEAD", cwd=repo)
     assert result.returncode == 0, result.stderr
     html = _html(result.stdout)
-    assert [h.get_text() for h in html.find_all("h3")] == [f"Nouveau plan : PDZA, MRC de l'Exemple, 2025 ({PLAN_ID})"]
+    assert [h.get_text() for h in html.find_all("h3")] == [
+        f"Nouveau plan : Plan de développement de la zone agricole (PDZA), MRC de l'Exemple, 2025 ({PLAN_ID})"
+    ]
     assert "Aucun problème introduit ni corrigé." in html.get_text()
 
 
@@ -345,7 +349,9 @@ def test_comparer_names_elements_of_the_generic_kind(repo: Path) -> None:
     result = run_cli("comparer", "HEAD~1", "HEAD", cwd=repo)
     assert result.returncode == 0, result.stderr
     html = _html(result.stdout)
-    assert [h.get_text() for h in html.find_all("h3")] == ["Plan d'action, MRC de l'Exemple, 2024 (petit-plan-action)"]
+    assert [h.get_text() for h in html.find_all("h3")] == [
+        "Plan d'action en environnement, MRC de l'Exemple, 2024 (petit-plan-action)"
+    ]
     assert [s.get_text() for s in html.find_all("strong")] == ["Orientations", "Actions", "Indicateurs"]
     items = _items(result.stdout)
     assert "Orientation 1 reformulée : « Protéger l'eau » → « Protéger l'eau et les milieux humides »" in items

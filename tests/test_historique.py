@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def history_page(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
 
 
 def test_history_shows_the_change_in_french_not_the_commit_message(history_page: BeautifulSoup) -> None:
-    versions = [r for r in rows(history_page) if r["nature"] == "Nouvelle version du fichier"]
+    versions = [r for r in rows(history_page) if r["nature"] == "Modification publiée"]
     assert [r["date"] for r in versions] == ["2026-02-20", "2026-01-15"]
     newest, first = versions
     assert "Moyen d'action 1.1" in newest["text"] and "An 3" in newest["text"]
@@ -87,6 +88,9 @@ def test_history_shows_the_change_in_french_not_the_commit_message(history_page:
     page = str(history_page)
     assert ENGLISH_MESSAGE not in page and "Initial import" not in page
     assert SECRET not in page  # a change to private facts never shows
+    # No commit hash in what a reader reads (the link to the change carries it in its address).
+    table = " ".join(history_page.select_one("table.po-history").get_text(" ").split())
+    assert not re.search(r"\b[0-9a-f]{7,40}\b", table), table
 
 
 def test_history_keeps_the_declared_updates(history_page: BeautifulSoup) -> None:

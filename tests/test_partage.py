@@ -64,7 +64,8 @@ def test_element_and_view_pages_describe_their_own_content(soup: Soup, tree: Any
     assert len(description) <= partage.LIMIT
     echeances = _meta(soup(f"plans/{PLAN}/echeances/"), name="description")
     assert echeances == [
-        "Échéancier : ce qui est prévu, élément par élément, et quand — PIAR, MRC de L'Assomption, 2021."
+        "Échéancier : ce qui est prévu, élément par élément, et quand — "
+        "Plan d'intervention et d'affectation des ressources (PIAR), MRC de L'Assomption, 2021."
     ]
     assert _meta(soup("plans/"), name="description") == [partage.PORTAL["plans"]]
     # A hand-written page without a description of its own: the site's.
@@ -83,7 +84,9 @@ def test_shorten_cuts_at_a_word_boundary() -> None:
 def test_each_plan_has_its_own_feed_linked_from_its_pages(site: Path, soup: Soup, tree: Any) -> None:
     feed = _xml(site / "plans" / PLAN / "flux.xml")
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
-    assert feed.findtext(f"{ATOM}title") == "PIAR, MRC de L'Assomption, 2021 : mises à jour du plan"
+    assert feed.findtext(f"{ATOM}title") == (
+        "Plan d'intervention et d'affectation des ressources (PIAR), MRC de L'Assomption, 2021 : mises à jour du plan"
+    )
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == len(tree.plan.mises_a_jour) + 1  # the updates and the publication
     assert all(f"/plans/{PLAN}/" in e.find(f"{ATOM}link").get("href") for e in entries)

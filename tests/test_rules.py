@@ -576,7 +576,9 @@ def test_disagreement_is_shown_on_the_page_of_its_enjeu(tmp_path: Path) -> None:
         return re.sub(r"\s+", " ", article.get_text(" ").replace("\u00a0", " "))
 
     shown = enjeu_2('"Agent : 55 %"')
-    assert "Point à vérifier Le texte du temps imparti (enjeu 2) donne 55 % à la ressource « agent »" in shown
-    assert "lui donnent 50 % : vérifiez lequel des deux suit le plan adopté." in shown
+    # An avertissement asks the editors to check their file: it is on the editors' page (État des
+    # données) and in `verifier`, never on the citizens' page of the enjeu.
+    assert "Point à vérifier" not in shown and "vérifiez" not in shown
+    assert "Temps imparti" in shown or "temps imparti" in shown
     # « R » names no resource and the enjeu gives two shares: nothing is compared, nothing shown.
     assert "allocations" not in enjeu_2('"R : 45 %"')

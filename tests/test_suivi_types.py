@@ -153,13 +153,15 @@ def test_timeline_of_a_new_kind_places_calendar_deadlines_in_plan_years(chantier
     grid = timeline(chantiers)
     assert grid.columns == ["Année 1 (2024)", "Année 2 (2025)"]
     assert grid.heads == [("Année 1", "2024"), ("Année 2", "2025")]
-    assert [(e.short_label, cells) for e, cells in grid.rows] == [
-        ("Chantier 1.1", [True, False]),
-        ("Chantier 1.2", [True, True]),
-        ("Chantier 2.1", [False, True]),
+    # Rows are named by the element's number and its own words, not by the level's name.
+    assert [(e.short_label.split(" ", 1)[0], cells) for e, cells in grid.rows] == [
+        ("1.1", [True, False]),
+        ("1.2", [True, True]),
+        ("2.1", [False, True]),
     ]
+    assert grid.rows[0][0].short_label == "1.1 Rénover les façades"
     # The drawing's label column fits the kind's longest label.
-    assert svg_geometry(grid)["label_width"] >= text_width("Chantier 1.1")
+    assert svg_geometry(grid)["label_width"] >= text_width("1.1 Rénover les façades")
 
 
 def test_annual_report_of_a_new_kind(chantiers: PlanTree) -> None:
@@ -221,7 +223,8 @@ def test_dashboard_and_timeline_of_a_plan_action(plan_action: PlanTree) -> None:
 
 
 def test_annual_report_of_a_plan_action(plan_action: PlanTree) -> None:
-    assert report(plan_action, 2).titre == "Reddition de compte, An 2 (2025)"
+    # A kind without a programme files no « reddition de compte » with a ministry.
+    assert report(plan_action, 2).titre == "Bilan annuel, An 2 (2025)"
     assert _rows(plan_action, 2) == [
         ("Objectif 1.1", "Action 1.1.2", "Chaudières remplacées", "4 chaudières", "2 chaudières", "Non", "En cours"),
         ("Objectif 1.1", "Objectif 1.1", "Bâtiments rénovés", "3 bâtiments", "3 bâtiments", "Oui", "—"),
@@ -231,7 +234,7 @@ def test_annual_report_of_a_plan_action(plan_action: PlanTree) -> None:
         ("Objectif 1.1", "Objectif 1.1", "Bâtiments rénovés", None, None, "—", "—"),
     ]
     sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(report(plan_action, 2)))).active
-    assert sheet.title == "Reddition An 2" and sheet["A1"].value == "Reddition de compte annuelle"
+    assert sheet.title == "Bilan An 2" and sheet["A1"].value == "Bilan annuel"
 
 
 def test_completeness_of_a_plan_action(plan_action: PlanTree) -> None:

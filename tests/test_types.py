@@ -137,18 +137,19 @@ def climat(url: str = "") -> str:
 
 
 def test_every_element_has_its_page_titled_in_the_kinds_words(page: Callable[[str], BeautifulSoup]) -> None:
+    # Each page is headed by the element's own words, its number in the kind's words beside.
     titles = {
-        "axes/mobilite/": "Axe 1",
-        "axes/batiments/": "Axe 2",
-        "chantiers/navette/": "Chantier 1.1",
-        "chantiers/covoiturage/": "Chantier 1.2",
-        "chantiers/toitures/": "Chantier 2.1",
+        "axes/mobilite/": ("Axe 1", "Réduire les émissions des transports"),
+        "axes/batiments/": ("Axe 2", "Adapter les bâtiments municipaux"),
+        "chantiers/navette/": ("Chantier 1.1", "Lancer une navette rurale"),
+        "chantiers/covoiturage/": ("Chantier 1.2", "Promouvoir le covoiturage"),
+        "chantiers/toitures/": ("Chantier 2.1", "Verdir les toitures des bâtiments municipaux"),
     }
-    for url, title in titles.items():
+    for url, (numero, title) in titles.items():
         soup = page(climat(url))
         assert text_of(soup.select_one("article h1")) == title
-        assert text_of(soup.title).startswith(f"{title} — Plan climat, MRC du Test")
-    assert "Promouvoir le covoiturage" in text_of(page(climat("chantiers/covoiturage/")).select_one(".po-lead"))
+        assert text_of(soup.select_one("article .po-numero")) == numero
+        assert text_of(soup.title).startswith(f"{title} ({numero}) — Plan d'adaptation aux changements climatiques")
 
 
 def test_element_pages_link_parent_children_and_neighbours(page: Callable[[str], BeautifulSoup]) -> None:
@@ -161,13 +162,22 @@ def test_element_pages_link_parent_children_and_neighbours(page: Callable[[str],
     children = {text_of(a): a["href"] for a in axe.select_one("#chantiers").find_next("ul").select("a")}
     assert children == {"Chantier 1.1": "../../chantiers/navette/", "Chantier 1.2": "../../chantiers/covoiturage/"}
     crumbs = [text_of(li) for li in chantier.select(".po-breadcrumb li")]
-    assert crumbs == ["Accueil", "Plans", "Plan climat, MRC du Test, 2025", "Axe 1", "Chantier 1.2"]
+    assert crumbs == [
+        "Accueil",
+        "Plans",
+        "Plan d'adaptation aux changements climatiques, MRC du Test",
+        "Réduire les émissions des transports",
+        "Promouvoir le covoiturage",
+    ]
 
 
 def test_element_page_shows_fields_and_links_partners(page: Callable[[str], BeautifulSoup]) -> None:
     fields = page(climat("chantiers/covoiturage/")).select_one(".po-fields")
     terms = [text_of(dt) for dt in fields.select("dt")]
-    assert terms == ["Porteur", "Partenaires", "Échéancier", "Budget"]
+    # The budget, which the kind does not expect and this chantier does not give, is not shown
+    # as « Non précisé »: that is said only of what the kind asks for.
+    assert terms == ["Porteur", "Partenaires", "Échéancier"]
+    assert "Non précisé" not in text_of(fields)
     partner = fields.select_one("a[href='../../partenaires/cre/']")
     assert partner.abbr["title"] == "Conseil régional de l'environnement"
     assert "150 000 $" in text_of(page(climat("chantiers/navette/")).select_one(".po-fields"))
@@ -263,7 +273,8 @@ def test_search_index_holds_every_element_page(kinds_site: Path) -> None:
 def test_generic_kind_has_three_levels_of_pages(page: Callable[[str], BeautifulSoup]) -> None:
     base = f"plans/{GENERIQUE}/"
     orientation = page(f"{base}orientations/milieu/")
-    assert text_of(orientation.h1) == "Orientation 1"
+    assert text_of(orientation.h1) == "Un milieu de vie accueillant"
+    assert text_of(orientation.select_one(".po-numero")) == "Orientation 1"
     assert [text_of(a) for a in orientation.select_one("#objectifs").find_next("ul").select("a")] == ["Objectif 1.1"]
     objectif = page(f"{base}objectifs/loisirs/")
     assert text_of(objectif.select_one(".po-parent a")) == "Orientation 1"
@@ -272,7 +283,7 @@ def test_generic_kind_has_three_levels_of_pages(page: Callable[[str], BeautifulS
         "Action 1.1.2",
     ]
     action = page(f"{base}actions/horaire/")
-    assert text_of(action.h1) == "Action 1.1.2"
+    assert text_of(action.h1) == "Allonger les heures d'ouverture de la bibliothèque"
     assert action.select_one(".po-parent a")["href"] == "../../objectifs/loisirs/"
     programme = text_of(page(f"{base}programme/").select_one("article"))
     assert "Les orientations du plan d'action, leurs objectifs et leurs actions." in programme
@@ -284,7 +295,7 @@ def test_hand_written_pages_show_cards_and_facts_of_any_kind(page: Callable[[str
     card = about.select_one(".po-carte")
     link = card.select_one("a")
     assert (text_of(link), link["href"]) == ("Chantier 1.1", f"../plans/{CLIMAT}/chantiers/navette/")
-    assert "Plan climat, MRC du Test, 2025" in text_of(card)
+    assert "Plan d'adaptation aux changements climatiques (Plan climat), MRC du Test, 2025" in text_of(card)
     assert "Lancer une navette rurale" in text_of(card)
     facts = {text_of(dt): text_of(dt.find_next("dd")) for dt in about.select(".po-facts dt")}
     assert facts["Période"] == "Année 1 (2025), Année 2 (2026)"
@@ -327,7 +338,9 @@ def test_the_guides_pdza_example_builds(project: Path) -> None:
         return BeautifulSoup((base / url / "index.html").read_text(encoding="utf-8"), "html.parser")
 
     action = soup("actions/banque-terres/")
-    assert text_of(action.h1) == "Action 1.1.1"
+    # Headed by its own words; its number is the label beside the heading.
+    assert text_of(action.h1) == "Mettre en place une banque de terres"
+    assert text_of(action.select_one(".po-numero")) == "Action 1.1.1"
     assert "Mettre en place une banque de terres" in text_of(action.select_one("article"))
     assert "Fonds régions et ruralité" in text_of(action.select_one("#financement").find_next("ul"))
     headers = [text_of(th) for th in soup("").select("table.po-apercu thead th")]

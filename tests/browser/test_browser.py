@@ -70,7 +70,8 @@ def search(visit: Callable[..., Visit], served: Served, query: str) -> list[str]
         ("trousse", f"{PAC}moyens/2-2/", 2),
         ("immigres", "plans/demo-mrc-fictive-pac-2024/moyens/1-1/", 1),  # « immigrées » (demo plan)
         ("5oo", f"{PAC}moyens/3-3/", 2),  # after the guide, which cites it as an example
-        ("PAUPME", f"{PIAR}enjeux/3/", 1),
+        # The action that names it in its own words (its title) comes first, then its enjeu.
+        ("PAUPME", f"{PIAR}enjeux/3/", 2),
     ],
 )
 def test_search_lands_on_the_record_page(
@@ -175,7 +176,9 @@ def test_two_taps_from_a_plan_to_any_action(visit: Callable[..., Visit], served:
     page.get_by_role("link", name="Programmation des activités ou projets").first.click()
     page.get_by_role("link", name="Moyen d'action 3.3").first.click()
     assert page.url == served.base + f"{PAC}moyens/3-3/"
-    assert page.locator("h1").inner_text() == "Moyen d'action 3.3"
+    # Headed by its own words, its number beside.
+    assert page.locator("h1").inner_text().startswith("Développer et tenir à jour une programmation commune")
+    assert page.locator(".po-numero").inner_text() == "Moyen d'action 3.3"
 
 
 def test_keyboard_reaches_content_and_follows_links(visit: Callable[..., Visit], served: Served) -> None:

@@ -15,12 +15,17 @@ MkDocs runs as a separate program, so this module does not import it; its server
 from __future__ import annotations
 
 import argparse
+import html
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from plan_ouvert.source.findings import Finding
 
 # The hooks read it: only this plan file is loaded (views/site.load_site).
 PREVIEW_ENV = "PLAN_OUVERT_APERCU"
@@ -44,7 +49,10 @@ def command(args: argparse.Namespace) -> int:
     # Not strict: a departure or a broken link is shown, the preview keeps running.
     command = [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "-a", address, "-f", args.config]
     try:
-        return subprocess.run(command, env=env, check=False).returncode
+        with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, encoding="utf-8") as server:
+            for line in french_lines(server.stderr or ()):
+                print(line, file=sys.stderr, flush=True)
+            return server.wait()
     except KeyboardInterrupt:
         return 0
 
@@ -76,3 +84,50 @@ def host_guard(app: WsgiApp, host: str, port: int) -> WsgiApp:
         return [body]
 
     return guarded
+
+
+# MkDocs' and the theme's own English lines: the preview says in French what matters.
+_ENGLISH = re.compile(
+    r"Building documentation|Cleaning site directory|Documentation built in|Serving on|Watching paths|"
+    r"Detected file changes|Reloading docs|Browser connected|Start watching|Stop watching|"
+    r"The following pages exist|Doc file .* contains|mkdocs_macros|\[macros\]|Material for MkDocs|"
+    r"^\s*-\s|^\s*$"
+)
+_LEVEL = re.compile(r"^(INFO|WARNING|ERROR|DEBUG)\s*-\s*(?:\[[\d:]+\]\s*)?")
+_LEVELS = {"INFO": "", "WARNING": "attention : ", "ERROR": "erreur : ", "DEBUG": ""}
+
+
+def french_lines(lines: Iterable[str]) -> Iterable[str]:
+    """The server's log as the editor reads it: our French findings, MkDocs' English left out."""
+    for raw in lines:
+        line = raw.rstrip("\n")
+        match = _LEVEL.match(line)
+        text = line[match.end() :] if match else line
+        if _ENGLISH.search(text):
+            continue
+        prefix = _LEVELS[match.group(1)] if match else ""
+        said = re.search(r"\b(erreur|non-conformité|avertissement|attention)\b", text)
+        yield text if said else f"{prefix}{text}"
+
+
+def blocked_page(plan: Path, errors: Sequence[Finding]) -> str:
+    """The preview's page of a plan that cannot be read: each blocking error at its line."""
+    items = "\n".join(
+        f"<li><strong>Ligne {e.line}, colonne {e.column}</strong> : {html.escape(e.message)} "
+        f"<span class=code>({html.escape(e.code)})</span></li>"
+        for e in errors
+    )
+    count = len(errors)
+    title = f"{plan.name} : {count} erreur{'s' if count > 1 else ''} à corriger"
+    return f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)} — aperçu</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}
+h1{{font-size:1.5rem}}li{{margin:.5rem 0}}.code{{color:#555}}</style></head>
+<body><main><h1>{html.escape(title)}</h1>
+<p>Le fichier <code>{html.escape(str(plan))}</code> ne peut pas être lu : ses pages apparaîtront dès que
+ces erreurs seront corrigées. L'aperçu se met à jour à chaque enregistrement du fichier.</p>
+<ol>
+{items}
+</ol></main></body></html>
+"""

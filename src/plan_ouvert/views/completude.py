@@ -10,7 +10,9 @@ its référentiel and its own content:
 - a statut for each resource of the registry (kinds with `ressources: true`), a full name for
   each partner of the registry (kinds whose levels name partners);
 - each field a level declares `attendu: true`;
-- for each indicator, one target per plan year its element's échéance names (suivi.py).
+- for each indicator, one target per plan year its element's échéance names (suivi.py), where
+  the programme's gabarit asks a target per year or the plan gives yearly targets already, and
+  never for an indicator whose target covers the whole period.
 
 A programme's gabarit may expect more than its kind file marks as expected (the kind file's
 `attendu` also makes the generic check and the element pages speak, where the programme has
@@ -145,8 +147,13 @@ def _element(result: Completude, tree: PlanTree, element: Element) -> None:
         result.expect(_given(element.valeur(key)), element.libelle, words, element.path, element.url)
     years = echeance_years(tree, element)
     word = tree.kind.spec.annee
+    yearly = "pac" in tree.kind.spec.regles  # a programme whose gabarit asks a target per year
     for indicateur in element.indicateurs:
         covered = {y for c in indicateur.cibles for y in cible_years(c)}
+        # A target for the whole period (« 8 d'ici 2028 ») is what the plan gives: yearly
+        # targets are asked only where the gabarit asks them or the plan gives some already.
+        if any(not cible_years(c) for c in indicateur.cibles) or not (yearly or covered):
+            continue
         for year in years:
             result.expect(
                 year in covered,

@@ -6,15 +6,27 @@ Every URL is relative to the site root and ends with "/" (a folder holding index
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from plan_ouvert.source.echeance import fold
 from plan_ouvert.source.model import AnyPlan
-from plan_ouvert.source.tree import PlanTree
+from plan_ouvert.source.tree import Element, PlanTree
 from plan_ouvert.source.urls import browse_url, partner_url, plan_url, report_file, report_url, slug, value_url
 
 __all__ = ["Page", "PageMap", "browse_url", "build_page_map", "partner_url", "plan_label", "plan_url", "report_url"]
-__all__ += ["organisation_id", "organisation_url", "programme_key", "programme_url", "report_file", "slug", "value_url"]
+__all__ += [
+    "element_title",
+    "organisation_id",
+    "organisation_url",
+    "programme_key",
+    "programme_url",
+    "report_file",
+    "short_text",
+    "slug",
+    "value_url",
+]
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class Page:
     in_nav: bool = False
     crumb: str = ""  # shorter label for breadcrumbs, when the title is long
     niveau: str | None = None  # the element type of an element page (« action »)
+    numero: str = ""  # an element's number as a label beside its title: « Action 1.1 »
 
     @property
     def label(self) -> str:
@@ -38,14 +51,141 @@ class Page:
         return f"{self.url}index.md"
 
 
+# Where a long text may be cut for a title: after a sentence, then before a clause.
+_SENTENCE = re.compile(r"[.!?…](?=\s)")
+_CLAUSES = (
+    ((" : ", " ; ", " — "), 0.4),
+    ((", ",), 0.4),
+    ((" afin ", " qui ", " pour ", " lors ", " visant ", " répondant "), 0.4),
+    ((" dans ", " en ", " et ", " avec ", " auprès ", " sur "), 0.5),
+)
+_MARKUP = re.compile(r"\*\*(.+?)\*\*|(?<![\w*])\*([^*\n]+?)\*(?![\w*])|\[([^\]\n]+)\]\([^)\s]+\)")
+_DANGLING = frozenset(
+    [
+        "à",
+        "au",
+        "aux",
+        "de",
+        "du",
+        "des",
+        "d",
+        "la",
+        "le",
+        "les",
+        "l",
+        "un",
+        "une",
+        "et",
+        "ou",
+        "en",
+        "sur",
+        "pour",
+        "par",
+        "avec",
+        "dans",
+        "sans",
+        "vers",
+        "chez",
+        "qui",
+        "que",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "notre",
+        "nos",
+        "votre",
+        "vos",
+        "afin",
+        "lors",
+        "entre",
+        "a",
+        "ont",
+        "est",
+        "sont",
+    ]
+)
+TITLE_LENGTH = 90  # a page's heading: two lines of a phone, one of a desktop
+CRUMB_LENGTH = 45
+
+
+def short_text(text: str, limit: int = TITLE_LENGTH) -> str:
+    """A text as a title: its Markdown marks removed, cut with care where it is long.
+
+    A text that fits is kept whole (without a final period). A longer one ends at its first
+    sentence if that fits, else before the last clause that fits (« , », « qui », « afin »…),
+    else at the last whole word; a cut text ends with « … ». Never inside a word.
+    """
+    text = _MARKUP.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or "", " ".join(text.split()))
+    if len(text) <= limit:
+        return text.rstrip(" .;:,")
+    # An aside in parentheses goes first: « Soutenir le milieu (exemple : …) dans l'organisation… »
+    # keeps what the action does.
+    bare = " ".join(re.sub(r"\s*\([^()]*\)", "", text).split())
+    if bare != text and len(bare) <= limit:
+        return bare.rstrip(" .;:,")
+    sentence = _SENTENCE.search(text)
+    if sentence and limit // 3 <= sentence.start() < limit:
+        return text[: sentence.start()].rstrip(" ;:,")
+    head = text[: limit - 1]
+    cut = -1
+    for marks, least in _CLAUSES:  # the strongest break that leaves enough words
+        found = [head.rfind(mark) for mark in marks]
+        cut = max((c for c in found if c >= limit * least), default=-1)
+        if cut > 0:
+            break
+    if cut < 0:
+        cut = head.rfind(" ")
+    kept = head[:cut] if cut > 0 else head
+    while kept.count("(") > kept.count(")"):  # never leave a parenthesis open
+        kept = kept[: kept.rfind("(")]
+    words = kept.rstrip(" ,;:-—/(").split(" ")
+    while len(words) > 2 and (words[-1].lower() in _DANGLING or words[-1].endswith(("'", "’"))):
+        words.pop()  # « … accompagnement de… » reads as cut: end on a word that carries meaning
+    return " ".join(words).rstrip(" ,;:-—/(") + "…"
+
+
+def element_title(element: Element, limit: int = TITLE_LENGTH) -> str:
+    """The element's own words as its title: the short title its kind gives it, else its text
+    shortened; its label (« Action 1.1 ») only when it has no words of its own."""
+    own = element.valeur(element.niveau.titre) if element.niveau.titre else None
+    text = own or element.texte
+    return short_text(str(text), limit) if text else element.libelle
+
+
 def plan_label(tree: PlanTree) -> str:
-    """« PIAR, MRC de L'Assomption, 2021 »: what tells two plans apart in a title."""
+    """« Plan d'intervention et d'affectation des ressources, MRC de L'Assomption, 2021 »: the plan's
+    own title, its organisation and its year, what tells two plans apart in a title."""
     plan = tree.plan
     year = plan.date_plan.year if plan.date_plan else (plan.annees[0].debut if plan.annees else None)
-    parts = [tree.kind.spec.sigle, plan.organisme.nom]
+    title = short_text(plan.titre, 70)
+    sigle = tree.kind.spec.sigle
+    if sigle and fold(sigle) not in fold(plan.titre):  # « (PIAR) »: two kinds' plans of one title differ
+        title = f"{title} ({sigle})"
+    parts = [title, plan.organisme.nom]
     if year:
         parts.append(str(year))
     return ", ".join(parts)
+
+
+# A kind without a programme files no « reddition de compte » with a ministry: the kind's
+# default report name is a programme's word, said otherwise for such kinds.
+PROGRAMME_REPORT = "Reddition de compte"
+OWN_REPORT = "Bilan annuel"
+
+
+def report_name(tree: PlanTree) -> str:
+    """« Reddition de compte » for a kind that declares a programme, « Bilan annuel » otherwise,
+    unless the kind names its report itself."""
+    spec = tree.kind.spec
+    if spec.rapport == PROGRAMME_REPORT and not spec.programme:
+        return OWN_REPORT
+    return spec.rapport
 
 
 def plan_title(plan: AnyPlan) -> str:
@@ -105,11 +245,22 @@ def build_page_map(trees: list[PlanTree]) -> PageMap:
 def _plan_pages(pages: PageMap, tree: PlanTree) -> None:
     plan, spec = tree.plan, tree.kind.spec
     base = plan_url(plan.id)
-    pages.add(Page(base, "plan", plan_title(plan), plan.id, parent="plans/", crumb=plan_label(tree)))
+    crumb = f"{short_text(plan.titre, CRUMB_LENGTH)}, {plan.organisme.nom}"
+    pages.add(Page(base, "plan", plan_title(plan), plan.id, parent="plans/", crumb=crumb))
     for element in tree.elements:
         parent = element.parent.url if element.parent else base
         pages.add(
-            Page(element.url, element.niveau.page, element.titre, plan.id, element.id, parent, niveau=element.type)
+            Page(
+                element.url,
+                element.niveau.page,
+                element_title(element),
+                plan.id,
+                element.id,
+                parent,
+                crumb=element_title(element, CRUMB_LENGTH),
+                niveau=element.type,
+                numero=element.libelle,
+            )
         )
     value_views = spec.value_views()
     for vue in spec.vues:
@@ -123,11 +274,11 @@ def _plan_pages(pages: PageMap, tree: PlanTree) -> None:
             Page(
                 report_url(plan.id, annee.numero),
                 "rapport",
-                f"{spec.rapport}, {tree.annee_label(annee.numero)}",
+                f"{report_name(tree)}, {tree.annee_label(annee.numero)}",
                 plan.id,
                 str(annee.numero),
                 parent=base,
-                crumb=f"{spec.rapport.split(' ')[0]} {spec.annee} {annee.numero}",
+                crumb=f"{report_name(tree).split(' ')[0]} {spec.annee} {annee.numero}",
             )
         )
     for partenaire in plan.partenaires:

@@ -60,6 +60,7 @@ class PlanRow:
     mise_a_jour: dt.date | None
     cibles: list[suivi.YearTargets]
     rapports: list[Rapport]
+    avancement: suivi.Avancement
 
     @property
     def id(self) -> str:
@@ -257,6 +258,7 @@ def _row(site: Site, tree: PlanTree, organisation: Organisation, titles: dict[st
         mise_a_jour=last_update(tree),
         cibles=[y for y in suivi.tableau(tree).years if y.total],
         rapports=[Rapport(tree.annee_label(a.numero), report_url(plan.id, a.numero)) for a in plan.annees],
+        avancement=suivi.avancement(tree),
     )
 
 

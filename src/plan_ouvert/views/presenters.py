@@ -8,6 +8,7 @@ words is decided here, from the element tree, so that one template serves every 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from plan_ouvert.source.kinds import Champ, ColonneApercu, Financement, Niveau, 
 from plan_ouvert.source.model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
 from plan_ouvert.views.libelles import STATUTS_RESSOURCE, TEMPS, montant, nombre, pourcent
-from plan_ouvert.views.pages import browse_url, report_url, value_url
+from plan_ouvert.views.pages import browse_url, report_name, report_url, value_url
 
 if TYPE_CHECKING:  # the site imports modules that import this one
     from plan_ouvert.views.site import ReferenceList, Site
@@ -334,7 +335,14 @@ def finding_sentence(finding: Finding) -> str:
     if rule is not None and rule.public:
         return rule.public
     text = finding.message.split(" Le plan est publié tel qu'adopté")[0].rstrip()
+    text = _EDITORS_WORDS.sub("", text).strip()
     return majuscule(text if text.endswith((".", "?", "!", "»")) else f"{text}.")
+
+
+# What a finding's message says to the editors only: a spelling suggestion, a line, a rule code.
+_EDITORS_WORDS = re.compile(
+    r"\s*Vouliez-vous dire[^?]*\??|\s*\(?\b[Ll]igne \d+(?:, colonne \d+)?\)?|\s*\(?\b[A-Z]{2,5}-[EWIN]\d{3}\b\)?"
+)
 
 
 @dataclass
@@ -471,8 +479,8 @@ def browse_links(site: Site, tree: PlanTree) -> list[BrowseLink]:
     add("suivi", "Suivi et échéancier", browse_url(plan_id, "suivi"))
     add("historique", "Historique des versions", browse_url(plan_id, "historique"))
     for annee in tree.plan.annees:
-        add("rapport", f"{spec.rapport}, {tree.annee_label(annee.numero)}", report_url(plan_id, annee.numero))
-    add("etat", "État du plan", browse_url(plan_id, "etat"))
+        add("rapport", f"{report_name(tree)}, {tree.annee_label(annee.numero)}", report_url(plan_id, annee.numero))
+    add("etat", "État des données, pour les organismes", browse_url(plan_id, "etat"))
     return links
 
 
@@ -496,15 +504,61 @@ def overview(tree: PlanTree) -> Overview:
     return Overview(f"{nom_du_document(spec)} : vue d'ensemble", consigne, f"{name}.html")
 
 
+@dataclass(frozen=True)
+class Telechargement:
+    """A download of the plan's page: its link's words and what it is for."""
+
+    extension: str
+    lien: str
+    note: str
+
+
+def telechargements(tree: PlanTree) -> list[Telechargement]:
+    """The plan's files, in words that fit its kind: a ministry's gabarit only where the kind
+    declares a programme, and nothing about the tools that editors use."""
+    word = (
+        Telechargement("docx", "Télécharger au format Word (gabarit du ministère)", "DOCX, à déposer au ministère")
+        if tree.kind.spec.programme
+        else Telechargement("docx", "Télécharger au format Word", "DOCX, le plan en tableau")
+    )
+    return [
+        Telechargement("yml", "Télécharger le plan en YAML", ""),
+        Telechargement("json", "Télécharger le plan en JSON", ""),
+        word,
+        Telechargement("xlsx", "Télécharger le classeur modifiable (Excel)", "XLSX, une ligne par élément du plan"),
+    ]
+
+
+def lead_text(title: str, text: str | None) -> str | None:
+    """The element's whole text under its heading, unless the heading already says all of it."""
+    if not text or " ".join(text.split()).rstrip(" .") == title:
+        return None
+    return text
+
+
 def etat_summary(site: Site, plan_id: str) -> str:
-    """« complet à 92 %, 2 non-conformité(s), 8 avertissement(s) »: the state of a plan, beside its link."""
-    found = site.findings_of(plan_id)
-    departures = sum(1 for f in found if f.severity is Severity.NON_CONFORMITE)
-    warnings = sum(1 for f in found if f.severity is Severity.AVERTISSEMENT)
-    score = pourcent(site.completude(plan_id).score)
-    if departures:
-        return f"complet à {score}, {departures} non-conformité(s), {warnings} avertissement(s)"
-    return f"complet à {score}, {warnings} avertissement(s)"
+    """« complétude des données : 92 % »: how much of what the kind asks the file holds, beside the
+    link to the editors' page. It measures the data, never how far along the plan is."""
+    return f"complétude des données : {pourcent(site.completude(plan_id).score)}"
+
+
+def avancement(tree: PlanTree, under: Element | None = None) -> Any:
+    """How far along the plan (or the part under an enjeu) is: suivi.Avancement."""
+    from plan_ouvert.views import suivi  # suivi borrows this module's French words
+
+    return suivi.avancement(tree, under)
+
+
+def plan_intro(site: Site, tree: PlanTree) -> str:
+    """« Plan d'intervention… — MRC de L'Assomption, adoption le 30 juin 2021 »: what the plan is and
+    who adopted it, in one line under its title."""
+    plan, spec = tree.plan, tree.kind.spec
+    text = f"{spec.nom} — {plan.organisme.nom}"
+    if plan.adoption is not None:
+        text += f", adoption le {date_fr(plan.adoption.date)}"
+    elif plan.date_plan:
+        text += f", plan daté du {date_fr(plan.date_plan)}"
+    return text + "."
 
 
 def echeances_intro(tree: PlanTree, par_annee_plan: bool) -> str:

@@ -33,6 +33,7 @@ from plan_ouvert.source.model import ID_PATTERN, AnyPlan, Cible, Indicateur, Sui
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
 from plan_ouvert.views.libelles import STATUTS_SUIVI
 from plan_ouvert.views.opendata import DATE_FORMAT, number_text, put, stamp, workbook_bytes
+from plan_ouvert.views.pages import report_name
 from plan_ouvert.views.presenters import de
 from plan_ouvert.views.suivi import followed, follows_up, numbers_years, plan_years, target_value
 
@@ -108,7 +109,7 @@ class Rapport:
     @property
     def nom(self) -> str:
         """The report's name in the kind's words: « Reddition de compte », « Bilan annuel »."""
-        return self.tree.kind.spec.rapport
+        return report_name(self.tree)
 
     @property
     def titre(self) -> str:

@@ -19,11 +19,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from plan_ouvert.source.echeance import number_in
+from plan_ouvert.source.echeance import date_fr, number_in
 from plan_ouvert.source.kinds import Niveau
 from plan_ouvert.source.model import Cible, Suivi
 from plan_ouvert.source.tree import Element, PlanTree
 from plan_ouvert.views.libelles import STATUTS_SUIVI
+from plan_ouvert.views.pages import element_title
 from plan_ouvert.views.presenters import de
 
 STATUTS = list(STATUTS_SUIVI)  # in the order the labels list them
@@ -93,9 +94,14 @@ class ElementSuivi:
         return self.element.libelle
 
     @property
+    def title(self) -> str:
+        """The element's own words, shortened: what a row is named after."""
+        return element_title(self.element)
+
+    @property
     def short_label(self) -> str:
-        """The label in the timeline drawing, where space is short: « Moyen 1.2 » for « Moyen d'action 1.2 »."""
-        return f"{self.element.niveau.singulier.split()[0]} {self.element.numero}"
+        """The row's name in the timeline drawing, where space is short: « 1.2 Produire une trousse… »."""
+        return f"{self.element.numero} {element_title(self.element, 34)}"
 
     @property
     def texte(self) -> str:
@@ -124,7 +130,22 @@ class YearTargets:
 
     @property
     def percent(self) -> int | None:
-        return self.met * 100 // self.measured if self.measured else None
+        """The share of measured targets met, rounded to the nearest whole percent (2 of 3: 67)."""
+        return round(self.met * 100 / self.measured) if self.measured else None
+
+    @property
+    def phrase(self) -> str:
+        """« 2 cibles atteintes sur 3 mesurées (67 %) ; 4 cibles prévues », real French plurals."""
+        planned = f"{self.total} {_pluriel('cible', self.total)} {_pluriel('prévue', self.total)}"
+        if not self.measured:
+            return f"aucun résultat déclaré ; {planned}"
+        met = f"{self.met} {_pluriel('cible', self.met)} {_pluriel('atteinte', self.met)}"
+        return f"{met} sur {self.measured} {_pluriel('mesurée', self.measured)} ({self.percent}\u00a0%) ; {planned}"
+
+
+def _pluriel(word: str, count: int) -> str:
+    """French: 0 and 1 take the singular."""
+    return f"{word}s" if count > 1 else word
 
 
 @dataclass
@@ -236,6 +257,20 @@ class Timeline:
     rows: list[tuple[ElementSuivi, list[bool]]]
     # Each column's heading in the drawing, one short line per item (« An 1 », « 2024-2025 »).
     heads: list[tuple[str, ...]] = field(default_factory=list)
+    # The dates each column spans (first day, day after the last), for the « today » marker
+    # that the reader's browser places: the build itself never reads the clock.
+    spans: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+
+    @property
+    def statuts(self) -> list[tuple[str, str]]:
+        """The legend: each status present in the drawing, in the bar's order, with its label."""
+        present = {e.statut or "sans_suivi" for e, cells in self.rows if any(cells)}
+        return [(s, STATUTS_SUIVI.get(s, SANS_SUIVI)) for s in BAR_ORDER if s in present]
+
+    @property
+    def spans_attr(self) -> str:
+        """« 2024-01-01/2025-01-01 2025-01-01/2026-01-01 »: the columns' spans for the page's script."""
+        return " ".join(f"{start.isoformat()}/{end.isoformat()}" for start, end in self.spans)
 
 
 def year_head(tree: PlanTree, number: int) -> tuple[str, ...]:
@@ -253,11 +288,25 @@ def timeline(tree: PlanTree) -> Timeline:
         numbers = sorted({a.numero for a in tree.plan.annees} | {y for e in items for y in e.years})
         labels = [tree.annee_label(n) for n in numbers]
         heads = [year_head(tree, n) for n in numbers]
+        spans: list[tuple[dt.date, dt.date] | None] = [_span(tree, n) for n in numbers]
     else:
         numbers = sorted({y for e in items for y in e.years})
         labels = [str(n) for n in numbers]
         heads = [(label,) for label in labels]
-    return Timeline(labels, [(e, [n in e.years for n in numbers]) for e in items], heads)
+        spans = [(dt.date(n, 1, 1), dt.date(n + 1, 1, 1)) for n in numbers]
+    rows = [(e, [n in e.years for n in numbers]) for e in items]
+    known = [s for s in spans if s is not None]
+    return Timeline(labels, rows, heads, known if len(known) == len(spans) else [])
+
+
+def _span(tree: PlanTree, number: int) -> tuple[dt.date, dt.date] | None:
+    """A plan year « 2024-2025 » spans from the start of 2024 to the start of 2025 (the plans do
+    not say on which day their years turn); « 2025 » spans the calendar year."""
+    annee = tree.annee(number)
+    if annee is None:
+        return None
+    end = annee.fin if annee.fin > annee.debut else annee.debut + 1
+    return dt.date(annee.debut, 1, 1), dt.date(end, 1, 1)
 
 
 # Text in the drawing is 12 user units high. Over a label, the glyphs of common sans-serif fonts,
@@ -296,3 +345,150 @@ def svg_geometry(grid: Timeline) -> dict[str, Any]:
         "max_width": round(width * 1.4),
         "height": head_height + row_height * len(grid.rows),
     }
+
+
+# --- Progress at a glance --------------------------------------------------------------------
+
+# The statuses in the order a progress bar shows them: done first, then under way, then the rest.
+BAR_ORDER = ("realise", "en_cours", "a_venir", "reporte", "abandonne", "sans_suivi")
+SANS_SUIVI = "Sans suivi"
+# Past participles of the statuses, to agree with the level's word (« 5 actions réalisées »).
+_PARTICIPES = {"realise": "réalisé", "reporte": "reporté", "abandonne": "abandonné"}
+_INVARIABLES = {"en_cours": "en cours", "a_venir": "à venir", "sans_suivi": "sans suivi publié"}
+
+
+def accord(statut: str, count: int, feminin: bool) -> str:
+    """The status as it follows a count: « réalisées », « en cours », « reporté »."""
+    if statut in _INVARIABLES:
+        return _INVARIABLES[statut]
+    word = _PARTICIPES[statut] + ("e" if feminin else "")
+    return word + ("s" if count > 1 else "")
+
+
+def nom(niveau: Niveau | None, count: int) -> str:
+    """« 1 action », « 19 actions », « 0 moyen d'action »: French puts 0 and 1 in the singular."""
+    if niveau is None:
+        return f"{count} élément" + ("s" if count > 1 else "")
+    word = niveau.pluriel if count > 1 else niveau.singulier
+    return f"{count} {word[:1].lower() + word[1:] if not word[1:2].isupper() else word}"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of the progress bar: one status, its count and its share (a whole percent)."""
+
+    statut: str
+    label: str
+    count: int
+    percent: int  # rounded; the shares of a bar add up to 100
+
+
+@dataclass(frozen=True)
+class Echeance:
+    """The next échéance of an element still open after the reference date."""
+
+    date: dt.date  # to sort; the last day of a plan year when the plan counts in plan years
+    quand: str  # « 31 mars 2026 », « An 2 (2025-2026) »
+    element: Element
+
+
+@dataclass
+class Avancement:
+    """How far along a plan (or an enjeu) is: what the top of its page and the plans list show."""
+
+    total: int
+    counts: Counter[str]
+    niveau: Niveau | None  # the level counted, when only one level is followed up
+    dernier_suivi: dt.date | None
+    prochaine: Echeance | None = None
+
+    @property
+    def has_follow_up(self) -> bool:
+        return self.total > self.counts["sans_suivi"]
+
+    @property
+    def segments(self) -> list[Segment]:
+        """The bar's parts, in the bar's order, each with its share rounded to a whole percent."""
+        if not self.total:
+            return []
+        return [
+            Segment(s, STATUTS_SUIVI.get(s, SANS_SUIVI), self.counts[s], round(self.counts[s] * 100 / self.total))
+            for s in BAR_ORDER
+            if self.counts[s]
+        ]
+
+    def width(self, segment: Segment) -> str:
+        """The segment's exact width in the bar, in CSS percent (« 33.333 »)."""
+        return f"{segment.count * 100 / self.total:.3f}"
+
+    @property
+    def headline(self) -> str:
+        """« 5 actions réalisées sur 19, 8 en cours, 6 à venir » or, without follow-up, what is known."""
+        feminin = bool(self.niveau and self.niveau.feminin)
+        if not self.total:
+            return "Ce plan ne compte aucun élément suivi."
+        if not self.has_follow_up:
+            return f"Aucun suivi publié : l'organisme n'a pas encore dit {ou_en_sont(self.niveau, self.total)}."
+        done = self.counts["realise"]
+        first = f"{nom(self.niveau, done)} {accord('realise', done, feminin)} sur {self.total}"
+        rest = [f"{self.counts[s]} {accord(s, self.counts[s], feminin)}" for s in BAR_ORDER[1:] if self.counts[s]]
+        return ", ".join([first, *rest])
+
+    @property
+    def resume(self) -> str:
+        """The headline for a table cell: « Aucun suivi publié (20 moyens d'action) » when none."""
+        if self.total and not self.has_follow_up:
+            return f"Aucun suivi publié ({nom(self.niveau, self.total)})"
+        return self.headline
+
+    @property
+    def suite(self) -> str:
+        """« prochaine échéance : Action 2.1, 31 mars 2026 », or nothing."""
+        if self.prochaine is None:
+            return ""
+        return f"prochaine échéance : {self.prochaine.element.libelle}, {self.prochaine.quand}"
+
+    @property
+    def phrase(self) -> str:
+        """The headline and the next échéance, as one sentence."""
+        suite = self.suite
+        return f"{self.headline} ; {suite}." if suite else (self.headline.rstrip(".") + ".")
+
+
+def ou_en_sont(niveau: Niveau | None, count: int) -> str:
+    """« où en sont ses 19 actions », « où en est l'unique action »."""
+    if count > 1:
+        return f"où en sont ses {nom(niveau, count)}"
+    word = nom(niveau, 1).split(" ", 1)[1]
+    return f"où en est l'unique {word}"
+
+
+def avancement(tree: PlanTree, under: Element | None = None) -> Avancement:
+    """The progress of the whole plan, or of the elements below `under` (an enjeu)."""
+    items = elements(tree)
+    if under is not None:
+        inside = {id(e) for e in under.descendants()}
+        items = [i for i in items if id(i.element) in inside]
+    counts: Counter[str] = Counter(i.statut or "sans_suivi" for i in items)
+    niveaux = {id(i.element.niveau): i.element.niveau for i in items}
+    niveau = next(iter(niveaux.values())) if len(niveaux) == 1 else None
+    dates = [i.suivi.date for i in items if i.suivi and i.suivi.date]
+    last = max(dates) if dates else None
+    reference = reference_date(tree, elements(tree)) if last else None
+    upcoming = [e for i in items if reference and (e := _next_echeance(tree, i, reference)) is not None]
+    upcoming.sort(key=lambda e: e.date)
+    return Avancement(len(items), counts, niveau, last, upcoming[0] if upcoming else None)
+
+
+def _next_echeance(tree: PlanTree, item: ElementSuivi, reference: dt.date) -> Echeance | None:
+    """When an open element is due, at or after the reference date: its dated échéance, else the
+    first of its plan years that has not ended (a plan year ends with its last calendar year)."""
+    if item.statut in CLOSED:
+        return None
+    if item.fin is not None:
+        return Echeance(item.fin, date_fr(item.fin), item.element) if item.fin >= reference else None
+    for number in item.element.annees_plan:
+        annee = tree.annee(number)
+        if annee is not None and annee.fin >= reference.year:
+            return Echeance(dt.date(annee.fin, 12, 31), tree.annee_label(number), item.element)
+    return None
