@@ -15,10 +15,16 @@ For each size N:
    `mkdocs build --strict`.
 
 Every command runs in a fresh child process: its wall-clock time comes from
-time.perf_counter() around it, its peak memory from os.wait4() (ru_maxrss of the child and of
-every descendant it waited for, that is the largest process of the tree: MkDocs), its CPU
-time from the same rusage. Each measurement is repeated (2 times by default) and the fastest
+time.perf_counter() around it, its CPU time from os.wait4()'s rusage. Its peak memory is the
+peak over time of the SUM of the resident sizes of the child and every descendant, sampled from
+/proc every 50 ms (bench/memoire.py): `peak_rss_mb` and `ratio_rss` use that sum; the largest
+single process (ru_maxrss) is reported beside it as `largest_process_rss_mb` and
+`ratio_rss_largest_process`. Each measurement is repeated (2 times by default) and the fastest
 run is kept.
+
+The search download (`search_download_gzip_bytes`) is measured in Chromium (bench/recherche.py):
+the gzip size of every search file the home page requests, from its opening until the results
+of a typed query show, the largest over a few queries; the same for plain Material.
 
 `plan-ouvert construire` is timed with an empty cache (.cache/plan-ouvert/ removed before each
 run), as in a fresh clone. At the largest size, one plan file is then edited and `plan-ouvert
@@ -26,7 +32,9 @@ construire` timed again, the cache of the previous build in place (`rebuild_one_
 `plan-ouvert apercu` is started on that plan, the file saved with a new text, and the time until
 the server answers with the updated page is measured (`preview_one_plan_s`, polled over HTTP).
 
-`--une-fois` measures one size once (`--tailles 1000 --une-fois`): verifier, construire and
+`--tailles 100` measures one size, with the rebuild and the preview, and ends with the targets
+of the speed issue at that size (ratio_time, ratio_rss summed, rebuild/build, preview, search
+download). `--une-fois` measures one size once (`--tailles 1000 --une-fois`): verifier, construire and
 plain Material only, written to bench/out/results-N.json rather than bench/results.json.
 
 Results: a French table on the standard output, bench/results.json, and every run in

@@ -9,8 +9,7 @@
   "use strict";
 
   var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-  var MAX_PAGES = 40;        /* result pages shown (each with its best sections) */
-  var MAX_CANDIDATES = 60;   /* best documents whose text is loaded to find their pages */
+  var MAX_PAGES = 40;        /* result pages shown (each with the sections holding the words) */
   var MAX_SECTIONS = 4;      /* sections shown under a page */
   var MAX_WORDS = 6;         /* query words looked up */
   var MAX_TERM_FRAGMENTS = 10;
@@ -91,7 +90,7 @@
   }
 
   function idf(df) {
-    var n = manifest.documents;
+    var n = manifest.pages;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
@@ -175,48 +174,78 @@
 
   function fragmentsOf(docs) {
     var names = {};
-    docs.forEach(function (doc) { names["d" + Math.floor(doc / manifest.per_fragment)] = 1; });
+    docs.forEach(function (doc) {
+      if (doc < manifest.documents) names["d" + Math.floor(doc / manifest.per_fragment)] = 1;
+    });
     return Object.keys(names);
+  }
+
+  /* A page's documents: itself, then its sections, which follow it. While the last document
+     of a loaded fragment still belongs to the page, the next fragment is needed too. */
+  function loadPages(pages) {
+    var per = manifest.per_fragment, missing = {};
+    pages.forEach(function (page) {
+      var fragment = Math.floor(page / per);
+      while (("d" + fragment) in fragments) {
+        var last = Math.min((fragment + 1) * per, manifest.documents) - 1;
+        if (last + 1 >= manifest.documents || documentOf(last).parent !== page) return;
+        fragment++;
+      }
+      missing["d" + fragment] = 1;
+    });
+    var names = Object.keys(missing);
+    if (!names.length) return Promise.resolve();
+    return load(names).then(function () { return loadPages(pages); });
+  }
+
+  function loaded(doc) {
+    return ("d" + Math.floor(doc / manifest.per_fragment)) in fragments;
+  }
+
+  function sectionsOf(page) {
+    var found = [];
+    for (var doc = page; doc < manifest.documents; doc++) {
+      if (!loaded(doc)) break;
+      var row = documentOf(doc);
+      if (doc > page && row.parent !== page) break;
+      found.push({ doc: doc, row: row });
+    }
+    return found;
   }
 
   function search(value) {
     var query = [];
     words(value).forEach(function (w) { if (query.indexOf(w) < 0 && query.length < MAX_WORDS) query.push(w); });
     if (!query.length) return Promise.resolve({ items: [] });
-    var needed = plan(query), candidates;
+    var needed = plan(query), best;
     return load(needed.map(function (n) { return "t" + n; })).then(function () {
-      /* The best documents, then their pages: a section is shown under its page. */
-      candidates = rank(query, termsOf(needed)).slice(0, MAX_CANDIDATES);
-      return load(fragmentsOf(candidates.map(function (hit) { return hit.doc; })));
+      best = rank(query, termsOf(needed)).slice(0, MAX_PAGES);
+      var pages = best.map(function (hit) { return hit.doc; });
+      return load(fragmentsOf(pages)).then(function () { return loadPages(pages); });
     }).then(function () {
-      var groups = [], byPage = {};
-      candidates.forEach(function (hit) {
-        var page = documentOf(hit.doc).parent;
-        if (!(page in byPage)) {
-          if (groups.length >= MAX_PAGES) return;
-          byPage[page] = groups.length;
-          groups.push({ page: page, hits: [] });
-        }
-        var group = groups[byPage[page]];
-        if (group.hits.length <= MAX_SECTIONS) group.hits.push(hit);
-      });
-      return load(fragmentsOf(groups.map(function (g) { return g.page; }))).then(function () { return groups; });
-    }).then(function (groups) {
-      var top = groups.length ? groups[0].hits[0].score : 1;
-      var items = groups.map(function (group) {
-        var hits = group.hits.slice();
-        if (!hits.some(function (h) { return h.doc === group.page; })) hits.push({ doc: group.page, score: 0, matched: 0 });
-        return hits.map(function (hit) {
-          var doc = documentOf(hit.doc), terms = {};
-          if (hit.matched) query.forEach(function (w, position) { terms[w] = !!(hit.matched & (1 << position)); });
+      var top = best.length ? best[0].score : 1;
+      var items = best.map(function (hit) {
+        var score = hit.score / top;
+        var parts = sectionsOf(hit.doc).map(function (part, position) {
+          var here = {}, count = 0;
+          words(part.row.title + " " + part.row.text).forEach(function (w) {
+            query.forEach(function (q) { if (w.indexOf(q) === 0) here[q] = true; });
+          });
+          var terms = {};
+          query.forEach(function (q) { terms[q] = !!here[q]; if (here[q]) count++; });
           return {
-            location: doc.location,
-            title: highlight(doc.title, query),
-            text: highlight(doc.text, query),
-            score: hit.score / top,
-            terms: terms
+            location: part.row.location,
+            title: highlight(part.row.title, query),
+            text: highlight(part.row.text, query),
+            /* The page first; its sections that hold the query's words after it. */
+            score: position === 0 ? score : score * count / (query.length + 1),
+            terms: position === 0 || count ? terms : {}
           };
         });
+        var page = parts[0];
+        var sections = parts.slice(1).filter(function (p) { return p.score > 0; })
+          .sort(function (a, b) { return b.score - a.score; }).slice(0, MAX_SECTIONS);
+        return [page].concat(sections);
       });
       return { items: items };
     });

@@ -230,19 +230,36 @@ def _saturated(tf: int, length: int, average: float) -> float:
 
 
 def postings(docs: list[Document]) -> dict[str, list[tuple[int, int]]]:
-    """Each term (a word, or two words that follow each other) → (document, impact) pairs, the
-    impact being the term's BM25 weight in that document without its rarity (the worker
-    multiplies by the term's idf), title words weighted TITLE_WEIGHT times, as an integer."""
-    fields = [(words(d.title), words(d.text)) for d in docs]
-    averages = [sum(len(f[i]) for f in fields) / max(len(fields), 1) for i in (0, 1)]  # mean title and text length
+    """Each term (a word, or two words that follow each other) → (page, impact) pairs.
+
+    A page is a document that is no section; its sections' titles and text count as its text,
+    so that a query finds pages (the worker then shows the sections that hold its words). The
+    impact is the term's BM25 weight in the page without the term's rarity (the worker
+    multiplies by its idf), words of the page's title weighted TITLE_WEIGHT times, as an integer.
+    """
+    titles: dict[int, Counter[str]] = defaultdict(Counter)
+    texts: dict[int, Counter[str]] = defaultdict(Counter)
+    lengths: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for number, doc in enumerate(docs):
+        page = doc.parent
+        title, text = words(doc.title), words(doc.text)
+        if number == page:
+            titles[page].update(_with_pairs(title))
+            lengths[page][0] += len(title)
+        else:
+            texts[page].update(_with_pairs(title))
+            lengths[page][1] += len(title)
+        texts[page].update(_with_pairs(text))
+        lengths[page][1] += len(text)
+    averages = [sum(n[i] for n in lengths.values()) / max(len(lengths), 1) for i in (0, 1)]
     index: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for number, (title, text) in enumerate(fields):
-        counts = (Counter(_with_pairs(title)), Counter(_with_pairs(text)))
-        for term in counts[0].keys() | counts[1].keys():
-            weight = TITLE_WEIGHT * _saturated(counts[0][term], len(title), averages[0]) if counts[0][term] else 0.0
-            if counts[1][term]:
-                weight += _saturated(counts[1][term], len(text), averages[1])
-            index[term].append((number, max(1, round(10 * weight))))
+    for page in sorted(lengths):
+        title, text = titles[page], texts[page]
+        for term in title.keys() | text.keys():
+            weight = TITLE_WEIGHT * _saturated(title[term], lengths[page][0], averages[0]) if title[term] else 0.0
+            if text[term]:
+                weight += _saturated(text[term], lengths[page][1], averages[1])
+            index[term].append((page, max(1, round(10 * weight))))
     return index
 
 
@@ -315,6 +332,7 @@ def write_index(site_dir: Path) -> Written | None:
     config["plan_ouvert"] = {
         "version": version,
         "documents": len(docs),
+        "pages": sum(1 for number, doc in enumerate(docs) if doc.parent == number),
         "per_fragment": DOCS_PER_FRAGMENT,
         "starts": [start for start, _ in fragments],
         "stop_words": sorted(STOP_WORDS),
