@@ -254,11 +254,13 @@ def postings(docs: list[Document]) -> dict[str, list[tuple[int, int]]]:
     averages = [sum(n[i] for n in lengths.values()) / max(len(lengths), 1) for i in (0, 1)]
     index: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for page in sorted(lengths):
-        title, text = titles[page], texts[page]
-        for term in title.keys() | text.keys():
-            weight = TITLE_WEIGHT * _saturated(title[term], lengths[page][0], averages[0]) if title[term] else 0.0
-            if text[term]:
-                weight += _saturated(text[term], lengths[page][1], averages[1])
+        in_title, in_text = titles[page], texts[page]
+        for term in in_title.keys() | in_text.keys():
+            weight = 0.0
+            if in_title[term]:
+                weight = TITLE_WEIGHT * _saturated(in_title[term], lengths[page][0], averages[0])
+            if in_text[term]:
+                weight += _saturated(in_text[term], lengths[page][1], averages[1])
             index[term].append((page, max(1, round(10 * weight))))
     return index
 
