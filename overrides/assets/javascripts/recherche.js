@@ -269,13 +269,19 @@
     }
   }
 
-  /* Each keystroke is a query, and a query waits for its fragments: only the answer to the
-     latest query is sent, so that a slower, older one never replaces it. */
+  /* Each keystroke is a query. A query starts once the keys have paused for PAUSE_MS (the
+     letters typed before are not searched, and their fragments not loaded), and only the
+     answer to the latest query is sent, so that a slower, older one never replaces it. */
+  var PAUSE_MS = 250;
   var latest = 0;
   addEventListener("message", function (event) {
-    var number = ++latest;
-    handle(event.data).then(function (answer) {
-      if (answer.type !== RESULT || number === latest) postMessage(answer);
-    });
+    var number = ++latest, message = event.data;
+    function answer() {
+      if (number !== latest) return;
+      handle(message).then(function (reply) {
+        if (reply.type !== RESULT || number === latest) postMessage(reply);
+      });
+    }
+    if (message.type === QUERY) setTimeout(answer, PAUSE_MS); else answer();
   });
 })();

@@ -7,10 +7,14 @@ After the build, this module reads that index and writes in its place:
 - a stub search_index.json (and, for the offline copy, search_index.js): Material's own
   configuration, no document, and the manifest of the fragments below (`config.plan_ouvert`);
 - term fragments (`search/<version>/t<n>.js`): each folded term of a range of the sorted
-  vocabulary → its document frequency and its postings (document, impact); a term's postings
-  keep its `MAX_POSTINGS` best documents, so that no fragment grows with the number of plans;
-- document fragments (`search/<version>/d<n>.js`): `DOCS_PER_FRAGMENT` consecutive documents,
-  each with its address, its title and the start of its text, as plain text.
+  vocabulary → the number of pages holding it and its postings (page, impact); a term keeps
+  its `MAX_POSTINGS` best pages, so that no fragment grows with the number of plans;
+- document fragments (`search/<version>/d<n>.js`): `DOCS_PER_FRAGMENT` consecutive entries of
+  Material's index (pages and their sections), each with its address, its title and the start
+  of its text, as plain text, and the entry of its page.
+
+The index is read once, entry by entry, and its postings kept in compact arrays: at 1,000
+plans (172,641 entries) the step stays within a few hundred megabytes.
 
 The search worker (overrides/assets/javascripts/recherche.js) speaks Material's worker protocol,
 so the theme's search box, its keyboard handling and its result list stay as they are; for a
@@ -37,8 +41,9 @@ import math
 import re
 import shutil
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from array import array
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,19 +210,6 @@ class Written:
     largest_document_fragment_gzip: int
 
 
-def documents(entries: Iterable[dict[str, Any]]) -> list[Document]:
-    """Material's entries as plain-text documents; a section («page/#id») points at its page."""
-    found: list[tuple[str, str, str]] = [
-        (str(e.get("location", "")), plain(str(e.get("title", ""))), plain(str(e.get("text", "")))) for e in entries
-    ]
-    pages = {location: number for number, (location, _, _) in enumerate(found) if "#" not in location}
-    result = []
-    for number, (location, title, text) in enumerate(found):
-        page = location.split("#", 1)[0]
-        result.append(Document(location, title, text, pages.get(page, number)))
-    return result
-
-
 def _snippet(text: str) -> str:
     if len(text) <= SNIPPET_CHARS:
         return text
@@ -229,44 +221,76 @@ def _saturated(tf: int, length: int, average: float) -> float:
     return tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / max(average, 1.0)))
 
 
-def postings(docs: list[Document]) -> dict[str, list[tuple[int, int]]]:
-    """Each term (a word, or two words that follow each other) → (page, impact) pairs.
-
-    A page is a document that is no section; its sections' titles and text count as its text,
-    so that a query finds pages (the worker then shows the sections that hold its words). The
-    impact is the term's BM25 weight in the page without the term's rarity (the worker
-    multiplies by its idf), words of the page's title weighted TITLE_WEIGHT times, as an integer.
-    """
-    titles: dict[int, Counter[str]] = defaultdict(Counter)
-    texts: dict[int, Counter[str]] = defaultdict(Counter)
-    lengths: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for number, doc in enumerate(docs):
-        page = doc.parent
-        title, text = words(doc.title), words(doc.text)
-        if number == page:
-            titles[page].update(_with_pairs(title))
-            lengths[page][0] += len(title)
-        else:
-            texts[page].update(_with_pairs(title))
-            lengths[page][1] += len(title)
-        texts[page].update(_with_pairs(text))
-        lengths[page][1] += len(text)
-    averages = [sum(n[i] for n in lengths.values()) / max(len(lengths), 1) for i in (0, 1)]
-    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for page in sorted(lengths):
-        in_title, in_text = titles[page], texts[page]
-        for term in in_title.keys() | in_text.keys():
-            weight = 0.0
-            if in_title[term]:
-                weight = TITLE_WEIGHT * _saturated(in_title[term], lengths[page][0], averages[0])
-            if in_text[term]:
-                weight += _saturated(in_text[term], lengths[page][1], averages[1])
-            index[term].append((page, max(1, round(10 * weight))))
-    return index
-
-
 def _with_pairs(terms: list[str]) -> list[str]:
     return terms + [f"{a} {b}" for a, b in itertools.pairwise(terms) if a != b]
+
+
+class Postings:
+    """Each term (a word, or two words that follow each other) → the pages holding it, with
+    its count in the page's title and in the rest of the page, in compact arrays (a portal of
+    1,000 plans holds millions of them).
+
+    A page is an entry that is no section; its sections' titles and text count as its text, so
+    that a query finds pages (the worker then shows the sections holding its words). Material
+    lists a page's sections right after it: a page is complete when the next one starts.
+    """
+
+    def __init__(self) -> None:
+        self.terms: dict[str, tuple[array[int], array[int], array[int]]] = {}
+        self.lengths: dict[int, tuple[int, int]] = {}  # page → (title words, other words)
+        self._page = -1
+        self._title: Counter[str] = Counter()
+        self._text: Counter[str] = Counter()
+        self._length = [0, 0]
+
+    def add(self, number: int, page: int, title: str, text: str) -> None:
+        if page != self._page:
+            self._flush()
+            self._page = page
+        title_words, text_words = words(title), words(text)
+        if number == page:
+            self._title.update(_with_pairs(title_words))
+            self._length[0] += len(title_words)
+        else:
+            self._text.update(_with_pairs(title_words))
+            self._length[1] += len(title_words)
+        self._text.update(_with_pairs(text_words))
+        self._length[1] += len(text_words)
+
+    def _flush(self) -> None:
+        if self._page < 0:
+            return
+        for term in self._title.keys() | self._text.keys():
+            found = self.terms.get(term)
+            if found is None:
+                found = self.terms[term] = (array("I"), array("H"), array("H"))
+            found[0].append(self._page)
+            found[1].append(min(self._title[term], 65535))
+            found[2].append(min(self._text[term], 65535))
+        before = self.lengths.get(self._page, (0, 0))
+        self.lengths[self._page] = (before[0] + self._length[0], before[1] + self._length[1])
+        self._title, self._text, self._length = Counter(), Counter(), [0, 0]
+
+    def impacts(self) -> Iterator[tuple[str, int, list[tuple[int, int]]]]:
+        """(term, pages holding it, its best (page, impact) pairs), terms in order. The impact
+        is the term's BM25 weight in the page without its rarity (the worker multiplies by the
+        term's idf), title words weighted TITLE_WEIGHT times, as an integer."""
+        self._flush()
+        count = max(len(self.lengths), 1)
+        average_title = sum(t for t, _ in self.lengths.values()) / count
+        average_text = sum(x for _, x in self.lengths.values()) / count
+        for term in sorted(self.terms):
+            pages, in_title, in_text = self.terms.pop(term)
+            weighted = []
+            for page, title_tf, text_tf in zip(pages, in_title, in_text, strict=True):
+                title_length, text_length = self.lengths[page]
+                weight = TITLE_WEIGHT * _saturated(title_tf, title_length, average_title) if title_tf else 0.0
+                if text_tf:
+                    weight += _saturated(text_tf, text_length, average_text)
+                weighted.append((page, max(1, round(10 * weight))))
+            if len(weighted) > MAX_POSTINGS:
+                weighted = sorted(weighted, key=lambda p: (-p[1], p[0]))[:MAX_POSTINGS]
+            yield term, len(pages), weighted
 
 
 def _script(name: str, data: object) -> str:
@@ -274,7 +298,7 @@ def _script(name: str, data: object) -> str:
 
 
 def _encode(df: int, kept: list[tuple[int, int]]) -> list[int]:
-    """[df, gap, impact, gap, impact…]: documents in order, each as the gap from the previous."""
+    """[df, gap, impact, gap, impact…]: pages in order, each as the gap from the previous."""
     encoded = [df]
     previous = 0
     for number, impact in sorted(kept):
@@ -283,28 +307,36 @@ def _encode(df: int, kept: list[tuple[int, int]]) -> list[int]:
     return encoded
 
 
-def term_fragments(index: dict[str, list[tuple[int, int]]]) -> list[tuple[str, dict[str, list[int]]]]:
-    """The sorted vocabulary cut in ranges of about FRAGMENT_BYTES: (first term, terms)."""
-    fragments: list[tuple[str, dict[str, list[int]]]] = []
-    current: dict[str, list[int]] = {}
-    size = 0
-    for term in sorted(index):
-        found = index[term]
-        kept = sorted(found, key=lambda p: (-p[1], p[0]))[:MAX_POSTINGS]
-        encoded = _encode(len(found), kept)
-        cost = len(term) + 4 + sum(len(str(n)) + 1 for n in encoded)
-        if current and size + cost > FRAGMENT_BYTES:
-            fragments.append((next(iter(current)), current))
-            current, size = {}, 0
-        current[term] = encoded
-        size += cost
-    if current or not fragments:
-        fragments.append((next(iter(current), ""), current))
-    return fragments
-
-
 def _gzip_size(text: str) -> int:
     return len(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+
+
+class _Output:
+    """Fragments written into a staging folder, named at the end by the hash of their content."""
+
+    def __init__(self, search_dir: Path) -> None:
+        for old in search_dir.iterdir():
+            if old.is_dir():
+                shutil.rmtree(old)
+        self.folder = search_dir / ".fragments"
+        self.folder.mkdir()
+        self.digest = hashlib.sha256()
+        self.largest = {"t": "", "d": ""}  # the largest fragment of each kind, before gzip
+        self.count = {"t": 0, "d": 0}
+
+    def write(self, kind: str, data: object) -> None:
+        name = f"{kind}{self.count[kind]}"
+        text = _script(name, data)
+        (self.folder / f"{name}.js").write_text(text, encoding="utf-8")
+        self.digest.update(text.encode("utf-8"))
+        self.count[kind] += 1
+        if len(text) > len(self.largest[kind]):
+            self.largest[kind] = text
+
+    def finish(self) -> str:
+        version = self.digest.hexdigest()[:12]
+        self.folder.rename(self.folder.parent / version)
+        return version
 
 
 def write_index(site_dir: Path) -> Written | None:
@@ -314,44 +346,69 @@ def write_index(site_dir: Path) -> Written | None:
     if not source.is_file():
         return None
     material = json.loads(source.read_text(encoding="utf-8"))
-    docs = documents(material.get("docs", []))
-    fragments = term_fragments(postings(docs))
-    scripts = {f"t{n}.js": _script(f"t{n}", terms) for n, (_, terms) in enumerate(fragments)}
-    for start in range(0, len(docs), DOCS_PER_FRAGMENT):
-        chunk = docs[start : start + DOCS_PER_FRAGMENT]
-        rows = [[d.location, d.title, _snippet(d.text), d.parent] for d in chunk]
-        number = start // DOCS_PER_FRAGMENT
-        scripts[f"d{number}.js"] = _script(f"d{number}", rows)
-    version = hashlib.sha256("".join(scripts[k] for k in sorted(scripts)).encode("utf-8")).hexdigest()[:12]
-    folder = site_dir / "search" / version
-    for old in (site_dir / "search").iterdir():
-        if old.is_dir():
-            shutil.rmtree(old)
-    folder.mkdir(parents=True)
-    for name, text in scripts.items():
-        (folder / name).write_text(text, encoding="utf-8")
+    entries: list[Any] = material.pop("docs", [])
+    output = _Output(source.parent)
+    postings = Postings()
+    pages: dict[str, int] = {}  # a page's address → its entry
+    rows: list[list[object]] = []
+    for number, entry in enumerate(entries):
+        entries[number] = None  # read once: the whole index need not stay in memory
+        location = str(entry.get("location", ""))
+        title, text = plain(str(entry.get("title", ""))), plain(str(entry.get("text", "")))
+        if "#" in location and location.split("#", 1)[0] in pages:
+            page = pages[location.split("#", 1)[0]]
+        else:
+            page = pages.setdefault(location, number)
+        postings.add(number, page, title, text)
+        rows.append([location, title, _snippet(text), page])
+        if len(rows) == DOCS_PER_FRAGMENT:
+            output.write("d", rows)
+            rows = []
+    if rows:
+        output.write("d", rows)
+    starts = _write_terms(postings, output)
+    version = output.finish()
     config = dict(material.get("config", {}))
     config["plan_ouvert"] = {
         "version": version,
-        "documents": len(docs),
-        "pages": sum(1 for number, doc in enumerate(docs) if doc.parent == number),
+        "documents": len(entries),
+        "pages": len(postings.lengths),
         "per_fragment": DOCS_PER_FRAGMENT,
-        "starts": [start for start, _ in fragments],
+        "starts": starts,
         "stop_words": sorted(STOP_WORDS),
         "max_postings": MAX_POSTINGS,
     }
     stub = json.dumps({"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":"))
     source.write_text(stub, encoding="utf-8")
-    term_sizes = [_gzip_size(scripts[f"t{n}.js"]) for n in range(len(fragments))]
-    doc_sizes = [_gzip_size(text) for name, text in scripts.items() if name.startswith("d")]
     return Written(
-        documents=len(docs),
-        term_fragments=len(fragments),
-        document_fragments=len(doc_sizes),
+        documents=len(entries),
+        term_fragments=output.count["t"],
+        document_fragments=output.count["d"],
         stub_gzip=_gzip_size(stub),
-        largest_term_fragment_gzip=max(term_sizes, default=0),
-        largest_document_fragment_gzip=max(doc_sizes, default=0),
+        largest_term_fragment_gzip=_gzip_size(output.largest["t"]),
+        largest_document_fragment_gzip=_gzip_size(output.largest["d"]),
     )
+
+
+def _write_terms(postings: Postings, output: _Output) -> list[str]:
+    """The sorted vocabulary cut in ranges of about FRAGMENT_BYTES; the first term of each."""
+    starts: list[str] = []
+    current: dict[str, list[int]] = {}
+    size = 0
+    for term, df, kept in postings.impacts():
+        encoded = _encode(df, kept)
+        cost = len(term) + 4 + sum(len(str(n)) + 1 for n in encoded)
+        if current and size + cost > FRAGMENT_BYTES:
+            output.write("t", current)
+            current, size = {}, 0
+        if not current:
+            starts.append(term)
+        current[term] = encoded
+        size += cost
+    if current or not starts:
+        output.write("t", current)
+        starts = starts or [""]
+    return starts
 
 
 def read_documents(site_dir: Path) -> list[Document]:
