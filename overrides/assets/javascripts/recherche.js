@@ -225,21 +225,30 @@
     }).then(function () {
       var top = best.length ? best[0].score : 1;
       var items = best.map(function (hit) {
-        var score = hit.score / top;
+        var score = hit.score / top, pageTerms = {}, pageCount = 0;
+        query.forEach(function (q, position) {
+          pageTerms[q] = !!(hit.matched & (1 << position));
+          if (pageTerms[q]) pageCount++;
+        });
         var parts = sectionsOf(hit.doc).map(function (part, position) {
-          var here = {}, count = 0;
+          if (position === 0) {
+            return {
+              location: part.row.location, title: highlight(part.row.title, query),
+              text: highlight(part.row.text, query), score: score, terms: pageTerms
+            };
+          }
+          var here = {}, count = 0, terms = {};
           words(part.row.title + " " + part.row.text).forEach(function (w) {
             query.forEach(function (q) { if (w.indexOf(q) === 0) here[q] = true; });
           });
-          var terms = {};
           query.forEach(function (q) { terms[q] = !!here[q]; if (here[q]) count++; });
+          /* A section holding every word the page matched is shown under it; one holding
+             some of them goes under « more on this page ». */
           return {
-            location: part.row.location,
-            title: highlight(part.row.title, query),
+            location: part.row.location, title: highlight(part.row.title, query),
             text: highlight(part.row.text, query),
-            /* The page first; its sections that hold the query's words after it. */
-            score: position === 0 ? score : score * count / (query.length + 1),
-            terms: position === 0 || count ? terms : {}
+            score: pageCount ? score * Math.min(count / pageCount, 1) : 0,
+            terms: count ? terms : {}
           };
         });
         var page = parts[0];
