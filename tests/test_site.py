@@ -15,6 +15,8 @@ import yaml
 from plan_ouvert.outputs import search
 from plan_ouvert.outputs.sitecheck import check_site
 
+from .helpers import ROOT
+
 PIAR = "plans/mrc-lassomption-piar-2021/"
 PAC = "plans/mrc-etchemins-pac-2022/"
 
@@ -364,3 +366,22 @@ def test_not_found_page_is_french_and_leads_home(site: Path, soup: Any) -> None:
     assert plans.startswith(base) and (site / plans.removeprefix(base) / "index.html").is_file()
     skip = page.select_one("a.md-skip")
     assert page.select_one(skip["href"]) is not None  # « Aller au contenu » has its target
+
+
+def test_search_config_partial_is_the_themes_block_with_our_worker() -> None:
+    """overrides/partials/recherche-config.html copies Material's « config » block (base.html)
+    to name another search worker: it must change when the pinned theme's block changes."""
+    import material
+
+    theme = (Path(material.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    block = theme.split("{% block config %}", 1)[1].split("{% endblock %}", 1)[0]
+    ours = (ROOT / "overrides" / "partials" / "recherche-config.html").read_text(encoding="utf-8")
+    ours = ours.split("-#}", 1)[1]  # after the partial's own comment
+
+    def norm(text: str) -> str:
+        return " ".join(text.split())
+
+    worker = re.search(r'"search": "(assets/javascripts/workers/search\.[0-9a-f]+\.min\.js)"', block)
+    assert worker is not None
+    expected = norm(block.replace(worker.group(1), "assets/javascripts/recherche.js"))
+    assert norm(ours) == expected
