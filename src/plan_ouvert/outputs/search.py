@@ -16,7 +16,7 @@ After the build, this module reads that index and writes in its place:
 The index is read once, entry by entry, and its postings kept in compact arrays: at 1,000
 plans (172,641 entries) the step stays within a few hundred megabytes.
 
-The search worker (overrides/assets/javascripts/recherche.js) speaks Material's worker protocol,
+The search worker (docs/assets/javascripts/recherche.js) speaks Material's worker protocol,
 so the theme's search box, its keyboard handling and its result list stay as they are; for a
 query it loads only the term fragments of the query's words, ranks, then loads the document
 fragments of the best results. Fragments are scripts (`planOuvertRecherche.fragment(...)`), not
