@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 N ?= 100
+# `make bench TAILLES=100`: one size, in one go (the rebuild and preview are measured at the largest)
+TAILLES ?= 10,30,100
 # Lint only the source folders that exist (bench/ is optional).
 LINT_DIRS = $(wildcard src tests macros bench)
 # Locks are resolved against the public index, so that their hashes are those of files PyPI serves.
@@ -100,10 +102,11 @@ test: outils-systeme $(VENV)/.test outils-npm lint ## Installer ce qu'il faut (C
 bench-data: installer ## Écrire N plans synthétiques dans bench/out/plans (N=100 par défaut)
 	$(BIN)/python bench/generate.py --plans $(N) --sortie bench/out/plans
 
-bench: installer ## Mesurer la construction à 10, 30 et 100 plans contre Material seul, l'aperçu et la reconstruction
-	$(BIN)/python bench/run.py
+# The search download is measured in Chromium (Playwright, a test dependency).
+bench: outils-systeme $(VENV)/.test ## Mesurer la construction (TAILLES=10,30,100) contre Material seul, l'aperçu, la reconstruction et la recherche
+	$(BIN)/python bench/run.py --tailles $(TAILLES)
 
-bench-1000: installer ## Mesurer une fois la construction à 1 000 plans (longue : environ une demi-heure)
+bench-1000: outils-systeme $(VENV)/.test ## Mesurer une fois la construction à 1 000 plans (longue : environ une demi-heure)
 	$(BIN)/python bench/run.py --tailles 1000 --une-fois
 
 lock: $(VENV)/.test ## Régénérer les fichiers verrouillés requirements/*.txt (avec empreintes)

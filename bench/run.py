@@ -15,10 +15,16 @@ For each size N:
    `mkdocs build --strict`.
 
 Every command runs in a fresh child process: its wall-clock time comes from
-time.perf_counter() around it, its peak memory from os.wait4() (ru_maxrss of the child and of
-every descendant it waited for, that is the largest process of the tree: MkDocs), its CPU
-time from the same rusage. Each measurement is repeated (2 times by default) and the fastest
+time.perf_counter() around it, its CPU time from os.wait4()'s rusage. Its peak memory is the
+peak over time of the SUM of the resident sizes of the child and every descendant, sampled from
+/proc every 50 ms (bench/memoire.py): `peak_rss_mb` and `ratio_rss` use that sum; the largest
+single process (ru_maxrss) is reported beside it as `largest_process_rss_mb` and
+`ratio_rss_largest_process`. Each measurement is repeated (2 times by default) and the fastest
 run is kept.
+
+The search download (`search_download_gzip_bytes`) is measured in Chromium (bench/recherche.py):
+the gzip size of every search file the home page requests, from its opening until the results
+of a typed query show, the largest over a few queries; the same for plain Material.
 
 `plan-ouvert construire` is timed with an empty cache (the checkout's build cache cleared before
 each run), as in a fresh clone. At the largest size, one plan file is then edited and `plan-ouvert
@@ -26,7 +32,9 @@ construire` timed again, the cache of the previous build in place (`rebuild_one_
 `plan-ouvert apercu` is started on that plan, the file saved with a new text, and the time until
 the server answers with the updated page is measured (`preview_one_plan_s`, polled over HTTP).
 
-`--une-fois` measures one size once (`--tailles 1000 --une-fois`): verifier, construire and
+`--tailles 100` measures one size, with the rebuild and the preview, and ends with the targets
+of the speed issue at that size (ratio_time, ratio_rss summed, rebuild/build, preview, search
+download). `--une-fois` measures one size once (`--tailles 1000 --une-fois`): verifier, construire and
 plain Material only, written to bench/out/results-N.json rather than bench/results.json.
 
 Results: a French table on the standard output, bench/results.json, and every run in
@@ -70,6 +78,8 @@ OUT = BENCH / "out"
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402 (bench/ is not a package)
+import memoire  # noqa: E402
+import recherche  # noqa: E402
 
 SIZES = (10, 30, 100)
 FIXED_DATE = "2025-01-01T12:00:00+00:00"  # the scratch repositories' commit date (no clock)
@@ -94,7 +104,9 @@ OPTIONS = Options()
 class Run:
     seconds: float
     cpu_s: float  # user + system time of the process tree: steadier than wall time on a busy machine
-    rss_mb: float
+    rss_mb: float  # peak of the summed RSS of the process tree, sampled (see memoire.py)
+    largest_rss_mb: float  # ru_maxrss: the peak of the largest single process of the tree
+    processes: int  # processes alive at the summed peak
     returncode: int
     stdout: str
     stderr: str
@@ -116,13 +128,17 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, check:
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, env=env or child_env(), stdout=out, stderr=err)
+        sampler = memoire.TreeSampler(child.pid).start()
         _pid, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
+        sampler.stop()
     child.returncode = os.waitstatus_to_exitcode(status)
     result = Run(
         seconds,
         usage.ru_utime + usage.ru_stime,
+        max(sampler.peak_sum / 1024 / 1024, usage.ru_maxrss / 1024),
         usage.ru_maxrss / 1024,  # kilobytes on Linux
+        sampler.peak_processes,
         child.returncode,
         out_path.read_text(encoding="utf-8", errors="replace"),
         err_path.read_text(encoding="utf-8", errors="replace"),
@@ -144,9 +160,12 @@ def best(command: list[str], cwd: Path, before: Any = None, env: dict[str, str] 
     return {
         "s": fastest.seconds,
         "rss_mb": fastest.rss_mb,
+        "largest_rss_mb": fastest.largest_rss_mb,
+        "processes_at_peak": fastest.processes,
         "cpu_s": min(r.cpu_s for r in runs),
         "runs_s": [round(r.seconds, 3) for r in runs],
         "runs_rss_mb": [round(r.rss_mb, 1) for r in runs],
+        "runs_largest_rss_mb": [round(r.largest_rss_mb, 1) for r in runs],
     }
 
 
@@ -358,9 +377,10 @@ def count_pages(site: Path) -> int:
 
 
 def index_size(site: Path) -> tuple[int, int]:
-    """Bytes of search/search_index.json, raw and gzipped (level 9, as a static host would serve it)."""
-    data = (site / "search" / "search_index.json").read_bytes()
-    return len(data), len(gzip.compress(data, compresslevel=9, mtime=0))
+    """Bytes of every file under search/ (Material's whole index, or our stub and all its
+    fragments), raw and gzipped one file at a time (level 9, as a static host would serve them)."""
+    files = [path.read_bytes() for path in sorted((site / "search").rglob("*")) if path.is_file()]
+    return sum(map(len, files)), sum(len(gzip.compress(data, compresslevel=9, mtime=0)) for data in files)
 
 
 def epoch(project: Path) -> str:
@@ -419,6 +439,13 @@ def measure_size(size: int) -> dict[str, Any]:
     base_pages = count_pages(base / "site")
     base_raw, base_gz = index_size(base / "site")
     say(f"  Material seul : {baseline['s']:.2f} s, {base_pages} pages, {baseline['rss_mb']:.0f} Mo")
+    say("  recherche : octets téléchargés avant le premier résultat (Chromium)…")
+    download = recherche.measure(site)
+    base_download = recherche.measure(base / "site", recherche.QUERIES[:1])
+    say(
+        f"  recherche : {download['max_gzip_bytes'] / 1024:.0f} Ko gzip au plus "
+        f"(Material seul : {base_download['max_gzip_bytes'] / 1024:.0f} Ko)"
+    )
 
     result = {
         "pages": pages,
@@ -427,11 +454,16 @@ def measure_size(size: int) -> dict[str, Any]:
         "mkdocs_only_s": None if OPTIONS.once else round(mkdocs_only["s"], 3),
         "baseline_build_s": round(baseline["s"], 3),
         "ratio_time": round(build["s"] / baseline["s"], 3),
-        "peak_rss_mb": round(build["rss_mb"], 1),
+        "peak_rss_mb": round(build["rss_mb"], 1),  # summed over the process tree
         "baseline_peak_rss_mb": round(baseline["rss_mb"], 1),
         "ratio_rss": round(build["rss_mb"] / baseline["rss_mb"], 3),
+        "largest_process_rss_mb": round(build["largest_rss_mb"], 1),
+        "baseline_largest_process_rss_mb": round(baseline["largest_rss_mb"], 1),
+        "ratio_rss_largest_process": round(build["largest_rss_mb"] / baseline["largest_rss_mb"], 3),
         "s_per_page": round(build["s"] / pages, 5),
-        "search_index_gzip_bytes": gz_index,
+        "search_files_gzip_bytes": gz_index,
+        "search_download_gzip_bytes": download["max_gzip_bytes"],
+        "baseline_search_download_gzip_bytes": base_download["max_gzip_bytes"],
     }
     details = {
         **result,
@@ -444,6 +476,8 @@ def measure_size(size: int) -> dict[str, Any]:
         "mkdocs_only": mkdocs_only,
         "sitecheck": sitecheck,
         "baseline": baseline,
+        "search_download": download,
+        "baseline_search_download": base_download,
         "search_index_bytes": raw_index,
         "baseline_search_index_bytes": base_raw,
         "baseline_search_index_gzip_bytes": base_gz,
@@ -713,18 +747,49 @@ def fr(value: float | None, digits: int = 2) -> str:
 def table(results: dict[str, Any], sizes: tuple[int, ...]) -> str:
     header = (
         "| Plans | Pages | vérifier (s) | construire (s) | dont MkDocs (s) | Material seul (s) | ratio temps "
-        "| RSS max (Mo) | RSS Material (Mo) | ratio RSS | s/page | index gzip (Ko) |"
+        "| RSS somme (Mo) | RSS somme Material (Mo) | ratio RSS | plus gros processus (Mo) | Material (Mo) "
+        "| ratio plus gros processus | s/page | recherche avant le 1er résultat (Ko gzip) | Material (Ko gzip) |"
     )
-    lines = [header, "|" + "---:|" * 12]
+    lines = [header, "|" + "---:|" * 16]
     for size in sizes:
         r = results[str(size)]
         lines.append(
             f"| {size} | {r['pages']} | {fr(r['verifier_s'])} | {fr(r['build_s'])} | {fr(r['mkdocs_only_s'])} "
             f"| {fr(r['baseline_build_s'])} | {fr(r['ratio_time'])} | {fr(r['peak_rss_mb'], 0)} "
-            f"| {fr(r['baseline_peak_rss_mb'], 0)} | {fr(r['ratio_rss'])} | {fr(r['s_per_page'], 4)} "
-            f"| {fr(r['search_index_gzip_bytes'] / 1024, 0)} |"
+            f"| {fr(r['baseline_peak_rss_mb'], 0)} | {fr(r['ratio_rss'])} | {fr(r['largest_process_rss_mb'], 0)} "
+            f"| {fr(r['baseline_largest_process_rss_mb'], 0)} | {fr(r['ratio_rss_largest_process'])} "
+            f"| {fr(r['s_per_page'], 4)} | {fr(r['search_download_gzip_bytes'] / 1024, 0)} "
+            f"| {fr(r['baseline_search_download_gzip_bytes'] / 1024, 0)} |"
         )
     return "\n".join(lines)
+
+
+# The targets of the issue on speed at portal scale, checked at the largest size measured.
+TARGETS = (
+    ("ratio_time", "ratio temps (construire / Material seul)", 1.2),
+    ("ratio_rss", "ratio RSS, somme de l'arbre de processus", 1.2),
+    ("rebuild_ratio", "reconstruction après un plan modifié / construction complète", 0.25),
+    ("preview_one_plan_s", "aperçu d'un plan, en secondes", 1.0),
+    ("search_download_kb", "recherche : Ko gzip avant le premier résultat", 300.0),
+)
+
+
+def targets(results: dict[str, Any], size: int) -> list[str]:
+    """One French line per target: the figure, the limit, met or not (— when not measured)."""
+    r = results[str(size)]
+    figures = {
+        "ratio_time": r["ratio_time"],
+        "ratio_rss": r["ratio_rss"],
+        "rebuild_ratio": results.get("rebuild_ratio"),
+        "preview_one_plan_s": results.get("preview_one_plan_s"),
+        "search_download_kb": r["search_download_gzip_bytes"] / 1024,
+    }
+    lines = [f"Cibles à {size} plans :"]
+    for key, label, limit in TARGETS:
+        value = figures[key]
+        verdict = "non mesuré" if value is None else ("atteinte" if value <= limit else "MANQUÉE")
+        lines.append(f"  {label} : {fr(value)} (au plus {fr(limit)}) : {verdict}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -796,10 +861,13 @@ def main(argv: list[str] | None = None) -> int:
     (OUT / details_name).write_text(json.dumps(details, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results, sizes))
     print()
-    print(f"Temps par page, {largest} plans comparés à {smallest} : × {fr(results['per_page_growth'])}")
+    if largest != smallest:
+        print(f"Temps par page, {largest} plans comparés à {smallest} : × {fr(results['per_page_growth'])}")
     if not OPTIONS.once:
         print(f"Reconstruction après la modification d'un plan ({largest} plans) : {fr(rebuild['s'])} s")
         print(f"Aperçu d'un plan mis à jour après son enregistrement : {fr(results['preview_one_plan_s'])} s")
+    print()
+    print("\n".join(targets(results, largest)))
     print(
         f"Meilleur de {OPTIONS.repeat} essais par mesure ; durée totale : {fr(details['total_s'], 0)} s ; "
         f"résultats : {results_path.relative_to(ROOT) if results_path.is_relative_to(ROOT) else results_path}"

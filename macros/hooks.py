@@ -32,6 +32,7 @@ from plan_ouvert.checks.catalogue import Entry
 from plan_ouvert.office import telechargements
 from plan_ouvert.outputs import apercu, cache, csp, parallele, render
 from plan_ouvert.outputs import consultation as consultations
+from plan_ouvert.outputs import search as sharded_search
 from plan_ouvert.outputs.render import Renderer, Settings, start_build
 from plan_ouvert.source import echeance
 from plan_ouvert.source.findings import Severity, count
@@ -44,7 +45,6 @@ from plan_ouvert.views.site import Site, load_site
 # erreur stops publication.
 log = logging.getLogger("mkdocs.plugins.plan_ouvert")
 
-LUNR_FR = Path("assets") / "javascripts" / "lunr" / "min" / "lunr.fr.min.js"
 CATALOGUE = "donnees/catalogue.jsonld"  # the DCAT catalogue of the site's data
 
 
@@ -582,12 +582,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         _worker_done(build, build.worker.wait_outputs())
     # The files that are no page (open data, downloads) are written by the worker: see
     # _plan_files (one plan's files) and _shared_files (those of every plan).
-    # Accent-insensitive French search: extend Material's own lunr.fr in the built site,
-    # generated from the installed theme's file rather than a committed copy of it.
-    target = site_dir / LUNR_FR
-    if target.is_file():
-        addition = (Path(__file__).parent / "lunr_fold.js").read_text(encoding="utf-8")
-        target.write_text(target.read_text(encoding="utf-8") + "\n" + addition, encoding="utf-8")
+    # Search a phone can load: Material's whole index cut into fragments loaded on demand.
+    sharded_search.write_index(site_dir)
     if build.site is not None:
         _write_dcat(build, build.site, site_dir, config)
     if build.settings.directory_urls:

@@ -8,10 +8,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import bs4
 import pytest
 import yaml
 
+from plan_ouvert.outputs import search
 from plan_ouvert.outputs.sitecheck import check_site
+
+from .helpers import ROOT
 
 PIAR = "plans/mrc-lassomption-piar-2021/"
 PAC = "plans/mrc-etchemins-pac-2022/"
@@ -197,13 +201,21 @@ def test_sitemap_lists_record_pages(site: Path) -> None:
     assert re.search(r"<loc>[^<]*/plans/mrc-etchemins-pac-2022/moyens/1-1/</loc>", sitemap)
 
 
-def test_search_index_has_record_pages_and_folding_is_installed(site: Path) -> None:
+def test_search_index_has_record_pages_in_fragments(site: Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"] for doc in index["docs"]}
-    assert "plans/mrc-etchemins-pac-2022/moyens/1-1/" in locations
+    assert index["docs"] == []  # nothing to download before a query: the fragments hold the pages
     assert index["config"]["lang"] == ["fr"]
-    lunr_fr = (site / "assets/javascripts/lunr/min/lunr.fr.min.js").read_text(encoding="utf-8")
-    assert lunr_fr.count("planOuvertFold") == 1
+    documents = {doc.location: doc for doc in search.read_documents(site)}
+    moyen = documents["plans/mrc-etchemins-pac-2022/moyens/1-1/"]
+    assert moyen.title == "Moyen d'action 1.1 — Programmation PAC, MRC des Etchemins, 2022"  # text, no entity
+    # Every page's worker is Plan ouvert's, which loads the fragments.
+    config = json.loads(
+        bs4.BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+        .select_one("#__config")
+        .string
+    )
+    assert config["search"].endswith("assets/javascripts/recherche.js")
+    assert (site / "assets/javascripts/recherche.js").is_file()
 
 
 def test_etat_du_plan_lists_every_warning_with_a_link(soup: Any) -> None:
@@ -359,3 +371,22 @@ def test_not_found_page_is_french_and_leads_home(site: Path, soup: Any) -> None:
     assert plans.startswith(base) and (site / plans.removeprefix(base) / "index.html").is_file()
     skip = page.select_one("a.md-skip")
     assert page.select_one(skip["href"]) is not None  # « Aller au contenu » has its target
+
+
+def test_search_config_partial_is_the_themes_block_with_our_worker() -> None:
+    """overrides/partials/recherche-config.html copies Material's « config » block (base.html)
+    to name another search worker: it must change when the pinned theme's block changes."""
+    import material
+
+    theme = (Path(material.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    block = theme.split("{% block config %}", 1)[1].split("{% endblock %}", 1)[0]
+    ours = (ROOT / "overrides" / "partials" / "recherche-config.html").read_text(encoding="utf-8")
+    ours = ours.split("-#}", 1)[1]  # after the partial's own comment
+
+    def norm(text: str) -> str:
+        return " ".join(text.split())
+
+    worker = re.search(r'"search": "(assets/javascripts/workers/search\.[0-9a-f]+\.min\.js)"', block)
+    assert worker is not None
+    expected = norm(block.replace(worker.group(1), "assets/javascripts/recherche.js"))
+    assert norm(ours) == expected

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from plan_ouvert.outputs import search
+
 from .conftest import run_cli, shared_site
 from .helpers import ROOT
 from .kinds import PLAN_CLIMAT as KIND
@@ -263,8 +265,7 @@ def test_value_view_groups_elements_by_value(page: Callable[[str], BeautifulSoup
 
 
 def test_search_index_holds_every_element_page(kinds_site: Path) -> None:
-    index = json.loads((kinds_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"] for doc in index["docs"]}
+    locations = {doc.location for doc in search.read_documents(kinds_site)}
     for url in ("axes/mobilite/", "axes/batiments/", "chantiers/navette/", "chantiers/toitures/"):
         assert climat(url) in locations
     assert f"plans/{GENERIQUE}/objectifs/loisirs/" in locations

@@ -151,3 +151,30 @@ def artifacts() -> Path:
     shutil.rmtree(ARTIFACTS / "screenshots", ignore_errors=True)
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+_FOUND = "() => /^\\d+ documents? trouvé/.test(document.querySelector('.md-search-result__meta').innerText)"
+
+
+def search_for(page: Any, query: str) -> None:
+    """Put `query` in Material's search box as one query (pasted, then a key released: Material
+    reads the box on each key release) and wait for its results. Typed letter by letter, each
+    letter would be a query, and the results of the first letters could show first."""
+    box = page.locator(".md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(_FOUND, timeout=60000)
+
+
+def settle_search(page: Any, requested: list[str]) -> None:
+    """After typing letter by letter: wait for results, then until no new request was made and
+    the list stayed the same for a second (the answer to the last letter comes last)."""
+    page.wait_for_function(_FOUND, timeout=60000)
+    previous: tuple[int, str] | None = None
+    stable = 0
+    while stable < 5:
+        page.wait_for_timeout(200)
+        current = (len(requested), page.locator(".md-search-result__list").inner_html())
+        stable = stable + 1 if current == previous else 0
+        previous = current
