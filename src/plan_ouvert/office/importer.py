@@ -6,16 +6,33 @@ code 2. An existing plan file is never overwritten without --remplacer.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plan_ouvert.checks.catalogue import load_kinds
 from plan_ouvert.office.resultat import ImportFailure, ImportResult
+from plan_ouvert.source.catalogue import load_kinds
 from plan_ouvert.source.kinds import Kinds
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
+
+
+@dataclass(frozen=True)
+class Demande:
+    """What `plan-ouvert importer` was asked: the file, and what the user said about it."""
+
+    fichier: str
+    type: str | None = None
+    colonnes: str | None = None
+    sortie: str | None = None
+    rapport: str | None = None
+    id: str | None = None
+    organisme: str | None = None
+    plans: str = "plans"
+    remplacer: bool = False
+
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
@@ -31,7 +48,7 @@ def _kinds(plans: Path) -> Kinds:
     return loaded.kinds
 
 
-def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> ImportResult:
+def _read(path: Path, args: Demande, kinds: Kinds, plans: Path) -> ImportResult:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from plan_ouvert.office.import_word import Options, import_word
@@ -61,7 +78,7 @@ def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> Im
     )
 
 
-def run(args: argparse.Namespace) -> tuple[Path, Path]:
+def run(args: Demande) -> tuple[Path, Path]:
     """Import, then write the plan and its report; ImportFailure leaves nothing behind."""
     from plan_ouvert.office.yamlwriter import report_markdown, to_yaml
 
@@ -90,7 +107,19 @@ def run(args: argparse.Namespace) -> tuple[Path, Path]:
     return target, report_path
 
 
-def command(args: argparse.Namespace) -> int:
+def importer(
+    fichier: str,
+    type: str | None = None,
+    colonnes: str | None = None,
+    sortie: str | None = None,
+    rapport: str | None = None,
+    id: str | None = None,
+    organisme: str | None = None,
+    plans: str = "plans",
+    remplacer: bool = False,
+) -> int:
+    """`plan-ouvert importer FICHIER`: the plan file and its import report, or a French message."""
+    args = Demande(fichier, type, colonnes, sortie, rapport, id, organisme, plans, remplacer)
     try:
         target, report_path = run(args)
     except ImportFailure as exc:
@@ -99,7 +128,7 @@ def command(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     except Exception as exc:  # a document nobody foresaw: a message, never a traceback
         print(
-            f"importer : {args.fichier} : ce document n'a pas pu être lu ({type(exc).__name__}). "
+            f"importer : {args.fichier} : ce document n'a pas pu être lu ({exc.__class__.__name__}). "
             "Signalez-le à l'équipe de Plan ouvert, avec le fichier si possible.",
             file=sys.stderr,
         )

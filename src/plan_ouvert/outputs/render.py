@@ -20,7 +20,7 @@ from plan_ouvert.outputs import csp, texte
 from plan_ouvert.source import echeance
 from plan_ouvert.source.tree import PlanTree
 from plan_ouvert.views import pages, partage, presenters, ressources, suivi
-from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_SUIVI, montant, nombre, pourcent
+from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_SUIVI, minuscule, montant, nombre, pourcent
 from plan_ouvert.views.site import Site
 
 
@@ -153,7 +153,7 @@ class Renderer:
             pourcent=pourcent,
             nbsp=nbsp,
             texte=texte.render,
-            minuscule=presenters.minuscule,
+            minuscule=minuscule,
         )
         self.env.globals.update(
             STATUTS_PLAN=STATUTS_PLAN,

@@ -1,4 +1,8 @@
-"""French labels of the model's enumerations, shared by pages, exports and reports."""
+"""French labels of the model's enumerations and French words, shared by pages, exports and reports."""
+
+from __future__ import annotations
+
+from plan_ouvert.source.echeance import fold
 
 STATUTS_PLAN = {"projet": "Projet", "adopte": "Adopté", "en_vigueur": "En vigueur", "echu": "Échu"}
 STATUTS_RESSOURCE = {
@@ -38,3 +42,24 @@ def montant(value: float | None) -> str:
 
 def pourcent(value: float | None) -> str:
     return "" if value is None else f"{nombre(value)}\u00a0%"
+
+
+# --- French words ----------------------------------------------------------------------------
+
+VOWELS = tuple("aeiouyh")
+
+
+def de(word: str) -> str:
+    """« de porteur », « d'échéancier »: French elision before a vowel or a mute h."""
+    return f"d'{word}" if fold(word).startswith(VOWELS) else f"de {word}"
+
+
+def minuscule(text: str) -> str:
+    """« Moyens d'action » → « moyens d'action » inside a sentence; an acronym (« MRC ») stays."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def majuscule(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -12,27 +12,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from plan_ouvert.checks.rules import REGISTRY
 from plan_ouvert.source.echeance import date_fr, fold, number_in, wording
 from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.kinds import Champ, ColonneApercu, Financement, Niveau, TypePlan
 from plan_ouvert.source.model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
-from plan_ouvert.views.libelles import STATUTS_RESSOURCE, TEMPS, montant, nombre, pourcent
+from plan_ouvert.views.libelles import (
+    STATUTS_RESSOURCE,
+    TEMPS,
+    VOWELS,
+    de,
+    majuscule,
+    minuscule,
+    montant,
+    nombre,
+    pourcent,
+)
 from plan_ouvert.views.pages import browse_url, report_url, value_url
 
-if TYPE_CHECKING:  # the site imports modules that import this one
-    from plan_ouvert.views.site import ReferenceList, Site
-
-VOWELS = tuple("aeiouyh")
-
+if TYPE_CHECKING:
+    from plan_ouvert.views.context import ReferenceList
+    from plan_ouvert.views.context import SiteContext as Site
 
 # --- French words ----------------------------------------------------------------------------
-
-
-def de(word: str) -> str:
-    """« de porteur », « d'échéancier »: French elision before a vowel or a mute h."""
-    return f"d'{word}" if fold(word).startswith(VOWELS) else f"de {word}"
 
 
 def demonstratif(word: str, feminin: bool) -> str:
@@ -49,17 +51,6 @@ def ce(niveau: Niveau) -> str:
 
 def un(niveau: Niveau) -> str:
     return "une" if niveau.feminin else "un"
-
-
-def minuscule(text: str) -> str:
-    """« Moyens d'action » → « moyens d'action » inside a sentence; an acronym (« MRC ») stays."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def majuscule(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def du(document: str) -> str:
@@ -330,9 +321,8 @@ def warnings_of(findings: Sequence[Finding]) -> list[str]:
 def finding_sentence(finding: Finding) -> str:
     """What a reader of the page is told: the rule's own public sentence, or its message without
     the note meant for editors."""
-    rule = REGISTRY.get(finding.code)
-    if rule is not None and rule.public:
-        return rule.public
+    if finding.public:
+        return finding.public
     text = finding.message.split(" Le plan est publié tel qu'adopté")[0].rstrip()
     return majuscule(text if text.endswith((".", "?", "!", "»")) else f"{text}.")
 

@@ -23,8 +23,7 @@ from plan_ouvert.source.echeance import number_in
 from plan_ouvert.source.kinds import Niveau
 from plan_ouvert.source.model import Cible, Suivi
 from plan_ouvert.source.tree import Element, PlanTree
-from plan_ouvert.views.libelles import STATUTS_SUIVI
-from plan_ouvert.views.presenters import de
+from plan_ouvert.views.libelles import STATUTS_SUIVI, de
 
 STATUTS = list(STATUTS_SUIVI)  # in the order the labels list them
 CLOSED = ("realise", "abandonne")
