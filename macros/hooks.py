@@ -31,7 +31,7 @@ from plan_ouvert.office import telechargements
 from plan_ouvert.outputs import apercu, cache, csp, parallele, render
 from plan_ouvert.outputs.render import Renderer, Settings, start_build
 from plan_ouvert.outputs.site import load_site
-from plan_ouvert.source import licences
+from plan_ouvert.source import licences, urls
 from plan_ouvert.source.catalogue import Entry
 from plan_ouvert.source.findings import Severity, count
 from plan_ouvert.views import dcat, opendata, partage, portail, rapport
@@ -409,7 +409,7 @@ def _share(page: Page, config: MkDocsConfig) -> None:
 
 def dcat_file(plan_id: str) -> str:
     """« donnees/<plan>/dataset.jsonld »: the DCAT metadata of one plan's data."""
-    return f"donnees/{plan_id}/dataset.jsonld"
+    return urls.dataset_url(plan_id)
 
 
 def _write_dcat(build: _Build, site: Site, site_dir: Path, config: MkDocsConfig) -> None:

@@ -50,6 +50,29 @@ def browse_url(plan_id: str, vue: str) -> str:
     return f"plans/{plan_id}/{vue}/"
 
 
+def organisation_url(organisation: str) -> str:
+    return f"organisations/{organisation}/"
+
+
+def region_url(code: str) -> str:
+    """A région's heading on the page of organisations (« organisations/#region-14 »)."""
+    return f"organisations/#region-{code}"
+
+
+def programme_url(key: str) -> str:
+    return f"programmes/{key}/"
+
+
+def dataset_url(plan_id: str) -> str:
+    """« donnees/<plan>/dataset.jsonld »: the DCAT metadata of one plan's data."""
+    return f"donnees/{plan_id}/dataset.jsonld"
+
+
+def csv_url(table: str) -> str:
+    """One table of the open data (« donnees/csv/actions.csv »)."""
+    return f"donnees/csv/{table}.csv"
+
+
 def wording_key(text: str) -> str:
     """What makes two clientèles one: the same words, whatever the case, accents and punctuation.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plan_ouvert.source.echeance import fold
+from plan_ouvert.source.kinds import Niveau
 
 STATUTS_PLAN = {"projet": "Projet", "adopte": "Adopté", "en_vigueur": "En vigueur", "echu": "Échu"}
 STATUTS_RESSOURCE = {
@@ -63,3 +64,38 @@ def minuscule(text: str) -> str:
 
 def majuscule(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def demonstratif(word: str, feminin: bool) -> str:
+    """« cette clientèle », « cet objectif », « ce moyen d'action »."""
+    if feminin:
+        return f"cette {word}"
+    return f"cet {word}" if fold(word).startswith(VOWELS) else f"ce {word}"
+
+
+def ce(niveau: Niveau) -> str:
+    """« cette action », « cet objectif », « ce moyen d'action »."""
+    return demonstratif(niveau.singulier.lower(), niveau.feminin)
+
+
+def un(niveau: Niveau) -> str:
+    return "une" if niveau.feminin else "un"
+
+
+def du(document: str) -> str:
+    """« du plan », « de la programmation », « des priorités »: de before a noun and its article."""
+    if document.startswith("le "):
+        return f"du {document[3:]}"
+    if document.startswith("les "):
+        return f"des {document[4:]}"
+    return f"de {document}"
+
+
+def court(niveau: Niveau) -> str:
+    """« moyen » for « Moyen d'action »: the level's first word, for counts (« 3 moyen(s) »)."""
+    return minuscule(niveau.singulier.split(" ")[0])
+
+
+def compte(niveau: Niveau, number: int) -> str:
+    """« 3 moyen(s) », « 0 action(s) »."""
+    return f"{number} {court(niveau)}(s)"

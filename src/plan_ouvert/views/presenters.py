@@ -17,17 +17,18 @@ from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.kinds import Champ, ColonneApercu, Financement, Niveau, TypePlan
 from plan_ouvert.source.model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
-from plan_ouvert.views.libelles import (
-    STATUTS_RESSOURCE,
-    TEMPS,
-    VOWELS,
-    de,
-    majuscule,
-    minuscule,
-    montant,
-    nombre,
-    pourcent,
-)
+from plan_ouvert.views.libelles import STATUTS_RESSOURCE, TEMPS, montant, nombre, pourcent
+
+# French words the templates call as views.* (they live with the labels, below every view).
+from plan_ouvert.views.libelles import ce as ce
+from plan_ouvert.views.libelles import compte as compte
+from plan_ouvert.views.libelles import court as court
+from plan_ouvert.views.libelles import de as de
+from plan_ouvert.views.libelles import demonstratif as demonstratif
+from plan_ouvert.views.libelles import du as du
+from plan_ouvert.views.libelles import majuscule as majuscule
+from plan_ouvert.views.libelles import minuscule as minuscule
+from plan_ouvert.views.libelles import un as un
 from plan_ouvert.views.pages import browse_url, report_url, value_url
 
 if TYPE_CHECKING:
@@ -35,31 +36,6 @@ if TYPE_CHECKING:
     from plan_ouvert.views.context import SiteContext as Site
 
 # --- French words ----------------------------------------------------------------------------
-
-
-def demonstratif(word: str, feminin: bool) -> str:
-    """« cette clientèle », « cet objectif », « ce moyen d'action »."""
-    if feminin:
-        return f"cette {word}"
-    return f"cet {word}" if fold(word).startswith(VOWELS) else f"ce {word}"
-
-
-def ce(niveau: Niveau) -> str:
-    """« cette action », « cet objectif », « ce moyen d'action »."""
-    return demonstratif(niveau.singulier.lower(), niveau.feminin)
-
-
-def un(niveau: Niveau) -> str:
-    return "une" if niveau.feminin else "un"
-
-
-def du(document: str) -> str:
-    """« du plan », « de la programmation », « des priorités »: de before a noun and its article."""
-    if document.startswith("le "):
-        return f"du {document[3:]}"
-    if document.startswith("les "):
-        return f"des {document[4:]}"
-    return f"de {document}"
 
 
 def nom_du_document(spec: TypePlan) -> str:
@@ -70,16 +46,6 @@ def nom_du_document(spec: TypePlan) -> str:
             text = text[len(article) :]
             break
     return majuscule(text)
-
-
-def court(niveau: Niveau) -> str:
-    """« moyen » for « Moyen d'action »: the level's first word, for counts (« 3 moyen(s) »)."""
-    return minuscule(niveau.singulier.split(" ")[0])
-
-
-def compte(niveau: Niveau, number: int) -> str:
-    """« 3 moyen(s) », « 0 action(s) »."""
-    return f"{number} {court(niveau)}(s)"
 
 
 def missing_sentence(niveau: Niveau, champ: Champ) -> str:
@@ -486,11 +452,26 @@ def overview(tree: PlanTree) -> Overview:
     return Overview(f"{nom_du_document(spec)} : vue d'ensemble", consigne, f"{name}.html")
 
 
+@dataclass(frozen=True)
+class Constats:
+    """What « État du plan » lists of the checks: the published findings, by nature."""
+
+    non_conformites: list[Finding]
+    avertissements: list[Finding]
+
+
+def constats(site: Site, plan_id: str) -> Constats:
+    published = [f for f in site.findings_of(plan_id) if f.severity.is_published]
+    return Constats(
+        [f for f in published if f.severity is Severity.NON_CONFORMITE],
+        [f for f in published if f.severity is Severity.AVERTISSEMENT],
+    )
+
+
 def etat_summary(site: Site, plan_id: str) -> str:
     """« complet à 92 %, 2 non-conformité(s), 8 avertissement(s) »: the state of a plan, beside its link."""
-    found = site.findings_of(plan_id)
-    departures = sum(1 for f in found if f.severity is Severity.NON_CONFORMITE)
-    warnings = sum(1 for f in found if f.severity is Severity.AVERTISSEMENT)
+    found = constats(site, plan_id)
+    departures, warnings = len(found.non_conformites), len(found.avertissements)
     score = pourcent(site.completude(plan_id).score)
     if departures:
         return f"complet à {score}, {departures} non-conformité(s), {warnings} avertissement(s)"
