@@ -12,8 +12,9 @@ from typing import Any
 
 from plan_ouvert.outputs import consultation as consultations
 from plan_ouvert.outputs.render import current_renderer
+from plan_ouvert.outputs.site import cached_site
 from plan_ouvert.views import opendata
-from plan_ouvert.views.site import Site, cached_site
+from plan_ouvert.views.site import Site
 
 
 def define_env(env: Any) -> None:

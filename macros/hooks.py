@@ -27,19 +27,19 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from plan_ouvert.checks import licences
-from plan_ouvert.checks.catalogue import Entry
 from plan_ouvert.office import telechargements
 from plan_ouvert.outputs import apercu, cache, csp, parallele, render
 from plan_ouvert.outputs import consultation as consultations
 from plan_ouvert.outputs import search as sharded_search
 from plan_ouvert.outputs.render import Renderer, Settings, start_build
-from plan_ouvert.source import echeance
+from plan_ouvert.outputs.site import load_site
+from plan_ouvert.source import echeance, licences, urls
+from plan_ouvert.source.catalogue import Entry
 from plan_ouvert.source.findings import Severity, count
 from plan_ouvert.views import dcat, opendata, partage, portail, rapport
 from plan_ouvert.views.export import to_json, to_yaml
 from plan_ouvert.views.pages import plan_label, report_file
-from plan_ouvert.views.site import Site, load_site
+from plan_ouvert.views.site import Site
 
 # A WARNING or ERROR on a `mkdocs.*` logger fails a --strict build: that is how a plan
 # erreur stops publication.
@@ -124,7 +124,7 @@ def _report(site: Site, minimum: int, strict: bool = False) -> None:
         # conformite_stricte: a team drafting a plan before adoption wants every departure from
         # the gabarit to stop the build; by default the adopted plan is published with them shown.
         for finding in site.catalogue.findings:
-            if finding.severity is Severity.NON_CONFORMITE:
+            if finding.severity.fails_strict and not finding.severity.blocks_publication:
                 log.error("%s (conformite_stricte dans mkdocs.yml)", finding.format())
     for entry in site.catalogue.entries:
         plan_id = entry.plan.id
@@ -331,7 +331,7 @@ def _shared_files(build: _Build, site: Site) -> Callable[[Path], object]:
         # Open data of every plan: CSV per kind of record, XLSX, JSON and datapackage.json.
         licence = build.settings.extra.get("licence") or None
         opendata.write_all(site.trees, site_dir / "donnees", site.catalogue.kinds, licence)
-        portail.write_files(site, site_dir)  # each programme's plans and coverage, CSV and XLSX
+        portail.write_files(site.portail(), site_dir)  # each programme's plans and coverage, CSV and XLSX
 
     return write
 
@@ -475,7 +475,7 @@ def _share(page: Page, config: MkDocsConfig) -> None:
 
 def dcat_file(plan_id: str) -> str:
     """« donnees/<plan>/dataset.jsonld »: the DCAT metadata of one plan's data."""
-    return f"donnees/{plan_id}/dataset.jsonld"
+    return urls.dataset_url(plan_id)
 
 
 def _write_dcat(build: _Build, site: Site, site_dir: Path, config: MkDocsConfig) -> None:

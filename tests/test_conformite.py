@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.outputs.site import load_site
 from plan_ouvert.source.findings import Severity
-from plan_ouvert.views.site import load_site
 
 from .conftest import run_cli
 from .helpers import petit, plans_folder

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from plan_ouvert.outputs import nouveau
+from plan_ouvert.cli import main
 from plan_ouvert.source.load import load_file
 
 from .helpers import petit, position
@@ -283,8 +282,7 @@ def test_nouveau_quotes_every_text_value(tmp_path: Path, kind: str) -> None:
     # French typography (« : », « (cible : 25) ») breaks unquoted YAML: a starter shows quotes.
     folder = tmp_path / "plans"
     folder.mkdir()
-    args = argparse.Namespace(programme=kind, id="mrc-x", dossier=str(folder))
-    assert nouveau.command(args) == 0
+    assert main(["nouveau", kind, "mrc-x", "--dossier", str(folder)]) == 0
     path = folder / "mrc-x.yml"
     text = path.read_text(encoding="utf-8")
     loaded = load_file(path, "plan", "mrc-x.yml")

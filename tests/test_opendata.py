@@ -3,7 +3,6 @@ Package validated by Frictionless, identical bytes on every run, and never a `pr
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -19,13 +18,13 @@ import openpyxl
 import pytest
 
 from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.cli import main
 from plan_ouvert.source.tree import PlanTree
 from plan_ouvert.views.export import public_data
 from plan_ouvert.views.opendata import (
     Column,
     Table,
     cell_text,
-    command,
     csv_bytes,
     datapackage,
     tables,
@@ -291,20 +290,20 @@ def test_write_all_command_and_privacy(tmp_path: Path, capsys: pytest.CaptureFix
 
     # The command: plans given as paths, output folder, exit codes, French messages.
     sortie = tmp_path / "sortie"
-    code = command(argparse.Namespace(chemins=[str(tmp_path / "plans")], sortie=str(sortie)))
+    code = main(["exporter", str(tmp_path / "plans"), "--sortie", str(sortie)])
     out = capsys.readouterr()
     assert code == 0, out.err
     assert "2 plans exportés" in out.err and "écrit :" in out.out
     assert (sortie / "plans.xlsx").read_bytes() == (folder / "plans.xlsx").read_bytes()
     assert sentinel_files(sortie) == []
-    assert command(argparse.Namespace(chemins=[str(tmp_path / "absent")], sortie=str(sortie))) == 2
+    assert main(["exporter", str(tmp_path / "absent"), "--sortie", str(sortie)]) == 2
     assert "introuvable" in capsys.readouterr().err
 
 
 def test_command_refuses_plans_with_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = petit("petit-pac").replace("      - id: 2-1\n", "      - id: 1-1\n")  # COM-E001
     folder = plans_folder(tmp_path, {"petit-pac.yml": broken})
-    code = command(argparse.Namespace(chemins=[str(folder)], sortie=str(tmp_path / "sortie")))
+    code = main(["exporter", str(folder), "--sortie", str(tmp_path / "sortie")])
     assert code == 1
     assert "exportation annulée" in capsys.readouterr().err
     assert not (tmp_path / "sortie").exists()

@@ -3,7 +3,6 @@ laid out for filing that opens with openpyxl, identical bytes on every run, no `
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import zipfile
@@ -14,8 +13,9 @@ import pytest
 import yaml
 
 from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.cli import main
 from plan_ouvert.source.tree import PlanTree
-from plan_ouvert.views.rapport import HEADERS, AnneeInconnue, command, report, report_xlsx
+from plan_ouvert.views.rapport import HEADERS, AnneeInconnue, report, report_xlsx
 
 from .helpers import ROOT, petit, plans_folder
 from .test_opendata import SENTINEL, petit_pac_suivi, petit_piar_suivi
@@ -49,7 +49,7 @@ def _plan(folder: Path, plan_id: str) -> PlanTree:
 
 
 def _run(plan: str, annee: int, sortie: Path) -> int:
-    return command(argparse.Namespace(plan=plan, annee=annee, sortie=str(sortie)))
+    return main(["rapport", plan, "--annee", str(annee), "--sortie", str(sortie)])
 
 
 def test_pac_year_1_and_year_2(projet: Path) -> None:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from plan_ouvert.outputs import cache
+from plan_ouvert.outputs.site import load_site
 from plan_ouvert.views import historique
-from plan_ouvert.views.site import load_site
 
 from .conftest import copy_project, run_cli
 from .test_historique import git

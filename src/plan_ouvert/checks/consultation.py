@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from plan_ouvert.checks.catalogue import display_path
+from plan_ouvert.source.catalogue import display_path
 from plan_ouvert.source.consultation import Consultation, LoadedConsultation, find_element, load_all
 from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.tree import PlanTree

@@ -12,7 +12,6 @@ French message and exit code 2.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -435,11 +434,11 @@ def _tree(plans: Path, plan_id: str) -> PlanTree:
     return catalogue.entries[0].tree
 
 
-def run(args: argparse.Namespace) -> tuple[Path, Imported]:
-    plans = Path(args.plans)
-    tree = _tree(plans, args.plan)
-    mapping = parse_mapping(args.colonnes) if args.colonnes else {}
-    table = read_table(Path(args.fichier), args.fichier)
+def run(fichier: str, plan: str, colonnes: str | None = None, plans_dir: str = "plans") -> tuple[Path, Imported]:
+    plans = Path(plans_dir)
+    tree = _tree(plans, plan)
+    mapping = parse_mapping(colonnes) if colonnes else {}
+    table = read_table(Path(fichier), fichier)
     target = source.file_for(plans, tree.plan.id)
     existing = target.read_text(encoding="utf-8") if target.is_file() else None
     previous = None
@@ -474,16 +473,17 @@ def _check_written(text: str, target: Path) -> str:
     return text
 
 
-def command(args: argparse.Namespace) -> int:
+def command(action: str, fichier: str, plan: str, colonnes: str | None = None, plans: str = "plans") -> int:
+    """`plan-ouvert consultation importer REPONSES --plan ID` (`action` is « importer », the only one)."""
     try:
-        target, imported = run(args)
+        target, imported = run(fichier, plan, colonnes, plans)
     except ImportFailure as exc:
         print(f"consultation importer : {exc}", file=sys.stderr)
         print("Rien n'a été écrit.", file=sys.stderr)
         return EXIT_UNREADABLE
     except Exception as exc:  # an export nobody foresaw: a message, never a traceback
         print(
-            f"consultation importer : {args.fichier} : ce fichier n'a pas pu être lu ({type(exc).__name__}).",
+            f"consultation importer : {fichier} : ce fichier n'a pas pu être lu ({type(exc).__name__}).",
             file=sys.stderr,
         )
         print("Rien n'a été écrit.", file=sys.stderr)

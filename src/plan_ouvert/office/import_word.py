@@ -60,7 +60,7 @@ def _candidates(kinds: Kinds, options: Options) -> list[tuple[Kind, GabaritWord]
             )
         return [(kind, kind.spec.gabarit_word)]
     if options.colonnes:
-        kind = kinds.get("plan-action")
+        kind = kinds.generic()
         if kind is None:
             raise ImportFailure("--colonnes demande aussi --type (le type générique plan-action est absent).")
         return [(kind, gabarit_from_mapping(kind, options.colonnes))]

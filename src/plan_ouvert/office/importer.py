@@ -6,17 +6,36 @@ code 2. An existing plan file is never overwritten without --remplacer.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from plan_ouvert.checks.catalogue import load_kinds
 from plan_ouvert.office import reimport
 from plan_ouvert.office.resultat import ImportFailure, ImportResult, control_character, refuse_control
+from plan_ouvert.source.catalogue import load_kinds
 from plan_ouvert.source.kinds import Kinds
 
 EXIT_OK, EXIT_UNREADABLE = 0, 2
+
+
+@dataclass(frozen=True)
+class Demande:
+    """What `plan-ouvert importer` was asked: the file, and what the user said about it."""
+
+    fichier: str
+    type: str | None = None
+    colonnes: str | None = None
+    sortie: str | None = None
+    rapport: str | None = None
+    id: str | None = None
+    organisme: str | None = None
+    plans: str = "plans"
+    remplacer: bool = False
+    fusionner: bool = False
+    autre_plan: bool = False
+
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
@@ -32,7 +51,7 @@ def _kinds(plans: Path) -> Kinds:
     return loaded.kinds
 
 
-def _read(path: Path, args: argparse.Namespace, kinds: Kinds, plans: Path) -> ImportResult:
+def _read(path: Path, args: Demande, kinds: Kinds, plans: Path) -> ImportResult:
     suffix = path.suffix.lower()
     if suffix in (".docx", ".odt"):
         from plan_ouvert.office.import_word import Options, import_word
@@ -83,7 +102,7 @@ def _refuse_controls(value: Any, shown: str, path: tuple[str, ...] = ()) -> None
             raise refuse_control(f"{shown} : champ {' > '.join(path) or 'du plan'}", found)
 
 
-def run(args: argparse.Namespace) -> tuple[Path, Path]:
+def run(args: Demande) -> tuple[Path, Path]:
     """Import, then write the plan and its report; ImportFailure leaves nothing behind."""
     from plan_ouvert.office.yamlwriter import report_markdown, to_yaml
 
@@ -95,13 +114,13 @@ def run(args: argparse.Namespace) -> tuple[Path, Path]:
     result = _read(path, args, kinds, plans)
     _refuse_controls(result.data, path.name)
     same = reimport.same_plan(plans, result.data)
-    fusing = same is not None and not getattr(args, "autre_plan", False)
-    if getattr(args, "fusionner", False) and same is None:
+    fusing = same is not None and not args.autre_plan
+    if args.fusionner and same is None:
         raise ImportFailure(
             f"--fusionner : aucun plan de {plans} n'a le même organisme, le même type et la même période que "
             f"{path.name} ; relancez sans --fusionner pour écrire un nouveau plan."
         )
-    if same is not None and fusing and not getattr(args, "fusionner", False) and reimport.hinted(result):
+    if same is not None and fusing and not args.fusionner and reimport.hinted(result):
         # Hidden data is a hint: it never picks, by itself, a published plan to update.
         raise reimport.refuse_hinted(same[0])
     if same is not None and fusing:
@@ -130,7 +149,21 @@ def run(args: argparse.Namespace) -> tuple[Path, Path]:
     return target, report_path
 
 
-def command(args: argparse.Namespace) -> int:
+def importer(
+    fichier: str,
+    type: str | None = None,
+    colonnes: str | None = None,
+    sortie: str | None = None,
+    rapport: str | None = None,
+    id: str | None = None,
+    organisme: str | None = None,
+    plans: str = "plans",
+    remplacer: bool = False,
+    fusionner: bool = False,
+    autre_plan: bool = False,
+) -> int:
+    """`plan-ouvert importer FICHIER`: the plan file and its import report, or a French message."""
+    args = Demande(fichier, type, colonnes, sortie, rapport, id, organisme, plans, remplacer, fusionner, autre_plan)
     try:
         target, report_path = run(args)
     except ImportFailure as exc:
@@ -139,7 +172,7 @@ def command(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     except Exception as exc:  # a document nobody foresaw: a message, never a traceback
         print(
-            f"importer : {args.fichier} : ce document n'a pas pu être lu ({type(exc).__name__}). "
+            f"importer : {args.fichier} : ce document n'a pas pu être lu ({exc.__class__.__name__}). "
             "Signalez-le à l'équipe de Plan ouvert, avec le fichier si possible.",
             file=sys.stderr,
         )

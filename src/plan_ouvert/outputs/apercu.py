@@ -14,7 +14,6 @@ MkDocs runs as a separate program, so this module does not import it; its server
 
 from __future__ import annotations
 
-import argparse
 import html
 import os
 import re
@@ -27,16 +26,20 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from plan_ouvert.source.findings import Finding
 
-# The hooks read it: only this plan file is loaded (views/site.load_site).
+# The hooks read it: only this plan file is loaded (outputs/site.load_site).
 PREVIEW_ENV = "PLAN_OUVERT_APERCU"
 
 
-def command(args: argparse.Namespace) -> int:
-    plan = Path(args.plan)
+def apercu(plan: str, port: int = 8000, config: str = "mkdocs.yml") -> int:
+    """`plan-ouvert apercu PLAN`: serve the site of this one plan while it is edited."""
+    return _serve(Path(plan), port, config)
+
+
+def _serve(plan: Path, port: int, config: str) -> int:
     if not plan.is_file():
         print(f"aperçu impossible : le fichier « {plan} » n'existe pas.", file=sys.stderr)
         return 2
-    address = f"127.0.0.1:{args.port}"
+    address = f"127.0.0.1:{port}"
     print(
         f"Aperçu de {plan} sur http://{address}/ : chaque enregistrement du fichier met ses pages à jour "
         "(constats en français ci-dessous). Les pages qui listent tous les plans n'y montrent que celui-ci. "
@@ -47,7 +50,7 @@ def command(args: argparse.Namespace) -> int:
     # Served at the root of the local address, not under the public site's sub-path.
     env["PLAN_OUVERT_SITE_URL"] = f"http://{address}/"
     # Not strict: a departure or a broken link is shown, the preview keeps running.
-    command = [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "-a", address, "-f", args.config]
+    command = [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "-a", address, "-f", config]
     try:
         with subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True, encoding="utf-8") as server:
             for line in french_lines(server.stderr or ()):

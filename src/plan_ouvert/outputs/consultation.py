@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from plan_ouvert.checks import consultation as checks
-from plan_ouvert.checks.catalogue import display_path
 from plan_ouvert.outputs.render import Renderer, Settings
 from plan_ouvert.source import consultation as source
+from plan_ouvert.source.catalogue import display_path
 from plan_ouvert.source.findings import Severity
 from plan_ouvert.views import consultation as views
 from plan_ouvert.views.export import to_yaml

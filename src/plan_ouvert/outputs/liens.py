@@ -6,7 +6,6 @@ The only command that uses the network; the build never does. Each address is as
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import urllib.error
@@ -19,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from plan_ouvert.checks.catalogue import load_catalogue
-from plan_ouvert.source.model import Record
+from plan_ouvert.source.model import Record, public_fields
 
 URL = re.compile(r"https?://[^\s<>\"'«»)]+")
 USER_AGENT = "plan-ouvert-liens/1.0 (+verification des liens des plans)"
@@ -41,10 +40,7 @@ class Result:
 
 
 def _strings(record: BaseModel, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    for name in type(record).model_fields:
-        if name == "prive":  # never sent anywhere, not even to check it
-            continue
-        value = getattr(record, name)
+    for name, value in public_fields(record):  # `prive` is never sent anywhere, not even to check it
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
             where = (*path, name, index) if isinstance(value, list) else (*path, name)
@@ -100,13 +96,14 @@ def report(found: list[Citation], results: dict[str, Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def command(args: argparse.Namespace) -> int:
-    found = citations([Path(p) for p in args.chemins] or [Path("plans")])
+def liens_externes(chemins: list[str], rapport: str = "rapport-liens-externes.md", delai: float = 10.0) -> int:
+    """`plan-ouvert liens-externes`: check every Web address the plans cite; write a report."""
+    found = citations([Path(p) for p in chemins] or [Path("plans")])
     urls = sorted({c.url for c in found})
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = dict(zip(urls, pool.map(lambda u: check(u, args.delai), urls), strict=True))
+        results = dict(zip(urls, pool.map(lambda u: check(u, delai), urls), strict=True))
     text = report(found, results)
-    Path(args.rapport).write_text(text, encoding="utf-8")
+    Path(rapport).write_text(text, encoding="utf-8")
     broken = sum(1 for r in results.values() if not r.ok)
-    print(f"{len(urls)} adresse(s) vérifiée(s), {broken} en échec ; rapport : {args.rapport}", file=sys.stderr)
+    print(f"{len(urls)} adresse(s) vérifiée(s), {broken} en échec ; rapport : {rapport}", file=sys.stderr)
     return 1 if broken else 0

@@ -7,14 +7,13 @@ value is quoted, so that French typography (« : », « (cible : 25) ») never b
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from importlib import resources
 from pathlib import Path
 
-from plan_ouvert.checks.catalogue import load_kinds
 from plan_ouvert.outputs import schema
+from plan_ouvert.source.catalogue import load_kinds
 from plan_ouvert.source.kinds import Champ, Kind, Niveau
 from plan_ouvert.source.load import load_file
 from plan_ouvert.source.model import ID_PATTERN, Referentiel
@@ -108,53 +107,41 @@ def generated(kind: Kind, plan_id: str, programme: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _referentiel_of(kind: Kind, folder: Path) -> str | None:
-    """The référentiel of plans/referentiels/ whose gabarit is this kind (read from the data, not named here)."""
-    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        if path.is_symlink():
-            continue
-        loaded = load_file(path, "referentiel")
-        if isinstance(loaded.record, Referentiel) and loaded.record.gabarit == kind.id:
-            return loaded.record.id
-    return None
-
-
 def _refuse(message: str) -> int:
     print(f"plan-ouvert : erreur : {message}", file=sys.stderr)
     return EXIT_UNREADABLE
 
 
-def command(args: argparse.Namespace) -> int:
+def nouveau(programme: str, id: str, dossier: str = "plans") -> int:
+    """`plan-ouvert nouveau TYPE ID`: a new plan file of kind (or référentiel) `programme`."""
     # Both become file names: an id like « ../x » or « a/b » would write or read elsewhere.
-    for what, value in (("type ou programme", args.programme), ("identifiant", args.id)):
+    for what, value in (("type ou programme", programme), ("identifiant", id)):
         if not re.fullmatch(ID_PATTERN, value) or len(value) > 60:
             return _refuse(
                 f"{what} « {value[:60]} » invalide : seulement des minuscules sans accents, des chiffres et des "
                 "traits d'union (ex. mrc-exemple-piar-2025), sans « / » ni « .. »."
             )
-    folder = Path(args.dossier)
+    folder = Path(dossier)
     kinds = load_kinds(folder).kinds
-    kind, programme = kinds.get(args.programme), None
-    ref_path = folder / "referentiels" / f"{args.programme}.yml"
+    kind, reference = kinds.get(programme), None
+    ref_path = folder / "referentiels" / f"{programme}.yml"
     if kind is None and ref_path.is_file() and not ref_path.is_symlink():
         loaded = load_file(ref_path, "referentiel")
         if isinstance(loaded.record, Referentiel):
-            kind, programme = kinds.get(loaded.record.gabarit), loaded.record.id
+            kind, reference = kinds.get(loaded.record.gabarit), loaded.record.id
     if kind is None:
         known = ", ".join(sorted(k.id for k in kinds))
-        return _refuse(
-            f"« {args.programme} » n'est ni un type de plan ({known}) ni un référentiel de {ref_path.parent}."
-        )
-    if programme is None and kind.spec.programme:
-        programme = _referentiel_of(kind, folder / "referentiels")
-    target = folder / f"{args.id}.yml"
+        return _refuse(f"« {programme} » n'est ni un type de plan ({known}) ni un référentiel de {ref_path.parent}.")
+    if reference is None:
+        reference = kind.spec.programme_defaut
+    target = folder / f"{id}.yml"
     if target.exists() or target.is_symlink():
         return _refuse(f"{target} existe déjà ; choisissez un autre identifiant.")
     starter = resources.files("plan_ouvert").joinpath("gabarits", f"{kind.spec.modele}.yml")
     if kind.spec.modele and starter.is_file():
-        text = starter.read_text("utf-8").replace("__ID__", args.id).replace("__PROGRAMME__", programme or "")
+        text = starter.read_text("utf-8").replace("__ID__", id).replace("__PROGRAMME__", reference or "")
     else:
-        text = generated(kind, args.id, programme)
+        text = generated(kind, id, reference)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"écrit : {target} (type {kind.id}) ; remplissez-le puis lancez « plan-ouvert verifier {target} ».")

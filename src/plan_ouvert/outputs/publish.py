@@ -17,7 +17,6 @@ separate program, so this module does not import it.
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import datetime as dt
 import errno
@@ -33,9 +32,10 @@ from pathlib import Path
 
 import yaml
 
-from plan_ouvert.checks.catalogue import Catalogue, load_catalogue
+from plan_ouvert.checks.catalogue import load_catalogue
 from plan_ouvert.outputs import cache, parallele
 from plan_ouvert.outputs.sitecheck import check_site
+from plan_ouvert.source.catalogue import Catalogue
 from plan_ouvert.source.findings import Finding, Severity, count
 from plan_ouvert.source.model import AnyPlan
 from plan_ouvert.views.completude import completude
@@ -258,7 +258,8 @@ def _verify(root: Path) -> tuple[Catalogue, int | None]:
         _say(finding.format())
     if errors:
         return catalogue, _fail(f"{len(errors)} erreur(s) dans les plans (voir ci-dessus).")
-    departures = [f for f in catalogue.findings if f.severity is Severity.NON_CONFORMITE]
+    # No erreur is left here: what still fails a strict check is a departure from the gabarit.
+    departures = [f for f in catalogue.findings if f.severity.fails_strict]
     if departures and strict_conformity(root / "mkdocs.yml"):
         for finding in departures:
             _say(finding.format())
@@ -360,5 +361,6 @@ def _build_into(mkdocs: _MkDocs, staging: Path, target: Path, offline: bool, che
     return 0
 
 
-def command(args: argparse.Namespace) -> int:
-    return build(Path.cwd(), Path(args.sortie), args.hors_ligne)
+def construire(sortie: str = "site", hors_ligne: bool = False) -> int:
+    """`plan-ouvert construire`: the site of the current folder, built into `sortie`."""
+    return build(Path.cwd(), Path(sortie), hors_ligne)

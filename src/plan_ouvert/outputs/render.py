@@ -17,10 +17,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from plan_ouvert.outputs import csp, texte
-from plan_ouvert.source import echeance
+from plan_ouvert.source import echeance, urls
 from plan_ouvert.source.tree import PlanTree
 from plan_ouvert.views import pages, partage, presenters, ressources, suivi
-from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_SUIVI, montant, nombre, pourcent
+from plan_ouvert.views.libelles import STATUTS_PLAN, STATUTS_SUIVI, minuscule, montant, nombre, pourcent
 from plan_ouvert.views.site import Site
 
 
@@ -153,7 +153,7 @@ class Renderer:
             pourcent=pourcent,
             nbsp=nbsp,
             texte=texte.render,
-            minuscule=presenters.minuscule,
+            minuscule=minuscule,
         )
         self.env.globals.update(
             STATUTS_PLAN=STATUTS_PLAN,
@@ -161,6 +161,7 @@ class Renderer:
             site_name=settings.site_name,
             plan_label=pages.plan_label,
             plan_url=pages.plan_url,
+            adresses=urls,  # every address a template links to (source/urls.py), never concatenated there
             browse_url=pages.browse_url,
             report_url=pages.report_url,
             report_file=pages.report_file,

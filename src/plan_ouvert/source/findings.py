@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 # C0 controls, DEL and C1 controls. Raw in a terminal or a CI log, ESC, BEL or CSI (U+009B)
@@ -51,6 +51,33 @@ class Severity(StrEnum):
     AVERTISSEMENT = "avertissement"  # reported, listed publicly on « État du plan »
     INFO = "info"
 
+    # The publication policy, decided here only: the CLI, the build, the publisher, the pages
+    # and the review summary ask the severity rather than naming severities again.
+
+    @property
+    def blocks_publication(self) -> bool:
+        """An erreur: the build stops, nothing of the plan is published."""
+        return self is Severity.ERREUR
+
+    @property
+    def is_published(self) -> bool:
+        """Shown to readers, on the page where it occurs and on « État du plan »."""
+        return self in (Severity.NON_CONFORMITE, Severity.AVERTISSEMENT)
+
+    @property
+    def fails_strict(self) -> bool:
+        """Fails `verifier --strict` and a build with `conformite_stricte` (the erreurs fail always)."""
+        return self in (Severity.ERREUR, Severity.NON_CONFORMITE)
+
+    @property
+    def is_reported(self) -> bool:
+        """Printed by default and compared in a review; an info is for editors who ask (--infos)."""
+        return self is not Severity.INFO
+
+    def fails(self, strict: bool = False) -> bool:
+        """Whether a check fails on it: an erreur always, a non-conformité in strict mode."""
+        return self.blocks_publication or (strict and self.fails_strict)
+
 
 SEVERITY_ORDER = {Severity.ERREUR: 0, Severity.NON_CONFORMITE: 1, Severity.AVERTISSEMENT: 2, Severity.INFO: 3}
 
@@ -65,6 +92,9 @@ class Finding:
     message: str
     plan: str | None = None  # plan id, when the file holds a valid plan
     record: str | None = None  # dotted path of the record concerned, for reports
+    # What a page tells a reader, in plain French, when the rule's editor message does not read
+    # well there (the rule's `public` sentence); never printed for editors nor exported.
+    public: str | None = field(default=None, compare=False, repr=False)
 
     def format(self) -> str:
         """One line per finding: a file name or a message holding a line break or an escape
@@ -95,7 +125,7 @@ class Finding:
         return f"::{level[self.severity]} {listed}::{github_data(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
+        data: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "public"}
         data["severity"] = str(self.severity)
         return data
 

@@ -136,6 +136,11 @@ class Champ(Record):
         description="Pour le type echeance : l'échéance se donne en années du plan (« An 1 (2022-2023) ») ; les "
         "données ouvertes ajoutent la colonne des années visées.",
     )
+    dispense: list[Cle] = Field(
+        default_factory=list,
+        description="Pour le type oui_non : champs que l'élément n'a pas à donner quand ce champ vaut true (ex. "
+        "[objectifs_generaux, axes] pour les obligations de la convention, hors des objectifs du programme).",
+    )
 
     @property
     def valeur_nom(self) -> str:
@@ -150,7 +155,16 @@ class Champ(Record):
             raise ValueError("seul un champ de type textes peut avoir une vue.")
         if self.annees_plan and self.type != "echeance":
             raise ValueError("seul un champ de type echeance peut se donner en années du plan (annees_plan).")
+        if self.dispense and self.type != "oui_non":
+            raise ValueError("seul un champ de type oui_non peut dispenser d'autres champs (dispense).")
         return self
+
+
+class Attendu(Record):
+    """A piece of information the programme's gabarit expects of each element of a level."""
+
+    cle: Cle = Field(description="Champ attendu, ou clé de la liste du niveau en dessous (ex. actions).")
+    mots: Texte = Field(description="Ce qu'« État du plan » dit qui manque (ex. « indicateurs de performance »).")
 
 
 class Niveau(Record):
@@ -177,9 +191,18 @@ class Niveau(Record):
         default="element", description="Gabarit de page sous overrides/plan/ (element par défaut)."
     )
     champs: list[Champ] = Field(default_factory=list, description="Champs du niveau, dans l'ordre des pages.")
+    completude: list[Attendu] = Field(
+        default_factory=list,
+        description="Ce que le gabarit du programme attend de chaque élément, en plus des champs marqués "
+        "attendu, pour la complétude qu'affiche « État du plan ».",
+    )
 
     def champ(self, cle: str) -> Champ | None:
         return next((c for c in self.champs if c.cle == cle), None)
+
+    def dispenses(self, record: Any) -> set[str]:
+        """The fields `record` need not give: those its true oui_non fields dispense it from."""
+        return {cle for c in self.champs if c.dispense and getattr(record, c.cle, None) is True for cle in c.dispense}
 
     @property
     def aucun(self) -> str:
@@ -307,6 +330,15 @@ class TypePlan(Record):
         default="apercu", description="Gabarit du tableau d'ensemble sous overrides/plan/ (_apercu.html par défaut)."
     )
     modele: Texte | None = Field(default=None, description="Plan modèle que « plan-ouvert nouveau » recopie.")
+    programme_defaut: Annotated[str, Field(pattern=ID_PATTERN, max_length=60)] | None = Field(
+        default=None,
+        description="Référentiel du programme qu'un nouveau plan de ce type nomme (ex. acces-entreprise-quebec).",
+    )
+    generique: bool = Field(
+        default=False,
+        description="Le type d'un plan qui ne suit aucun gabarit de programme : l'import le choisit quand un "
+        "document ne ressemble à aucun autre type.",
+    )
     gabarit_word: GabaritWord | None = Field(
         default=None,
         description="Le tableau Word du ministère : en-têtes, niveau de chaque rangée et disposition de chaque "
@@ -465,6 +497,10 @@ class Kinds:
 
     def of(self, plan: PlanBase) -> Kind:
         return self.by_id[str(getattr(plan, "gabarit"))]  # noqa: B009 (generated field)
+
+    def generic(self) -> Kind | None:
+        """The kind a plan following no programme's gabarit takes (`generique: true`)."""
+        return next((k for k in self.by_id.values() if k.spec.generique), None)
 
     def copy(self) -> Kinds:
         return Kinds(dict(self.by_id))

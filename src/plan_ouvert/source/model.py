@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
@@ -113,6 +114,25 @@ class Record(BaseModel):
     # Path of this record in its file (keys and list indexes), set by the loader so that
     # findings can point at a line.
     _path: tuple[str | int, ...] = PrivateAttr(default=())
+
+
+PRIVATE = "prive"  # the key of facts for the ministry only, allowed on every record
+
+
+def public_fields(record: BaseModel) -> Iterator[tuple[str, Any]]:
+    """(name, value) of each field of `record` that may leave the plan file: all but `prive`."""
+    for name in type(record).model_fields:
+        if name != PRIVATE:
+            yield name, getattr(record, name)
+
+
+def strip_private(value: Any) -> Any:
+    """Plain data (a record dumped) without any `prive` mapping, at any depth."""
+    if isinstance(value, dict):
+        return {k: strip_private(v) for k, v in value.items() if k != PRIVATE}
+    if isinstance(value, list):
+        return [strip_private(v) for v in value]
+    return value
 
 
 # --- Shared records --------------------------------------------------------------------------

@@ -66,6 +66,12 @@ class Element:
         """The element's main text (an action's wording, an enjeu's statement)."""
         return self.valeur(self.niveau.texte) if self.niveau.texte else None
 
+    @property
+    def dispenses(self) -> set[str]:
+        """Fields this element need not give (the kind's `dispense`: the convention's obligations
+        lie outside the programme's objectives and axes)."""
+        return self.niveau.dispenses(self.record)
+
     def valeur(self, cle: str) -> Any:
         return getattr(self.record, cle, None)
 

@@ -1,20 +1,14 @@
 """Page addresses, made from stable ids only, so that a reworded element keeps its URL.
 
 Every URL is relative to the site root and ends with "/" (a folder holding index.html). Two
-records that would share an address are found here, before any page is written.
+records that would share an address are found by checks/adresses.py, before any page is written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from plan_ouvert.source.echeance import fold
-
-if TYPE_CHECKING:
-    from plan_ouvert.source.tree import PlanTree
 
 
 def element_url(plan_id: str, dossier: str, record_id: str) -> str:
@@ -56,6 +50,29 @@ def browse_url(plan_id: str, vue: str) -> str:
     return f"plans/{plan_id}/{vue}/"
 
 
+def organisation_url(organisation: str) -> str:
+    return f"organisations/{organisation}/"
+
+
+def region_url(code: str) -> str:
+    """A région's heading on the page of organisations (« organisations/#region-14 »)."""
+    return f"organisations/#region-{code}"
+
+
+def programme_url(key: str) -> str:
+    return f"programmes/{key}/"
+
+
+def dataset_url(plan_id: str) -> str:
+    """« donnees/<plan>/dataset.jsonld »: the DCAT metadata of one plan's data."""
+    return f"donnees/{plan_id}/dataset.jsonld"
+
+
+def csv_url(table: str) -> str:
+    """One table of the open data (« donnees/csv/actions.csv »)."""
+    return f"donnees/csv/{table}.csv"
+
+
 def wording_key(text: str) -> str:
     """What makes two clientèles one: the same words, whatever the case, accents and punctuation.
 
@@ -63,45 +80,3 @@ def wording_key(text: str) -> str:
     slug to « x » but are two different clientèles.
     """
     return "-".join(re.findall(r"\w+", fold(text)))
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A record's claim on a URL: two claims with different keys on one URL would share a page."""
-
-    url: str
-    key: str  # what the record is
-    label: str  # how a message names it
-    path: tuple[str | int, ...]  # where the file writes it
-
-
-def url_claims(tree: PlanTree) -> Iterator[Claim]:
-    """Every record page of a plan with the place that makes it, in file order."""
-    plan = tree.plan
-    for partner in plan.partenaires:
-        yield Claim(
-            partner_url(plan.id, partner.id), f"partenaire:{partner.id}", f"partenaire {partner.id}", partner._path
-        )
-    for element in tree.elements:
-        yield Claim(element.url, f"{element.type}:{element.id}", f"{element.type} {element.id}", element.path)
-    for niveau, champ in tree.kind.spec.value_views():
-        for element in tree.of_type(niveau.type):
-            for index, text in enumerate(element.valeur(champ.cle) or []):
-                yield Claim(
-                    value_url(plan.id, champ.vue or "", text),
-                    f"{champ.vue}:{wording_key(text)}",
-                    f"{champ.valeur_nom.lower()} « {text[:80]} »",
-                    (*element.path, champ.cle, index),
-                )
-
-
-def url_collisions(tree: PlanTree) -> Iterator[tuple[Claim, Claim]]:
-    """Pairs (first, other) of distinct records whose pages would have one URL.
-
-    Two records of one kind with the same id are left to the duplicate-id rule.
-    """
-    first: dict[str, Claim] = {}
-    for claim in url_claims(tree):
-        seen = first.setdefault(claim.url, claim)
-        if seen.key != claim.key:
-            yield seen, claim

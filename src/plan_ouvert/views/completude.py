@@ -16,8 +16,9 @@ its référentiel and its own content:
 
 A programme's gabarit may expect more than its kind file marks as expected (the kind file's
 `attendu` also makes the generic check and the element pages speak, where the programme has
-its own rules and pages): those fields are listed below by rule set (the kind's `regles`),
-with the words « État du plan » shows.
+its own rules and pages): a level's `completude` in the kind file lists those, with the words
+« État du plan » shows; a true field's `dispense` (the convention's obligations) takes some
+back.
 
 The score is what « État du plan » shows and what the build can be told to require
 (`completude_minimale` in mkdocs.yml).
@@ -28,39 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from plan_ouvert.checks.rules.piar import covers_obligations
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
 from plan_ouvert.source.yamlsource import YamlPath
 from plan_ouvert.views.pages import partner_url, plan_url
 from plan_ouvert.views.suivi import echeance_years
-
-# Rule set → level type → (field key, or the key of the level below, and its words).
-PROGRAMME_EXPECTATIONS: dict[str, dict[str, list[tuple[str, str]]]] = {
-    "piar": {
-        "enjeu": [
-            ("objectifs_generaux", "objectifs généraux"),
-            ("axes", "axes d'intervention"),
-            ("objectifs", "objectifs à atteindre"),
-            ("actions", "actions"),
-            ("indicateurs", "indicateurs de performance"),
-            ("temps_imparti", "temps imparti"),
-        ],
-        "action": [("echeance", "échéance")],
-    },
-    "pac": {
-        "moyen": [
-            ("porteurs", "porteur"),
-            ("resultats_attendus", "résultats attendus"),
-            ("indicateurs", "indicateurs de performance"),
-            ("echeance", "échéance"),
-            ("clientele", "clientèle visée"),
-        ],
-    },
-}
-
-
-# What an enjeu covering the convention's obligations is not expected to name.
-OUTSIDE_PROGRAMME = {"objectifs_generaux", "axes"}
 
 
 @dataclass(frozen=True)
@@ -100,14 +72,12 @@ def _given(value: Any) -> bool:
 def _expected_fields(tree: PlanTree, element: Element) -> list[tuple[str, str]]:
     """(key, words) of what this element's level is expected to give, in the kind's order."""
     found = [(c.cle, c.libelle[:1].lower() + c.libelle[1:]) for c in element.niveau.champs if c.attendu]
-    for regles in tree.kind.spec.regles:
-        for key, words in PROGRAMME_EXPECTATIONS.get(regles, {}).get(element.type, []):
-            if key not in {k for k, _ in found}:
-                found.append((key, words))
-    if covers_obligations(element.record):
-        # The convention's obligations lie outside the programme's objectives and axes.
-        found = [(k, w) for k, w in found if k not in OUTSIDE_PROGRAMME]
-    return found
+    for attendu in element.niveau.completude:
+        if attendu.cle not in {k for k, _ in found}:
+            found.append((attendu.cle, attendu.mots))
+    # The convention's obligations lie outside the programme's objectives and axes.
+    dispensed = element.dispenses
+    return [(k, w) for k, w in found if k not in dispensed]
 
 
 def _plan(result: Completude, tree: PlanTree) -> None:

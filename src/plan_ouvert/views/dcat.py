@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from plan_ouvert.checks import licences
+from plan_ouvert.source import licences
 from plan_ouvert.source.model import PlanBase
 from plan_ouvert.source.regions import Region, find_region
 from plan_ouvert.source.tree import PlanTree

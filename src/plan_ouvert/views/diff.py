@@ -15,12 +15,8 @@ shows as text.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from plan_ouvert.checks.catalogue import REFERENTIELS_DIR, TYPES_DIR, Catalogue, load_catalogue
+from plan_ouvert.source.catalogue import Catalogue
 from plan_ouvert.source.echeance import wording
 from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.kinds import Kinds, Niveau
@@ -429,8 +425,8 @@ def _bullets(lines: list[str]) -> list[str]:
 
 def introduced(base: Catalogue, head: Catalogue) -> list[Finding]:
     """The findings of `head` that `base` did not have: what the change brings."""
-    before = {_finding_key(f) for f in base.findings if f.severity is not Severity.INFO}
-    after = {_finding_key(f): f for f in head.findings if f.severity is not Severity.INFO}
+    before = {_finding_key(f) for f in base.findings if f.severity.is_reported}
+    after = {_finding_key(f): f for f in head.findings if f.severity.is_reported}
     return [f for k, f in after.items() if k not in before]
 
 
@@ -439,11 +435,20 @@ def _plan_of(finding: Finding) -> str:
     return finding.plan or Path(finding.file).stem
 
 
+def shown(text: str) -> str:
+    """A name from the input, quoted with control characters escaped (no line may be forged).
+
+    Bytes that are not UTF-8 (kept as surrogates when read from git) are shown as escapes too.
+    """
+    printable = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return json.dumps(printable, ensure_ascii=False)[1:-1]
+
+
 def cache_notice(names: list[str]) -> list[str]:
     """The warning a change holding files under .cache/ gets at the top of its summary."""
     if not names:
         return []
-    shown = ", ".join(markdown_text(f"« {_shown(name)} »") for name in names[:5])
+    shown = ", ".join(markdown_text(f"« {shown(name)} »") for name in names[:5])
     more = f" et {len(names) - 5} autre(s)" if len(names) > 5 else ""
     return [
         f"**Attention : ce changement contient {len(names)} fichier(s) sous \\.cache/** ({shown}{more}). "
@@ -488,7 +493,7 @@ def render(base: Catalogue, head: Catalogue, tracked_cache: list[str] | None = N
         ]
     new_findings = introduced(base, head)
     after_keys = {_finding_key(f) for f in head.findings}
-    gone = {_finding_key(f): f for f in base.findings if f.severity is not Severity.INFO}
+    gone = {_finding_key(f): f for f in base.findings if f.severity.is_reported}
     fixed = [f for k, f in gone.items() if k not in after_keys]
     out += ["## Vérification", ""]
     # Counted for the plans this change touches (and any file it breaks), not the whole folder:
@@ -507,175 +512,3 @@ def render(base: Catalogue, head: Catalogue, tracked_cache: list[str] | None = N
     if not new_findings and not fixed:
         out += ["Aucun problème introduit ni corrigé.", ""]
     return "\n".join(out).rstrip() + "\n"
-
-
-# --- Reading each side: a git revision, a file or a folder -------------------------------
-
-# The only files read from a revision: what the loader reads from a plans folder.
-PLANS_DIR = "plans"
-# Folders of plans/ the loader reads too: the référentiels, and the kinds written as data (a
-# revision's plans are read with the revision's own kinds).
-DATA_DIRS = (REFERENTIELS_DIR, TYPES_DIR)
-PLAN_FILE = re.compile(r"[a-z0-9-]+\.ya?ml")
-REGULAR_FILE_MODES = ("100644", "100755")
-# A build cache committed by mistake (or on purpose): named at the top of the summary.
-CACHE_DIR = ".cache"
-
-
-class SideError(Exception):
-    """One side of the comparison cannot be read; the message says why, in French."""
-
-
-def _shown(text: str) -> str:
-    """A name from the input, quoted with control characters escaped (no line may be forged).
-
-    Bytes that are not UTF-8 (kept as surrogates when read from git) are shown as escapes too.
-    """
-    printable = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return json.dumps(printable, ensure_ascii=False)[1:-1]
-
-
-def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *args], capture_output=True, check=False)
-    except OSError:  # no git at all: nothing is a revision
-        return subprocess.CompletedProcess(["git", *args], 127, b"", b"")
-
-
-def _commit(spec: str) -> str | None:
-    """The commit `spec` names, or None; options and odd syntax are never passed to git as such."""
-    if not spec or spec.startswith("-"):
-        return None
-    result = _git("rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}")
-    commit = result.stdout.decode().strip()
-    return commit if result.returncode == 0 and commit else None
-
-
-def _is_explicit_path(spec: str) -> bool:
-    """A path written so that it cannot be a revision: ./x, ../x, /x (or C:\\x)."""
-    return spec in (".", "..") or spec.startswith(("./", "../", ".\\", "..\\")) or Path(spec).is_absolute()
-
-
-def _plan_target(path: str, spec: str) -> Path | None:
-    """Where a tree entry goes in the scratch folder, None if the loader would not read it.
-
-    Names come from whoever pushed the revision: refuse any that could leave the scratch
-    folder, and any plan file the site would read under a name the loader could not match.
-    """
-    parts = path.split("/")
-    if path.startswith("/") or any(part in ("", ".", "..") or "\\" in part for part in parts):
-        raise SideError(
-            f"la révision « {_shown(spec)} » contient le chemin « {_shown(path)} », qui n'est pas un chemin de "
-            "fichier accepté (ni « .. », ni « . », ni chemin absolu) ; rien n'a été comparé."
-        )
-    data_dir = len(parts) == 3 and parts[1] in DATA_DIRS
-    read_by_loader = parts[0] == PLANS_DIR and (len(parts) == 2 or data_dir)
-    if not read_by_loader or not parts[-1].endswith((".yml", ".yaml")):
-        return None
-    if not PLAN_FILE.fullmatch(parts[-1]):
-        raise SideError(
-            f"la révision « {_shown(spec)} » contient « {_shown(path)} », qui n'a pas un nom de fichier de plan "
-            "accepté (lettres minuscules sans accents, chiffres et traits d'union, puis .yml ou .yaml) ; "
-            "renommez-le."
-        )
-    return Path(*parts)
-
-
-def _read_revision(spec: str, commit: str, scratch: Path) -> Catalogue:
-    """Write the plan files of `commit` under `scratch`, then load them like a folder."""
-    listing = _git("ls-tree", "-r", "-z", "--full-tree", commit, "--", PLANS_DIR)
-    if listing.returncode != 0:
-        raise SideError(f"impossible de lister les plans de la révision « {_shown(spec)} ».")
-    files: list[tuple[Path, str]] = []
-    for record in listing.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        if not record:
-            continue
-        meta, _, path = record.partition("\t")
-        mode, _kind, oid = meta.split()
-        target = _plan_target(path, spec)
-        if target is None:
-            continue
-        if mode not in REGULAR_FILE_MODES:
-            raise SideError(
-                f"la révision « {_shown(spec)} » contient « {_shown(path)} », qui n'est pas un fichier ordinaire "
-                "(lien symbolique ou sous-module) : un plan doit être un fichier."
-            )
-        files.append((target, oid))
-    root = scratch.resolve()
-    for target, oid in files:
-        destination = (root / target).resolve()
-        if not destination.is_relative_to(root):  # names are checked above; never write elsewhere
-            raise SideError(f"chemin « {_shown(str(target))} » refusé ; rien n'a été comparé.")
-        blob = _git("cat-file", "blob", oid)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(blob.stdout)
-    folder = root / PLANS_DIR
-    referentiels = folder / REFERENTIELS_DIR
-    referentiels.mkdir(parents=True, exist_ok=True)
-    # Named, not searched for: a revision without référentiels must not borrow a folder of that
-    # name found above the scratch folder, nor the kinds beside it.
-    return load_catalogue([folder], referentiels_dir=referentiels)
-
-
-def _read_path(spec: str) -> Catalogue:
-    if not Path(spec).exists():
-        raise SideError(f"« {_shown(spec)} » : fichier ou dossier introuvable.")
-    return load_catalogue([Path(spec)])
-
-
-def _side(spec: str, nature: str, scratch: Path) -> Catalogue:
-    """Read one side. `nature` is what the user asked: revisions, files, or decide from the spelling.
-
-    A plain argument is a revision, never a path, even when a file of that name exists: a
-    change could otherwise hold a folder named HEAD with the old plans and hide itself.
-    """
-    if nature == "fichiers" or (nature == "auto" and _is_explicit_path(spec)):
-        return _read_path(spec)
-    commit = _commit(spec)
-    if nature == "revisions":
-        if commit is None:
-            raise SideError(f"« {_shown(spec)} » n'est pas une révision git connue.")
-        return _read_revision(spec, commit, scratch)
-    exists = Path(spec).exists()
-    if commit is not None and exists:
-        raise SideError(
-            f"« {_shown(spec)} » est à la fois une révision git et un fichier ou dossier : écrivez "
-            f"« ./{_shown(spec)} » pour le dossier, ou ajoutez --revisions pour la révision."
-        )
-    if commit is not None:
-        return _read_revision(spec, commit, scratch)
-    if exists:
-        raise SideError(
-            f"« {_shown(spec)} » n'est pas une révision git : pour comparer le fichier ou dossier de ce nom, "
-            f"écrivez « ./{_shown(spec)} » (ou ajoutez --fichiers)."
-        )
-    raise SideError(f"« {_shown(spec)} » n'est ni un fichier, ni un dossier, ni une révision git connue.")
-
-
-def _tracked_cache(spec: str, nature: str) -> list[str]:
-    """The files under .cache/ of the revision `spec` (none when it is read as a file or folder)."""
-    if nature == "fichiers" or (nature == "auto" and _is_explicit_path(spec)):
-        return []
-    commit = _commit(spec)
-    if commit is None:
-        return []
-    listing = _git("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", CACHE_DIR)
-    names = listing.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return [name for name in names if name] if listing.returncode == 0 else []
-
-
-def command(args: argparse.Namespace) -> int:
-    nature = getattr(args, "nature", None) or "auto"
-    try:
-        with tempfile.TemporaryDirectory(prefix="plan-ouvert-comparer-") as scratch:
-            base = _side(args.base, nature, Path(scratch) / "base")
-            head = _side(args.head, nature, Path(scratch) / "head")
-            sys.stdout.write(render(base, head, _tracked_cache(args.head, nature)))
-    except SideError as error:
-        print(f"plan-ouvert : erreur : {error}", file=sys.stderr)
-        return 2
-    # For CI: the summary is written either way; the exit status says whether the change
-    # brings errors (warnings a reviewer weighs, they do not fail the job).
-    if getattr(args, "echec_si_erreurs", False) and any(f.severity is Severity.ERREUR for f in introduced(base, head)):
-        return 1
-    return 0

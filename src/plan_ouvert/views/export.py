@@ -11,15 +11,9 @@ from typing import Any
 
 import yaml
 
-from plan_ouvert.source.model import AnyPlan
+from plan_ouvert.source.model import AnyPlan, strip_private
 
-
-def strip_private(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: strip_private(v) for k, v in value.items() if k != "prive"}
-    if isinstance(value, list):
-        return [strip_private(v) for v in value]
-    return value
+__all__ = ["public_data", "strip_private", "to_json", "to_yaml"]
 
 
 def public_data(plan: AnyPlan) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plan_ouvert.checks.catalogue import load_kinds
+from plan_ouvert.source.catalogue import load_kinds
 from plan_ouvert.source.kinds import Kinds
 from plan_ouvert.source.load import load_file
 from plan_ouvert.source.model import AnyPlan

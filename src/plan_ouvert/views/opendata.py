@@ -14,13 +14,11 @@ same plans are byte for byte identical, so that a commit of the data shows only 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
 import json
 import re
-import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,11 +32,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel
 
-from plan_ouvert.checks import licences
-from plan_ouvert.checks.catalogue import load_catalogue
+from plan_ouvert.source import licences
 from plan_ouvert.source.echeance import fold, number_in, parse, wording
 from plan_ouvert.source.kinds import Champ, Financement, Kind, Kinds, Niveau
-from plan_ouvert.source.model import Cible, Indicateur, PlanBase, Suivi, TempsImparti
+from plan_ouvert.source.model import Cible, Indicateur, PlanBase, Suivi, TempsImparti, public_fields
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
 from plan_ouvert.views import dcat
 from plan_ouvert.views.export import public_data
@@ -739,9 +736,8 @@ def _suivi_dates(value: object) -> Iterator[dt.date]:
         if value.date:
             yield value.date
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            if name != "prive":
-                yield from _suivi_dates(getattr(value, name))
+        for _name, field_value in public_fields(value):
+            yield from _suivi_dates(field_value)
     elif isinstance(value, list):
         for item in value:
             yield from _suivi_dates(item)
@@ -1011,30 +1007,3 @@ def write_all(
     for path, data in files.items():
         path.write_bytes(data)
     return list(files)
-
-
-def command(args: argparse.Namespace) -> int:
-    """`plan-ouvert exporter [--sortie DOSSIER] [CHEMIN...]`: args.chemins, args.sortie."""
-    catalogue = load_catalogue([Path(p) for p in args.chemins] or [Path("plans")])
-    errors = catalogue.errors()
-    for finding in errors:
-        print(finding.format(), file=sys.stderr)
-    if catalogue.unreadable:
-        print(
-            "exportation annulée : un fichier ou un dossier est illisible ou introuvable (voir ci-dessus).",
-            file=sys.stderr,
-        )
-        return 2
-    if errors:
-        print(f"exportation annulée : {len(errors)} erreur(s) dans les plans (voir ci-dessus).", file=sys.stderr)
-        return 1
-    if not catalogue.entries:
-        print("exportation annulée : aucun plan trouvé.", file=sys.stderr)
-        return 2
-    for path in write_all([e.tree for e in catalogue.entries], Path(args.sortie), catalogue.kinds):
-        print(f"écrit : {path}")
-    count = len(catalogue.entries)
-    print(
-        f"{count} plan{'s' if count > 1 else ''} exporté{'s' if count > 1 else ''} dans {args.sortie}.", file=sys.stderr
-    )
-    return 0

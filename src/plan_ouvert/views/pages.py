@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from plan_ouvert.source.echeance import fold
 from plan_ouvert.source.model import AnyPlan
 from plan_ouvert.source.tree import Element, PlanTree
-from plan_ouvert.source.urls import browse_url, partner_url, plan_url, report_file, report_url, slug, value_url
+from plan_ouvert.source.urls import (
+    browse_url,
+    organisation_url,
+    partner_url,
+    plan_url,
+    programme_url,
+    report_file,
+    report_url,
+    slug,
+    value_url,
+)
 
 __all__ = ["Page", "PageMap", "browse_url", "build_page_map", "partner_url", "plan_label", "plan_url", "report_url"]
 __all__ += [
@@ -197,10 +207,6 @@ def organisation_id(plan: AnyPlan) -> str:
     return plan.organisme.id or slug(plan.organisme.nom)
 
 
-def organisation_url(organisation: str) -> str:
-    return f"organisations/{organisation}/"
-
-
 def programme_key(tree: PlanTree) -> str:
     """The programme a plan is listed under: its référentiel, or « sans-programme-<type> » without one."""
     if tree.referentiel is not None:
@@ -212,10 +218,6 @@ def programme_title(tree: PlanTree) -> str:
     if tree.referentiel is not None:
         return tree.referentiel.nom
     return f"{tree.kind.spec.nom}, sans programme"
-
-
-def programme_url(key: str) -> str:
-    return f"programmes/{key}/"
 
 
 @dataclass

@@ -12,11 +12,11 @@ import re
 from typing import TYPE_CHECKING
 
 from plan_ouvert.source.tree import Element, PlanTree
+from plan_ouvert.views.libelles import minuscule
 from plan_ouvert.views.pages import Page, plan_label
-from plan_ouvert.views.presenters import minuscule
 
 if TYPE_CHECKING:  # the site imports the open data, which reads the descriptions here
-    from plan_ouvert.views.site import Site
+    from plan_ouvert.views.context import SiteContext as Site
     from plan_ouvert.views.suivi import Tableau
 
 # Search engines show about 155 to 160 characters of a description; longer text is cut.

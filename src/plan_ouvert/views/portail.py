@@ -32,7 +32,7 @@ from plan_ouvert.views.pages import (
 from plan_ouvert.views.presenters import liste
 
 if TYPE_CHECKING:
-    from plan_ouvert.views.site import Site
+    from plan_ouvert.views.context import SiteContext as Site
 
 SANS_REGION = "Région non précisée"
 
@@ -403,10 +403,10 @@ def matrix_table(matrix: Matrix) -> Table:
     return table
 
 
-def write_files(site: Site, folder: Path) -> list[Path]:
+def write_files(portail: Portail, folder: Path) -> list[Path]:
     """Each programme's downloads, beside its page: its plans and its matrix as CSV, both in one XLSX."""
     written = []
-    for programme in site.portail().programmes.values():
+    for programme in portail.programmes.values():
         files = programme.files()
         tables = {"plans": plans_table(programme)}
         outputs = {files["plans_csv"]: opendata.csv_bytes(tables["plans"])}

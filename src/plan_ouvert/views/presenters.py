@@ -13,63 +13,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from plan_ouvert.checks.rules import REGISTRY
 from plan_ouvert.source.echeance import date_fr, fold, number_in, wording
 from plan_ouvert.source.findings import Finding, Severity
 from plan_ouvert.source.kinds import Champ, ColonneApercu, Financement, Niveau, TypePlan
 from plan_ouvert.source.model import Cible, Indicateur, Partenaire, PlanBase, Referentiel, Suivi, TempsImparti
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
 from plan_ouvert.views.libelles import STATUTS_RESSOURCE, TEMPS, montant, nombre, pourcent
+
+# French words the templates call as views.* (they live with the labels, below every view).
+from plan_ouvert.views.libelles import ce as ce
+from plan_ouvert.views.libelles import compte as compte
+from plan_ouvert.views.libelles import court as court
+from plan_ouvert.views.libelles import de as de
+from plan_ouvert.views.libelles import demonstratif as demonstratif
+from plan_ouvert.views.libelles import du as du
+from plan_ouvert.views.libelles import majuscule as majuscule
+from plan_ouvert.views.libelles import minuscule as minuscule
+from plan_ouvert.views.libelles import un as un
 from plan_ouvert.views.pages import browse_url, report_name, report_url, value_url
 
-if TYPE_CHECKING:  # the site imports modules that import this one
-    from plan_ouvert.views.site import ReferenceList, Site
-
-VOWELS = tuple("aeiouyh")
-
+if TYPE_CHECKING:
+    from plan_ouvert.views.context import ReferenceList
+    from plan_ouvert.views.context import SiteContext as Site
 
 # --- French words ----------------------------------------------------------------------------
-
-
-def de(word: str) -> str:
-    """« de porteur », « d'échéancier »: French elision before a vowel or a mute h."""
-    return f"d'{word}" if fold(word).startswith(VOWELS) else f"de {word}"
-
-
-def demonstratif(word: str, feminin: bool) -> str:
-    """« cette clientèle », « cet objectif », « ce moyen d'action »."""
-    if feminin:
-        return f"cette {word}"
-    return f"cet {word}" if fold(word).startswith(VOWELS) else f"ce {word}"
-
-
-def ce(niveau: Niveau) -> str:
-    """« cette action », « cet objectif », « ce moyen d'action »."""
-    return demonstratif(niveau.singulier.lower(), niveau.feminin)
-
-
-def un(niveau: Niveau) -> str:
-    return "une" if niveau.feminin else "un"
-
-
-def minuscule(text: str) -> str:
-    """« Moyens d'action » → « moyens d'action » inside a sentence; an acronym (« MRC ») stays."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def majuscule(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def du(document: str) -> str:
-    """« du plan », « de la programmation », « des priorités »: de before a noun and its article."""
-    if document.startswith("le "):
-        return f"du {document[3:]}"
-    if document.startswith("les "):
-        return f"des {document[4:]}"
-    return f"de {document}"
 
 
 def nom_du_document(spec: TypePlan) -> str:
@@ -80,16 +47,6 @@ def nom_du_document(spec: TypePlan) -> str:
             text = text[len(article) :]
             break
     return majuscule(text)
-
-
-def court(niveau: Niveau) -> str:
-    """« moyen » for « Moyen d'action »: the level's first word, for counts (« 3 moyen(s) »)."""
-    return minuscule(niveau.singulier.split(" ")[0])
-
-
-def compte(niveau: Niveau, number: int) -> str:
-    """« 3 moyen(s) », « 0 action(s) »."""
-    return f"{number} {court(niveau)}(s)"
 
 
 def missing_sentence(niveau: Niveau, champ: Champ) -> str:
@@ -331,9 +288,8 @@ def warnings_of(findings: Sequence[Finding]) -> list[str]:
 def finding_sentence(finding: Finding) -> str:
     """What a reader of the page is told: the rule's own public sentence, or its message without
     the note meant for editors."""
-    rule = REGISTRY.get(finding.code)
-    if rule is not None and rule.public:
-        return rule.public
+    if finding.public:
+        return finding.public
     text = finding.message.split(" Le plan est publié tel qu'adopté")[0].rstrip()
     text = _EDITORS_WORDS.sub("", text).strip()
     return majuscule(text if text.endswith((".", "?", "!", "»")) else f"{text}.")
@@ -505,6 +461,22 @@ def overview(tree: PlanTree) -> Overview:
 
 
 @dataclass(frozen=True)
+class Constats:
+    """What « État du plan » lists of the checks: the published findings, by nature."""
+
+    non_conformites: list[Finding]
+    avertissements: list[Finding]
+
+
+def constats(site: Site, plan_id: str) -> Constats:
+    published = [f for f in site.findings_of(plan_id) if f.severity.is_published]
+    return Constats(
+        [f for f in published if f.severity is Severity.NON_CONFORMITE],
+        [f for f in published if f.severity is Severity.AVERTISSEMENT],
+    )
+
+
+@dataclass
 class Telechargement:
     """A download of the plan's page: its link's words and what it is for."""
 

@@ -16,25 +16,19 @@ landscape on letter paper, one page wide) and, like the open data, never reads t
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import re
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from plan_ouvert.checks.catalogue import Entry, load_catalogue
 from plan_ouvert.source.kinds import TypePlan
-from plan_ouvert.source.model import ID_PATTERN, AnyPlan, Cible, Indicateur, Suivi
+from plan_ouvert.source.model import AnyPlan, Cible, Indicateur, Suivi
 from plan_ouvert.source.tree import Element, PlanTree, cible_years
-from plan_ouvert.views.libelles import STATUTS_SUIVI
+from plan_ouvert.views.libelles import STATUTS_SUIVI, de
 from plan_ouvert.views.opendata import DATE_FORMAT, number_text, put, stamp, workbook_bytes
 from plan_ouvert.views.pages import report_name
-from plan_ouvert.views.presenters import de
 from plan_ouvert.views.suivi import followed, follows_up, numbers_years, plan_years, target_value
 
 SANS_SUIVI = "Non renseigné"
@@ -248,7 +242,7 @@ def report(tree: PlanTree, annee: int) -> Rapport:
     )
 
 
-def _plural(number: int, word: str) -> str:
+def plural(number: int, word: str) -> str:
     return f"{number} {word}{'s' if number > 1 else ''}"
 
 
@@ -284,11 +278,11 @@ def report_xlsx(rapport: Rapport) -> bytes:
         ("Organisme", organisme),
         *([("Programme", plan.programme)] if plan.programme else []),
         ("Année", rapport.annee_label),
-        ("Éléments", _plural(rapport.elements, "élément") + (f" ({statuts})" if statuts else "")),
+        ("Éléments", plural(rapport.elements, "élément") + (f" ({statuts})" if statuts else "")),
         (
             "Cibles",
-            f"{_plural(atteintes, 'cible')} atteinte{'s' if atteintes > 1 else ''} sur {mesurees} "
-            f"mesurée{'s' if mesurees > 1 else ''} ({_plural(rapport.cibles, 'cible')} pour l'année)",
+            f"{plural(atteintes, 'cible')} atteinte{'s' if atteintes > 1 else ''} sur {mesurees} "
+            f"mesurée{'s' if mesurees > 1 else ''} ({plural(rapport.cibles, 'cible')} pour l'année)",
         ),
     ]
     if plan.fictif:
@@ -342,68 +336,3 @@ def report_xlsx(rapport: Rapport) -> bytes:
     sheet.page_margins.top = sheet.page_margins.bottom = 0.5
     sheet.oddFooter.center.text = "Page &P de &N"
     return workbook_bytes(workbook, stamp([plan]))
-
-
-# --- Command ---------------------------------------------------------------------------------
-
-
-def _error(message: str) -> int:
-    print(f"plan-ouvert : erreur : {message}", file=sys.stderr)
-    return 2
-
-
-def _find(spec: str) -> tuple[Entry | None, int]:
-    """The plan named by `spec` (a file, or a plan id under plans/), or None and an exit code."""
-    path = Path(spec)
-    by_file = path.suffix in (".yml", ".yaml")
-    if not by_file and not re.fullmatch(ID_PATTERN, spec):
-        # Only a plan id or a .yml file: « ../x » or « a/b » must not reach another file.
-        return None, _error(
-            f"« {spec[:60]} » n'est ni un identifiant de plan (minuscules, chiffres et traits d'union) "
-            "ni un fichier .yml."
-        )
-    if not by_file and not Path("plans").is_dir():
-        return None, _error(f"plan « {spec} » introuvable : pas de dossier plans/ ici, donnez le chemin du fichier.")
-    if by_file and not path.is_file():
-        return None, _error(f"fichier « {spec} » introuvable.")
-    catalogue = load_catalogue([path] if by_file else [Path("plans")])
-    entries = (
-        catalogue.entries if by_file else [e for e in catalogue.entries if spec in (e.plan.id, *e.plan.anciens_ids)]
-    )
-    if not entries:
-        for finding in catalogue.errors():
-            print(finding.format(), file=sys.stderr)
-        if by_file:
-            return None, _error(f"« {spec} » n'est pas un plan valide (voir ci-dessus).")
-        known = ", ".join(sorted(e.plan.id for e in catalogue.entries)) or "aucun"
-        return None, _error(f"plan « {spec} » introuvable dans plans/ (plans connus : {known}).")
-    entry = entries[0]
-    plan = entry.plan
-    errors = [f for f in catalogue.errors() if f.plan == plan.id]
-    for finding in errors:
-        print(finding.format(), file=sys.stderr)
-    if errors:
-        print(
-            f"plan-ouvert : rapport annulé : {len(errors)} erreur(s) dans le plan « {plan.id} » (voir ci-dessus).",
-            file=sys.stderr,
-        )
-        return None, 1
-    return entry, 0
-
-
-def command(args: argparse.Namespace) -> int:
-    """`plan-ouvert rapport PLAN --annee N [--sortie DOSSIER]`: args.plan, args.annee, args.sortie."""
-    entry, code = _find(args.plan)
-    if entry is None:
-        return code
-    plan = entry.plan
-    try:
-        rapport = report(entry.tree, args.annee)
-    except AnneeInconnue as problem:
-        return _error(str(problem))
-    folder = Path(args.sortie)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{plan.id}-rapport-an-{args.annee}.xlsx"
-    target.write_bytes(report_xlsx(rapport))
-    print(f"écrit : {target} ({rapport.annee_label}, {_plural(rapport.elements, 'élément')})")
-    return 0

@@ -11,19 +11,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from plan_ouvert.checks.catalogue import Catalogue, Entry, load_catalogue
-from plan_ouvert.checks.rules.piar import covers_obligations
+from plan_ouvert.source.catalogue import Catalogue, Entry
 from plan_ouvert.source.echeance import Terme
-from plan_ouvert.source.findings import Finding, Severity
+from plan_ouvert.source.findings import Finding
 from plan_ouvert.source.kinds import Champ, Niveau
-from plan_ouvert.source.model import AnyPlan, ElementReferentiel, Partenaire
+from plan_ouvert.source.model import AnyPlan, Partenaire
 from plan_ouvert.source.regions import Region, find_region
 from plan_ouvert.source.tree import Element, PlanTree
 from plan_ouvert.views import historique, rapport, suivi
 from plan_ouvert.views.completude import Completude, completude
+from plan_ouvert.views.context import (
+    Coverage,
+    EcheanceGroup,
+    EcheanceItem,
+    Echeances,
+    PartnerRole,
+    PartnerRow,
+    ReferenceList,
+    ValueGroup,
+)
 from plan_ouvert.views.pages import (
     Page,
     PageMap,
@@ -36,87 +43,7 @@ from plan_ouvert.views.pages import (
     slug,
     value_url,
 )
-
-if TYPE_CHECKING:
-    from plan_ouvert.views.portail import Portail
-
-
-@dataclass
-class PartnerRole:
-    """One partner field of a kind (porteur, collaborateur…) and the elements naming a partner in it."""
-
-    niveau: Niveau
-    champ: Champ
-    ident: str  # the id of its heading on a partner's page: « porteur »
-    elements: list[Element] = field(default_factory=list)
-
-    @property
-    def role(self) -> str:
-        """« porteur »: the field's role, or its label when the kind gives no role."""
-        return self.champ.role or self.champ.libelle.lower()
-
-
-@dataclass
-class PartnerRow:
-    """A partner as the partner views show it: its roles, in the kind's order."""
-
-    id: str
-    partenaire: Partenaire | None  # None: named by an element but absent from the plan's registry
-    roles: list[PartnerRole]
-
-
-@dataclass
-class Coverage:
-    """An item of the référentiel (objectif général, axe) and the elements that name it."""
-
-    item: ElementReferentiel
-    elements: list[Element]
-
-
-@dataclass
-class ReferenceList:
-    """A list of the référentiel that a kind's reference fields name (« axes »), with its coverage."""
-
-    liste: str
-    niveau: Niveau
-    champ: Champ
-    coverage: list[Coverage]
-
-    @property
-    def covered(self) -> int:
-        return sum(1 for c in self.coverage if c.elements)
-
-
-@dataclass(frozen=True)
-class EcheanceItem:
-    element: Element
-    quand: str | None  # the échéance as the plan words it, for this group
-
-
-@dataclass
-class EcheanceGroup:
-    ident: str  # the heading's id: « an-2 », « 2021 », « en-continu »
-    titre: str
-    items: list[EcheanceItem] = field(default_factory=list)
-
-
-@dataclass
-class Echeances:
-    """Elements grouped by échéance: by plan year when the plan names plan years, by calendar year otherwise."""
-
-    par_annee_plan: bool
-    groups: list[EcheanceGroup]
-
-
-@dataclass
-class ValueGroup:
-    """A value of a field with a view (a clientèle) and the elements that name it."""
-
-    key: str  # the slug of its URL
-    texte: str
-    url: str
-    elements: list[Element]
-
+from plan_ouvert.views.portail import Portail, build_portail
 
 CONTINU = "En continu"
 RECURRENTE = "Récurrente"
@@ -218,7 +145,7 @@ class Site:
         if not any(key[0] == plan_id for key in self._findings_at):
             self._findings_at[(plan_id, "")] = []  # marks the plan as indexed
             for finding in self.findings_of(plan_id):
-                if finding.severity not in (Severity.NON_CONFORMITE, Severity.AVERTISSEMENT):
+                if not finding.severity.is_published:
                     continue
                 page = self.page_for(plan_id, finding.record)
                 if page is not None:
@@ -255,9 +182,6 @@ class Site:
     def portail(self) -> Portail:
         """The pages across plans (programmes, organisations, régions), worked out once per build."""
         if not self._portail:
-            # The portal reads the site's lookups: imported here, where the site exists.
-            from plan_ouvert.views.portail import build_portail
-
             self._portail.append(build_portail(self))
         return self._portail[0]
 
@@ -370,7 +294,7 @@ def _reference_lists(tree: PlanTree) -> list[ReferenceList]:
             continue
         by_number: dict[int, list[Element]] = {}
         for element in tree.of_type(niveau.type):
-            if covers_obligations(element.record):
+            if champ.cle in element.dispenses:
                 continue  # the convention's obligations count under no objective or axe
             for number in dict.fromkeys(element.valeur(champ.cle) or []):
                 by_number.setdefault(number, []).append(element)
@@ -453,43 +377,4 @@ def build_site(catalogue: Catalogue) -> Site:
             sequence = site.sequences.setdefault(_sequence_key(page), [])
             site._positions[id(page)] = len(sequence)
             sequence.append(page)
-    return site
-
-
-_CACHE: dict[str, tuple[tuple[tuple[str, float], ...], Site]] = {}
-
-
-def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
-    files = sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml"))
-    # lstat: a link (even broken) is refused by the loader with a finding, not followed here.
-    return tuple((str(p), p.lstat().st_mtime) for p in files)
-
-
-def cached_site(plans_dir: Path) -> Site:
-    """The site the current build loaded (the hook loads it first), without looking at files.
-
-    Macros call this for every page: checking every YAML file each time would make a build
-    quadratic in the number of plans.
-    """
-    cached = _CACHE.get(str(plans_dir.resolve()))
-    return cached[1] if cached else load_site(plans_dir)
-
-
-def load_site(plans_dir: Path, only: Path | None = None) -> Site:
-    """The site for `plans_dir`, loaded once and reloaded only when a YAML file changes.
-
-    `only`: one plan file of the folder (the preview of the plan being edited): the site holds
-    that plan alone, with the kinds and référentiels of the folder.
-    """
-    key = str(plans_dir.resolve())
-    stamp = (*_stamp(plans_dir), (str(only), 0.0))
-    cached = _CACHE.get(key)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    catalogue = load_catalogue([only if only is not None else plans_dir])
-    for entry in catalogue.entries:
-        # Findings are placed already and pages never locate: free the YAML positions.
-        entry.source.positions = {}
-    site = build_site(catalogue)
-    _CACHE[key] = (stamp, site)
     return site

@@ -23,9 +23,8 @@ from plan_ouvert.source.echeance import date_fr, number_in
 from plan_ouvert.source.kinds import Niveau
 from plan_ouvert.source.model import Cible, Suivi
 from plan_ouvert.source.tree import Element, PlanTree
-from plan_ouvert.views.libelles import STATUTS_SUIVI
+from plan_ouvert.views.libelles import STATUTS_SUIVI, de
 from plan_ouvert.views.pages import element_title
-from plan_ouvert.views.presenters import de
 
 STATUTS = list(STATUTS_SUIVI)  # in the order the labels list them
 CLOSED = ("realise", "abandonne")

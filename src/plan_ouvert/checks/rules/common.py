@@ -8,14 +8,13 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from plan_ouvert.checks import licences
-from plan_ouvert.source import regions
+from plan_ouvert.checks.adresses import url_collisions
+from plan_ouvert.source import licences, regions
 from plan_ouvert.source.findings import Severity, shown
-from plan_ouvert.source.model import Record
-from plan_ouvert.source.urls import url_collisions
+from plan_ouvert.source.model import Record, public_fields
 from plan_ouvert.source.yamlsource import Source, YamlPath
 
-from . import Context, Hit, rule
+from .base import Context, Hit, rule
 
 # Text fields that the schema requires and that must say something.
 REQUIRED_TEXT = ("titre", "enonce", "texte", "nom", "role", "libelle")
@@ -24,10 +23,7 @@ REQUIRED_TEXT = ("titre", "enonce", "texte", "nom", "role", "libelle")
 def walk(record: BaseModel) -> Iterator[BaseModel]:
     """Every record of a plan, depth first, in file order."""
     yield record
-    for name in type(record).model_fields:
-        if name == "prive":
-            continue
-        value = getattr(record, name)
+    for _name, value in public_fields(record):
         if isinstance(value, BaseModel):
             yield from walk(value)
         elif isinstance(value, list):
@@ -256,10 +252,7 @@ _SEARCH_LINES = 200  # a text value spans a few lines; do not look further for i
 def texts(record: BaseModel) -> Iterator[tuple[YamlPath, str]]:
     """The public texts of one record (fields and lists of texts), never `prive`."""
     path = path_of(record)
-    for name in type(record).model_fields:
-        if name == "prive":
-            continue
-        value = getattr(record, name)
+    for name, value in public_fields(record):
         if isinstance(value, str):
             yield (*path, name), value
         elif isinstance(value, list):

@@ -15,7 +15,7 @@ from plan_ouvert.source.echeance import date_fr
 from plan_ouvert.source.findings import Severity
 from plan_ouvert.source.tree import Element
 
-from . import Context, Hit, rule
+from .base import Context, Hit, rule
 
 
 def _generic_only(ctx: Context) -> bool:

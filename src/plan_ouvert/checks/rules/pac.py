@@ -18,7 +18,7 @@ from plan_ouvert.source.echeance import mistyped_number, parse
 from plan_ouvert.source.findings import Severity
 from plan_ouvert.source.tree import cible_years
 
-from . import Context, Hit, rule
+from .base import Context, Hit, rule
 from .common import path_of
 
 
@@ -55,11 +55,15 @@ def _expected(what: str) -> str:
     return f"la programmation prévoit {what} pour chaque moyen. {ADOPTED}"
 
 
+# The rule set a kind file names (`regles: [pac]`): this module's own name.
+REGLES = __name__.rpartition(".")[2]
+
+
 @rule(
     "PAC-W001",
     Severity.NON_CONFORMITE,
     "Moyen sans porteur",
-    regles="pac",
+    regles=REGLES,
     public="Le plan adopté ne précise pas de porteur pour ce moyen d'action.",
 )
 def moyen_porteur(ctx: Context) -> Iterator[Hit]:
@@ -71,7 +75,7 @@ def moyen_porteur(ctx: Context) -> Iterator[Hit]:
     "PAC-W002",
     Severity.NON_CONFORMITE,
     "Moyen sans résultat attendu",
-    regles="pac",
+    regles=REGLES,
     public="Le plan adopté ne précise pas de résultat attendu pour ce moyen d'action.",
 )
 def moyen_resultat(ctx: Context) -> Iterator[Hit]:
@@ -83,7 +87,7 @@ def moyen_resultat(ctx: Context) -> Iterator[Hit]:
     "PAC-W003",
     Severity.NON_CONFORMITE,
     "Moyen sans indicateur",
-    regles="pac",
+    regles=REGLES,
     public="Le plan adopté ne précise pas d'indicateur de performance pour ce moyen d'action.",
 )
 def moyen_indicateur(ctx: Context) -> Iterator[Hit]:
@@ -93,7 +97,7 @@ def moyen_indicateur(ctx: Context) -> Iterator[Hit]:
     )
 
 
-@rule("PAC-W004", Severity.NON_CONFORMITE, "Indicateur sans cible pour une année", regles="pac")
+@rule("PAC-W004", Severity.NON_CONFORMITE, "Indicateur sans cible pour une année", regles=REGLES)
 def indicateur_cibles(ctx: Context) -> Iterator[Hit]:
     """A non-conformité: the gabarit asks for a target per indicator and per year."""
     for moyen in _moyens(ctx):
@@ -114,7 +118,7 @@ def indicateur_cibles(ctx: Context) -> Iterator[Hit]:
     "PAC-W005",
     Severity.NON_CONFORMITE,
     "Moyen sans échéance",
-    regles="pac",
+    regles=REGLES,
     public="Le plan adopté ne précise pas d'échéance pour ce moyen d'action.",
 )
 def moyen_echeance(ctx: Context) -> Iterator[Hit]:
@@ -122,7 +126,7 @@ def moyen_echeance(ctx: Context) -> Iterator[Hit]:
     yield from _missing(ctx, "echeance", "d'échéance", _expected("une échéance en années du plan"))
 
 
-@rule("PAC-E001", Severity.ERREUR, "Échéance hors des années du plan", regles="pac")
+@rule("PAC-E001", Severity.ERREUR, "Échéance hors des années du plan", regles=REGLES)
 def echeance_in_plan(ctx: Context) -> Iterator[Hit]:
     """An erreur: « An 4 » in a plan of three years is an unknown reference, no view can place it."""
     known = {a.numero for a in _plan(ctx).annees}
@@ -138,7 +142,7 @@ def echeance_in_plan(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("PAC-W006", Severity.AVERTISSEMENT, "Année du plan mal datée", regles="pac")
+@rule("PAC-W006", Severity.AVERTISSEMENT, "Année du plan mal datée", regles=REGLES)
 def year_label(ctx: Context) -> Iterator[Hit]:
     years = {a.numero: (a.debut, a.fin) for a in _plan(ctx).annees}
     for moyen in _moyens(ctx):
@@ -153,7 +157,7 @@ def year_label(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("PAC-W007", Severity.AVERTISSEMENT, "Cible numérique mal saisie", regles="pac")
+@rule("PAC-W007", Severity.AVERTISSEMENT, "Cible numérique mal saisie", regles=REGLES)
 def cible_number(ctx: Context) -> Iterator[Hit]:
     for moyen in _moyens(ctx):
         for indicateur in moyen.indicateurs:
@@ -167,7 +171,7 @@ def cible_number(ctx: Context) -> Iterator[Hit]:
                     )
 
 
-@rule("PAC-W008", Severity.AVERTISSEMENT, "Partenaire absent du registre", regles="pac")
+@rule("PAC-W008", Severity.AVERTISSEMENT, "Partenaire absent du registre", regles=REGLES)
 def partner_known(ctx: Context) -> Iterator[Hit]:
     registry = {p.id: p for p in ctx.plan.partenaires}
     for moyen in _moyens(ctx):
@@ -186,7 +190,7 @@ def partner_known(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("PAC-W009", Severity.AVERTISSEMENT, "Cible hors de l'échéance", regles="pac")
+@rule("PAC-W009", Severity.AVERTISSEMENT, "Cible hors de l'échéance", regles=REGLES)
 def cible_within(ctx: Context) -> Iterator[Hit]:
     for moyen in _moyens(ctx):
         years = set(years_of(moyen))
@@ -203,7 +207,7 @@ def cible_within(ctx: Context) -> Iterator[Hit]:
                     )
 
 
-@rule("PAC-W010", Severity.AVERTISSEMENT, "Années du plan non définies", regles="pac")
+@rule("PAC-W010", Severity.AVERTISSEMENT, "Années du plan non définies", regles=REGLES)
 def plan_years(ctx: Context) -> Iterator[Hit]:
     if not _plan(ctx).annees:
         yield Hit(
@@ -213,6 +217,6 @@ def plan_years(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("PAC-I001", Severity.INFO, "Moyen sans clientèle visée", regles="pac")
+@rule("PAC-I001", Severity.INFO, "Moyen sans clientèle visée", regles=REGLES)
 def moyen_clientele(ctx: Context) -> Iterator[Hit]:
     yield from _missing(ctx, "clientele", "de clientèle visée", "le plan adopté ne la précise pas.")

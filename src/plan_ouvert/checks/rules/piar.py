@@ -18,7 +18,7 @@ from plan_ouvert.source.echeance import date_fr, fold, parse
 from plan_ouvert.source.findings import Severity
 from plan_ouvert.source.model import TempsImparti
 
-from . import Context, Hit, rule
+from .base import Context, Hit, rule
 from .common import path_of
 
 
@@ -27,19 +27,16 @@ def _plan(ctx: Context) -> Any:
     return ctx.plan
 
 
-def covers_obligations(enjeu: Any) -> bool:
-    """Whether the plan says this enjeu gathers the convention's obligations (publication,
-    reddition de compte, training): the gabarit allows those actions outside AEQ's objectives
-    and axes."""
-    return getattr(enjeu, "obligations_convention", None) is True
+# The rule set a kind file names (`regles: [piar]`): this module's own name.
+REGLES = __name__.rpartition(".")[2]
 
 
 def _referenced(ctx: Context, kind: str) -> Iterator[Hit]:
-    plan = _plan(ctx)
     label = "objectif général" if kind == "objectifs_generaux" else "axe d'intervention"
-    for enjeu in plan.enjeux:
-        if covers_obligations(enjeu):
-            continue  # the gabarit allows it outside the programme's objectives and axes
+    for element in ctx.tree.of_type("enjeu"):
+        enjeu = element.record
+        if kind in element.dispenses:
+            continue  # the convention's obligations lie outside the programme's objectives and axes
         numbers = getattr(enjeu, kind)
         if not numbers:
             yield Hit(
@@ -53,7 +50,7 @@ def _referenced(ctx: Context, kind: str) -> Iterator[Hit]:
     "PIAR-E001",
     Severity.NON_CONFORMITE,
     "Enjeu sans objectif général",
-    regles="piar",
+    regles=REGLES,
     public="Le plan adopté n'associe cet enjeu à aucun objectif général du programme.",
 )
 def enjeu_objectif(ctx: Context) -> Iterator[Hit]:
@@ -65,7 +62,7 @@ def enjeu_objectif(ctx: Context) -> Iterator[Hit]:
     "PIAR-E002",
     Severity.NON_CONFORMITE,
     "Enjeu sans axe d'intervention",
-    regles="piar",
+    regles=REGLES,
     public="Le plan adopté n'associe cet enjeu à aucun axe d'intervention du programme.",
 )
 def enjeu_axe(ctx: Context) -> Iterator[Hit]:
@@ -73,7 +70,7 @@ def enjeu_axe(ctx: Context) -> Iterator[Hit]:
     yield from _referenced(ctx, "axes")
 
 
-@rule("PIAR-E003", Severity.ERREUR, "Numéro absent du référentiel", regles="piar")
+@rule("PIAR-E003", Severity.ERREUR, "Numéro absent du référentiel", regles=REGLES)
 def numbers_in_referentiel(ctx: Context) -> Iterator[Hit]:
     """An erreur: a number the référentiel lacks is an unknown reference, no page can name it."""
     if ctx.referentiel is None:
@@ -94,7 +91,7 @@ def numbers_in_referentiel(ctx: Context) -> Iterator[Hit]:
     "PIAR-E004",
     Severity.NON_CONFORMITE,
     "Action sans échéance",
-    regles="piar",
+    regles=REGLES,
     public="Le plan adopté ne précise pas d'échéance pour cette action.",
 )
 def action_echeance(ctx: Context) -> Iterator[Hit]:
@@ -119,7 +116,7 @@ def _allocations(plan: Any) -> Iterator[tuple[TempsImparti, str]]:
                 yield action.temps_imparti, f"action {action.id}"
 
 
-@rule("PIAR-E005", Severity.NON_CONFORMITE, "Ressource affectée à plus de 100 %", regles="piar")
+@rule("PIAR-E005", Severity.NON_CONFORMITE, "Ressource affectée à plus de 100 %", regles=REGLES)
 def resource_total(ctx: Context) -> Iterator[Hit]:
     """A non-conformité: the shares are read without ambiguity; their sum departs from the gabarit.
 
@@ -146,7 +143,7 @@ def resource_total(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("PIAR-W001", Severity.AVERTISSEMENT, "Nombre d'enjeux inhabituel", regles="piar")
+@rule("PIAR-W001", Severity.AVERTISSEMENT, "Nombre d'enjeux inhabituel", regles=REGLES)
 def enjeux_count(ctx: Context) -> Iterator[Hit]:
     ref = ctx.referentiel
     if ref is None or ref.enjeux_min is None or ref.enjeux_max is None:
@@ -164,7 +161,7 @@ def enjeux_count(ctx: Context) -> Iterator[Hit]:
     "PIAR-W002",
     Severity.NON_CONFORMITE,
     "Enjeu sans objectif à atteindre",
-    regles="piar",
+    regles=REGLES,
     public="Le plan adopté ne précise pas d'objectif à atteindre pour cet enjeu.",
 )
 def enjeu_objectifs(ctx: Context) -> Iterator[Hit]:
@@ -182,7 +179,7 @@ def enjeu_objectifs(ctx: Context) -> Iterator[Hit]:
     "PIAR-W003",
     Severity.NON_CONFORMITE,
     "Enjeu sans indicateur",
-    regles="piar",
+    regles=REGLES,
     public="Le plan adopté ne précise pas d'indicateur de performance pour cet enjeu.",
 )
 def enjeu_indicateurs(ctx: Context) -> Iterator[Hit]:
@@ -197,7 +194,7 @@ def enjeu_indicateurs(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("PIAR-W004", Severity.AVERTISSEMENT, "Ressource sans statut", regles="piar")
+@rule("PIAR-W004", Severity.AVERTISSEMENT, "Ressource sans statut", regles=REGLES)
 def resource_status(ctx: Context) -> Iterator[Hit]:
     """An avertissement: the status informs the ministry, the plan reads the same without it."""
     for ressource in _plan(ctx).ressources:
@@ -209,7 +206,7 @@ def resource_status(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("PIAR-W005", Severity.AVERTISSEMENT, "Plan déposé plus de trois mois après la convention", regles="piar")
+@rule("PIAR-W005", Severity.AVERTISSEMENT, "Plan déposé plus de trois mois après la convention", regles=REGLES)
 def filing_delay(ctx: Context) -> Iterator[Hit]:
     # The gabarit says « doit être déposé … dans les trois (3) mois »; a late filing is a fact of
     # the past that no edit can fix, so it is reported rather than blocking publication.
@@ -229,7 +226,7 @@ def filing_delay(ctx: Context) -> Iterator[Hit]:
         )
 
 
-@rule("PIAR-W006", Severity.AVERTISSEMENT, "Échéance antérieure à la date du plan", regles="piar")
+@rule("PIAR-W006", Severity.AVERTISSEMENT, "Échéance antérieure à la date du plan", regles=REGLES)
 def deadline_before_plan(ctx: Context) -> Iterator[Hit]:
     plan = _plan(ctx)
     if plan.date_plan is None:
@@ -245,7 +242,7 @@ def deadline_before_plan(ctx: Context) -> Iterator[Hit]:
                     )
 
 
-@rule("PIAR-W007", Severity.AVERTISSEMENT, "Échéance après la fin de la période", regles="piar")
+@rule("PIAR-W007", Severity.AVERTISSEMENT, "Échéance après la fin de la période", regles=REGLES)
 def deadline_after_period(ctx: Context) -> Iterator[Hit]:
     plan = _plan(ctx)
     if plan.periode is None:
@@ -265,7 +262,7 @@ def deadline_after_period(ctx: Context) -> Iterator[Hit]:
     "PIAR-W008",
     Severity.NON_CONFORMITE,
     "Enjeu sans action",
-    regles="piar",
+    regles=REGLES,
     public="Le plan adopté ne prévoit aucune action pour cet enjeu.",
 )
 def enjeu_actions(ctx: Context) -> Iterator[Hit]:
@@ -345,7 +342,7 @@ def _disagreements(temps: TempsImparti, ids: list[str]) -> Iterator[tuple[str, f
             yield rid, stated, given[rid]
 
 
-@rule("PIAR-W009", Severity.AVERTISSEMENT, "Temps imparti : texte et parts en désaccord", regles="piar")
+@rule("PIAR-W009", Severity.AVERTISSEMENT, "Temps imparti : texte et parts en désaccord", regles=REGLES)
 def shares_match_text(ctx: Context) -> Iterator[Hit]:
     """An avertissement: the text is the plan's wording, the allocations its reading in numbers;
     when they differ, one of them was typed wrong, and only the adopted plan can say which."""
@@ -366,7 +363,7 @@ def shares_match_text(ctx: Context) -> Iterator[Hit]:
                 )
 
 
-@rule("PIAR-I001", Severity.INFO, "Date de la convention absente", regles="piar")
+@rule("PIAR-I001", Severity.INFO, "Date de la convention absente", regles=REGLES)
 def convention_date(ctx: Context) -> Iterator[Hit]:
     if _plan(ctx).date_convention is None:
         yield Hit(
