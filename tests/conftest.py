@@ -67,8 +67,8 @@ def run_cli_process(*args: str, cwd: Path, env: dict[str, str] | None = None) ->
 def _isolated(cwd: Path, env: dict[str, str] | None) -> Iterator[None]:
     """The process state a command may change or rely on, as a fresh process would have it."""
     from plan_ouvert.outputs import render
+    from plan_ouvert.outputs import site as site_module
     from plan_ouvert.views import historique
-    from plan_ouvert.views import site as site_module
 
     caches: list[Any] = [site_module._CACHE, historique._LOGS]
     saved_caches = [dict(cache) for cache in caches]

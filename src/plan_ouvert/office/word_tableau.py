@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from plan_ouvert.office import word
 from plan_ouvert.office.resultat import (
@@ -13,10 +13,6 @@ from plan_ouvert.office.resultat import (
 )
 from plan_ouvert.office.word_texte import joined, norm, words_of
 from plan_ouvert.source.kinds import ColonneWord, GabaritWord, Kind
-
-if TYPE_CHECKING:
-    from plan_ouvert.office.word_plan import Mapper
-
 
 # --- Header recognition ------------------------------------------------------------------------
 
@@ -110,6 +106,17 @@ class Logical:
     spans: dict[int, int] = field(default_factory=dict)  # grid columns each cell of its first row covers
     parents_only: bool = False  # the row names only elements of the levels above the rows
     guesses: list[tuple[str, str, str | None]] = field(default_factory=list)  # reported once the row is mapped
+
+
+class Mapper(Protocol):
+    """What reading the rows asks of the mapper (word_plan.Mapper), without importing it back."""
+
+    gabarit: GabaritWord
+    row_depth: int
+
+    def depth_of(self, header: Header, grid: int) -> int: ...
+
+    def where(self, table: word.Table, rows: list[int], header: str | None = None) -> str: ...
 
 
 # --- Rows: continuation rows, merged cells, repeated headers -----------------------------------

@@ -334,6 +334,11 @@ class TypePlan(Record):
         default=None,
         description="Référentiel du programme qu'un nouveau plan de ce type nomme (ex. acces-entreprise-quebec).",
     )
+    cibles_annuelles: bool = Field(
+        default=False,
+        description="Le gabarit du programme demande une cible par indicateur et par année du plan : la complétude "
+        "les compte (sinon, une cible pour toute la période suffit).",
+    )
     generique: bool = Field(
         default=False,
         description="Le type d'un plan qui ne suit aucun gabarit de programme : l'import le choisit quand un "

@@ -117,7 +117,7 @@ def _element(result: Completude, tree: PlanTree, element: Element) -> None:
         result.expect(_given(element.valeur(key)), element.libelle, words, element.path, element.url)
     years = echeance_years(tree, element)
     word = tree.kind.spec.annee
-    yearly = "pac" in tree.kind.spec.regles  # a programme whose gabarit asks a target per year
+    yearly = tree.kind.spec.cibles_annuelles  # a programme whose gabarit asks a target per year
     for indicateur in element.indicateurs:
         covered = {y for c in indicateur.cibles for y in cible_years(c)}
         # A target for the whole period (« 8 d'ici 2028 ») is what the plan gives: yearly
