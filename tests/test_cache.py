@@ -267,15 +267,16 @@ def test_compiled_templates_are_reused_only_when_sealed_by_this_machine(tmp_path
 
 def _write_outputs(project: Path, site, site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The files that are no page, written as a build writes them, from the loaded `site`."""
-    from macros import hooks
+    from macros.plugin import Build, PlanOuvertPlugin
 
     from plan_ouvert.outputs.render import Settings, start_build
 
     monkeypatch.setenv("PLAN_OUVERT_UN_PROCESSUS", "1")
     settings = Settings.read(project, {}, site_name="Plan ouvert", site_url="", directory_urls=True)
-    build = hooks._Build(settings, start_build(settings), [])
+    plugin = PlanOuvertPlugin()
+    build = plugin.build = Build(settings, start_build(settings), [])
     config = SimpleNamespace(site_dir=str(site_dir), plugins={})
-    hooks._start_worker(build, site, config, None)  # type: ignore[arg-type]
+    plugin.start_worker(site, config, None)  # type: ignore[arg-type]
     assert build.worker is not None
     assert build.worker.wait_outputs() == []
 

@@ -101,19 +101,19 @@ def test_conformite_stricte_fails_a_mkdocs_build(departing: Path, monkeypatch: p
     """The setting holds for a plain MkDocs build too (the hooks log an error)."""
     import logging
 
-    from macros import hooks
+    from macros import plugin
 
     site = load_site(departing / "plans")
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append  # type: ignore[method-assign]
-    hooks.log.addHandler(handler)
+    plugin.log.addHandler(handler)
     try:
-        hooks._report(site, 0, strict=False)
+        plugin.report(site, 0, strict=False)
         assert not [r for r in records if r.levelno >= logging.ERROR]
-        hooks._report(site, 0, strict=True)
+        plugin.report(site, 0, strict=True)
     finally:
-        hooks.log.removeHandler(handler)
+        plugin.log.removeHandler(handler)
     errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
     assert any("PIAR-E004" in m and "conformite_stricte dans mkdocs.yml" in m for m in errors)
 

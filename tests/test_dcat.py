@@ -166,20 +166,20 @@ def test_an_unknown_licence_is_reported_where_it_is_written(tmp_path: Path) -> N
 def test_an_unknown_default_licence_stops_the_build_at_its_line(tmp_path: Path) -> None:
     import logging
 
-    from macros import hooks
+    from macros import plugin
 
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: X\nextra:\n  plan_ouvert:\n    licence: CC BY\n", encoding="utf-8")
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = records.append  # type: ignore[method-assign]
-    hooks.log.addHandler(handler)
+    plugin.log.addHandler(handler)
     try:
-        hooks._check_licence("CC-BY-4.0", config)
+        plugin.check_licence("CC-BY-4.0", config)
         assert records == []
-        hooks._check_licence("CC BY", config)
+        plugin.check_licence("CC BY", config)
     finally:
-        hooks.log.removeHandler(handler)
+        plugin.log.removeHandler(handler)
     (record,) = records
     assert record.levelno == logging.ERROR  # a --strict build stops on it
     assert record.getMessage().startswith("mkdocs.yml:4:14 : licence « CC BY » inconnue")
