@@ -38,7 +38,7 @@ MAX_CSV_BYTES = 20_000_000
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-def _key(text: str) -> str:
+def compare_key(text: str) -> str:
     """A header or a name as the reader compares it: no accents, no case, no punctuation."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(text.replace("’", "'"))))
 
@@ -50,11 +50,11 @@ class CellError(ValueError):
 # --- How a value sits in a cell, both ways ---------------------------------------------------
 
 
-def _is_blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _as_text(value: object) -> str:
+def as_text(value: object) -> str:
     if isinstance(value, float):
         return number_text(value)
     if isinstance(value, dt.datetime):
@@ -67,7 +67,7 @@ def _as_text(value: object) -> str:
 
 
 def _lines(value: object) -> list[str]:
-    return [line.strip() for line in _as_text(value).splitlines() if line.strip()]
+    return [line.strip() for line in as_text(value).splitlines() if line.strip()]
 
 
 def _number(value: object) -> float:
@@ -75,11 +75,11 @@ def _number(value: object) -> float:
         raise CellError("attendu un nombre")
     if isinstance(value, int | float):
         return float(value)
-    text = re.sub(r"[\s\u00a0\u202f$%]", "", _as_text(value)).replace(",", ".")
+    text = re.sub(r"[\s\u00a0\u202f$%]", "", as_text(value)).replace(",", ".")
     try:
         return float(text)
     except ValueError:
-        raise CellError(f"attendu un nombre (ex. 12000 ou 2,5), trouvé « {_as_text(value)} »") from None
+        raise CellError(f"attendu un nombre (ex. 12000 ou 2,5), trouvé « {as_text(value)} »") from None
 
 
 @dataclass(frozen=True)
@@ -92,13 +92,13 @@ class Conv:
 
 
 def _read_text(value: object) -> str:
-    return _as_text(value)
+    return as_text(value)
 
 
 def _read_int(value: object) -> int:
     number = _number(value)
     if not number.is_integer():
-        raise CellError(f"attendu un nombre entier, trouvé « {_as_text(value)} »")
+        raise CellError(f"attendu un nombre entier, trouvé « {as_text(value)} »")
     return int(number)
 
 
@@ -108,20 +108,20 @@ def _read_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
-        return dt.date.fromisoformat(_as_text(value)[:10])
+        return dt.date.fromisoformat(as_text(value)[:10])
     except ValueError:
-        raise CellError(f"attendu une date AAAA-MM-JJ, trouvé « {_as_text(value)} »") from None
+        raise CellError(f"attendu une date AAAA-MM-JJ, trouvé « {as_text(value)} »") from None
 
 
 def _read_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    word = _key(_as_text(value))
+    word = compare_key(as_text(value))
     if word in ("oui", "vrai", "true", "1"):
         return True
     if word in ("non", "faux", "false", "0"):
         return False
-    raise CellError(f"attendu « oui » ou « non », trouvé « {_as_text(value)} »")
+    raise CellError(f"attendu « oui » ou « non », trouvé « {as_text(value)} »")
 
 
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -132,14 +132,14 @@ def _read_montant(value: object) -> float | str:
     # 5 000 $ ») stays text.
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    text = _as_text(value)
+    text = as_text(value)
     return float(text) if _PLAIN_NUMBER.fullmatch(text) else text
 
 
 def _read_numbers(value: object) -> list[int]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return [_read_int(value)]
-    parts = [p for p in re.split(r"[,;&\n]|\bet\b", _as_text(value)) if p.strip()]
+    parts = [p for p in re.split(r"[,;&\n]|\bet\b", as_text(value)) if p.strip()]
     return [_read_int(p.strip()) for p in parts]
 
 
@@ -157,12 +157,12 @@ def _read_years(value: object) -> int | list[int]:
 
 
 def _enum(labels: Mapping[str, str], what: str) -> Conv:
-    by_key = {_key(label): code for code, label in labels.items()} | {_key(code): code for code in labels}
+    by_key = {compare_key(label): code for code, label in labels.items()} | {compare_key(code): code for code in labels}
 
     def read(value: object) -> str:
-        code = by_key.get(_key(_as_text(value)))
+        code = by_key.get(compare_key(as_text(value)))
         if code is None:
-            raise CellError(f"{what} inconnu « {_as_text(value)} » (permis : {', '.join(labels.values())})")
+            raise CellError(f"{what} inconnu « {as_text(value)} » (permis : {', '.join(labels.values())})")
         return code
 
     return Conv(f"Un de : {', '.join(labels.values())}.", lambda v: labels.get(v, v) if v else None, read)
@@ -177,7 +177,7 @@ def _read_id(value: object) -> str:
         raise CellError(
             "le tableur a pris cet identifiant pour une date ; retapez-le précédé d'une apostrophe (ex. '1-2)"
         )
-    return _as_text(value)
+    return as_text(value)
 
 
 ID = Conv("Minuscules sans accents, chiffres et traits d'union.", lambda v: v, _read_id)
@@ -242,7 +242,7 @@ class Col:
         return f"{self.aide} {self.conv.aide}" if self.aide else self.conv.aide
 
 
-def _get(record: Any, key: str) -> Any:
+def get_value(record: Any, key: str) -> Any:
     value = record
     for part in key.split("."):
         value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
@@ -251,7 +251,7 @@ def _get(record: Any, key: str) -> Any:
     return value
 
 
-def _set(data: dict[str, Any], key: str, value: Any) -> None:
+def set_value(data: dict[str, Any], key: str, value: Any) -> None:
     *parents, last = key.split(".")
     for part in parents:
         data = data.setdefault(part, {})
@@ -315,9 +315,9 @@ PLAN_COLUMNS = [
     Col("Notes", "notes", LINES, aide="Textes qu'un import n'a pas su placer : à replacer, puis à retirer."),
 ]
 # Plan keys held by sheets of their own, or by the levels.
-_PLAN_LISTS = {"partenaires", "ressources", "annees", "mises_a_jour"}
+PLAN_LISTS = {"partenaires", "ressources", "annees", "mises_a_jour"}
 # A plan field that no row of the « Plan » sheet names (a later version's) still travels, as JSON.
-JSON_CONV = Conv("Valeur en JSON.", lambda v: json.dumps(v, ensure_ascii=False), lambda v: json.loads(_as_text(v)))
+JSON_CONV = Conv("Valeur en JSON.", lambda v: json.dumps(v, ensure_ascii=False), lambda v: json.loads(as_text(v)))
 
 PARTENAIRES_COLUMNS = [
     Col("Identifiant", "id", ID, aide="Identifiant du partenaire, tel que les éléments le citent."),
@@ -450,13 +450,13 @@ def record_columns(kind: Kind) -> list[FieldCol]:
     return columns
 
 
-def _structured_fields(kind: Kind, type_: str) -> list[tuple[Niveau, Champ]]:
+def structured_fields(kind: Kind, type_: str) -> list[tuple[Niveau, Champ]]:
     return [(n, c) for n, c in kind.spec.champs() if c.type == type_]
 
 
-def _needs_field_column(kind: Kind, type_: str) -> bool:
+def needs_field_column(kind: Kind, type_: str) -> bool:
     """True when a level has two fields of that type: rows then name their field."""
     counts: dict[str, int] = {}
-    for niveau, _ in _structured_fields(kind, type_):
+    for niveau, _ in structured_fields(kind, type_):
         counts[niveau.type] = counts.get(niveau.type, 0) + 1
     return any(n > 1 for n in counts.values())

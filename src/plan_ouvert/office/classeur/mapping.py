@@ -42,18 +42,18 @@ from .columns import (
     TEMPS_SHEET,
     CellError,
     Col,
-    _as_text,
-    _is_blank,
-    _key,
-    _set,
+    as_text,
+    compare_key,
+    is_blank,
     record_columns,
+    set_value,
 )
 from .read import (
     RawSheet,
-    _find,
-    _place,
-    _read_csv,
-    _read_xlsx,
+    find_sheet,
+    place,
+    read_csv,
+    read_xlsx,
 )
 
 
@@ -79,25 +79,25 @@ def _match(sheet: RawSheet, columns: list[Col], reader: Reader, required: Iterab
     names: dict[str, Col] = {}
     for col in columns:
         for name in (col.header, *col.aliases):
-            names.setdefault(_key(name), col)
+            names.setdefault(compare_key(name), col)
     found: dict[int, Col] = {}
     for index, header in enumerate(sheet.header):
-        matched = names.get(_key(header)) if header else None
+        matched = names.get(compare_key(header)) if header else None
         if matched is None:
-            if any(index < len(cells) and not _is_blank(cells[index]) for _, cells in sheet.rows):
+            if any(index < len(cells) and not is_blank(cells[index]) for _, cells in sheet.rows):
                 known = " ; ".join(c.header for c in columns)
                 raise reader.fail(
-                    _place(sheet.name, 1, index, header or None),
+                    place(sheet.name, 1, index, header or None),
                     f"en-tête inconnu ; renommez la colonne comme l'une de celles-ci, ou retirez-la : {known}.",
                 )
             continue
         if matched in found.values():
-            raise reader.fail(_place(sheet.name, 1, index, header), "colonne en double.")
+            raise reader.fail(place(sheet.name, 1, index, header), "colonne en double.")
         found[index] = matched
     for key in required:
         if not any(c.key == key for c in found.values()):
             header = next(c.header for c in columns if c.key == key)
-            raise reader.fail(_place(sheet.name, 1), f"colonne obligatoire « {header} » introuvable.")
+            raise reader.fail(place(sheet.name, 1), f"colonne obligatoire « {header} » introuvable.")
     return found
 
 
@@ -106,12 +106,12 @@ def _cells(sheet: RawSheet, number: int, cells: list[object], found: dict[int, C
     values: dict[str, Any] = {}
     for index, col in found.items():
         value = cells[index] if index < len(cells) else None
-        if _is_blank(value):
+        if is_blank(value):
             continue
         try:
             values[col.key] = col.conv.read(value)
         except (CellError, ValueError) as exc:
-            raise reader.fail(_place(sheet.name, number, index, sheet.header[index]), f"{exc}.") from None
+            raise reader.fail(place(sheet.name, number, index, sheet.header[index]), f"{exc}.") from None
     return values
 
 
@@ -129,62 +129,70 @@ def _plan_fields(sheet: RawSheet | None, reader: Reader) -> dict[str, Any]:
     data: dict[str, Any] = {}
     if sheet is None:
         return data
-    by_name = {_key(c.header): c for c in PLAN_COLUMNS} | {_key(c.key): c for c in PLAN_COLUMNS}
+    by_name = {compare_key(c.header): c for c in PLAN_COLUMNS} | {compare_key(c.key): c for c in PLAN_COLUMNS}
     # The sheet's own header row (Champ, Valeur, Clé) is read as the first row of fields.
     rows = [(1, list[object](sheet.header)), *sheet.rows]
     for number, cells in rows:
-        label = _as_text(cells[0]) if cells and cells[0] is not None else ""
+        label = as_text(cells[0]) if cells and cells[0] is not None else ""
         value = cells[1] if len(cells) > 1 else None
-        key = _as_text(cells[2]) if len(cells) > 2 and cells[2] is not None else ""
-        if _key(label) in ("champ",) and _key(_as_text(value or "")) == "valeur":
+        key = as_text(cells[2]) if len(cells) > 2 and cells[2] is not None else ""
+        if compare_key(label) in ("champ",) and compare_key(as_text(value or "")) == "valeur":
             continue
-        col = by_name.get(_key(key)) or by_name.get(_key(label))
-        if _is_blank(value):
+        col = by_name.get(compare_key(key)) or by_name.get(compare_key(label))
+        if is_blank(value):
             continue
-        where = _place(sheet.name, number, 1, label)
+        where = place(sheet.name, number, 1, label)
         if col is None:
             if key and re.fullmatch(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*", key):
                 try:
-                    _set(data, key, JSON_CONV.read(value))
+                    set_value(data, key, JSON_CONV.read(value))
                     continue
                 except ValueError:
                     pass
             reader.unplaced(
-                where, "champ du plan inconnu : texte gardé dans les notes du plan.", f"{label} : {_as_text(value)}"
+                where, "champ du plan inconnu : texte gardé dans les notes du plan.", f"{label} : {as_text(value)}"
             )
             continue
         try:
-            _set(data, col.key, col.conv.read(value))
+            set_value(data, col.key, col.conv.read(value))
         except (CellError, ValueError) as exc:
             raise reader.fail(where, f"{exc}.") from None
     return data
 
 
 def _guess_kind(sheet: RawSheet, kinds: Kinds, reader: Reader) -> Kind:
-    level_col = next((i for i, h in enumerate(sheet.header) if _key(h) == _key(LEVEL.header)), None)
+    level_col = next((i for i, h in enumerate(sheet.header) if compare_key(h) == compare_key(LEVEL.header)), None)
     words = {
-        _key(_as_text(cells[level_col]))
+        compare_key(as_text(cells[level_col]))
         for _, cells in sheet.rows
         if level_col is not None and level_col < len(cells) and cells[level_col]
     }
     fits = [
         k
         for k in kinds
-        if words and words <= {_key(n.singulier) for n in k.spec.niveaux} | {_key(n.type) for n in k.spec.niveaux}
+        if words
+        and words <= {compare_key(n.singulier) for n in k.spec.niveaux} | {compare_key(n.type) for n in k.spec.niveaux}
     ]
     if len(fits) != 1:
         known = ", ".join(sorted(k.id for k in kinds))
         raise reader.fail(
-            _place(sheet.name),
+            place(sheet.name),
             "impossible de savoir le type du plan ; donnez-le (option --type, types connus : " + known + ").",
         )
-    reader.report.guess(_place(sheet.name), f"type de plan déduit des niveaux : « {fits[0].id} ».")
+    reader.report.guess(place(sheet.name), f"type de plan déduit des niveaux : « {fits[0].id} ».")
     return fits[0]
 
 
 def _level_of(kind: Kind, word: str) -> Niveau | None:
-    key = _key(word)
-    return next((n for n in kind.spec.niveaux if key in (_key(n.singulier), _key(n.pluriel), _key(n.type))), None)
+    key = compare_key(word)
+    return next(
+        (
+            n
+            for n in kind.spec.niveaux
+            if key in (compare_key(n.singulier), compare_key(n.pluriel), compare_key(n.type))
+        ),
+        None,
+    )
 
 
 @dataclass
@@ -204,25 +212,25 @@ def _elements(sheet: RawSheet, kind: Kind, reader: Reader) -> dict[tuple[str, st
     for number, cells in sheet.rows:
         level_index = next(i for i, c in found.items() if c.key == "niveau")
         word = cells[level_index] if level_index < len(cells) else None
-        if _is_blank(word):
-            raise reader.fail(_place(sheet.name, number, level_index, LEVEL.header), "niveau manquant.")
-        niveau = _level_of(kind, _as_text(word))
+        if is_blank(word):
+            raise reader.fail(place(sheet.name, number, level_index, LEVEL.header), "niveau manquant.")
+        niveau = _level_of(kind, as_text(word))
         if niveau is None:
             permitted = ", ".join(n.singulier for n in kind.spec.niveaux)
             raise reader.fail(
-                _place(sheet.name, number, level_index, LEVEL.header),
-                f"niveau inconnu « {_as_text(word)} » (permis : {permitted}).",
+                place(sheet.name, number, level_index, LEVEL.header),
+                f"niveau inconnu « {as_text(word)} » (permis : {permitted}).",
             )
         data: dict[str, Any] = {}
         parent: str | None = None
         for index, col in found.items():
             value = cells[index] if index < len(cells) else None
-            if _is_blank(value):
+            if is_blank(value):
                 continue
             fc = by_col[id(col)]
-            where = _place(sheet.name, number, index, sheet.header[index])
+            where = place(sheet.name, number, index, sheet.header[index])
             if niveau.type not in fc.levels:
-                reader.unplaced(where, f"colonne sans objet pour le niveau « {niveau.singulier} ».", _as_text(value))
+                reader.unplaced(where, f"colonne sans objet pour le niveau « {niveau.singulier} ».", as_text(value))
                 continue
             if fc.champ_key == "niveau":
                 continue
@@ -238,17 +246,17 @@ def _elements(sheet: RawSheet, kind: Kind, reader: Reader) -> dict[tuple[str, st
                 data[fc.champ_key] = read
         ident = data.get("id")
         if ident is None:
-            raise reader.fail(_place(sheet.name, number), "identifiant manquant.")
-        ident = data["id"] = _as_text(ident)
+            raise reader.fail(place(sheet.name, number), "identifiant manquant.")
+        ident = data["id"] = as_text(ident)
         if not re.fullmatch(ID_PATTERN.strip("^$"), ident):
             column = next(i for i, c in found.items() if c.key == "id")
             raise reader.fail(
-                _place(sheet.name, number, column, IDENT.header),
+                place(sheet.name, number, column, IDENT.header),
                 f"identifiant invalide « {ident} » : minuscules sans accents, chiffres et traits d'union.",
             )
         if (niveau.type, ident) in nodes:
             raise reader.fail(
-                _place(sheet.name, number), f"identifiant « {ident} » en double au niveau « {niveau.singulier} »."
+                place(sheet.name, number), f"identifiant « {ident} » en double au niveau « {niveau.singulier} »."
             )
         nodes[(niveau.type, ident)] = _Node(niveau, data, parent, number)
     return nodes
@@ -258,13 +266,15 @@ def _assemble(nodes: dict[tuple[str, str], _Node], kind: Kind, sheet: RawSheet, 
     """Attach each element to its parent, in the order of the rows."""
     niveaux = kind.spec.niveaux
     roots: list[dict[str, Any]] = []
-    parent_column = next((i for i, h in enumerate(sheet.header) if _key(h) in (_key(PARENT.header), "parent")), None)
+    parent_column = next(
+        (i for i, h in enumerate(sheet.header) if compare_key(h) in (compare_key(PARENT.header), "parent")), None
+    )
     for node in nodes.values():
         depth = kind.spec.depth(node.niveau.type)
         if depth == 0:
             if node.parent:
                 raise reader.fail(
-                    _place(sheet.name, node.row, parent_column, PARENT.header),
+                    place(sheet.name, node.row, parent_column, PARENT.header),
                     f"un élément du premier niveau (« {node.niveau.singulier} ») n'a pas de parent.",
                 )
             roots.append(node.data)
@@ -274,7 +284,7 @@ def _assemble(nodes: dict[tuple[str, str], _Node], kind: Kind, sheet: RawSheet, 
         if holder is None:
             what = f"« {node.parent} »" if node.parent else "(vide)"
             raise reader.fail(
-                _place(sheet.name, node.row, parent_column, PARENT.header),
+                place(sheet.name, node.row, parent_column, PARENT.header),
                 f"parent {what} introuvable : il doit être l'identifiant d'un élément du niveau « {above.singulier} » "
                 f"de la feuille « {sheet.name} ».",
             )
@@ -285,8 +295,8 @@ def _assemble(nodes: dict[tuple[str, str], _Node], kind: Kind, sheet: RawSheet, 
 def _owner(
     nodes: dict[tuple[str, str], _Node], kind: Kind, values: dict[str, Any], type_: str, where: str, reader: Reader
 ) -> tuple[_Node, Champ]:
-    niveau = _level_of(kind, _as_text(values.get("niveau", "")))
-    node = nodes.get((niveau.type, _as_text(values.get("element", "")))) if niveau else None
+    niveau = _level_of(kind, as_text(values.get("niveau", "")))
+    node = nodes.get((niveau.type, as_text(values.get("element", "")))) if niveau else None
     if node is None:
         raise reader.fail(
             where,
@@ -296,7 +306,8 @@ def _owner(
     champs = [c for c in node.niveau.champs if c.type == type_]
     wanted = values.get("champ")
     champ = next(
-        (c for c in champs if wanted and _key(wanted) in (_key(c.libelle), _key(c.cle))), champs[0] if champs else None
+        (c for c in champs if wanted and compare_key(wanted) in (compare_key(c.libelle), compare_key(c.cle))),
+        champs[0] if champs else None,
     )
     if champ is None:
         raise reader.fail(where, f"le niveau « {node.niveau.singulier} » n'a pas ce genre de champ.")
@@ -307,34 +318,34 @@ def _structured(sheets_: dict[str, RawSheet], nodes: dict[tuple[str, str], _Node
     ref = [*ELEMENT_REF, FIELD_REF]
     positions: dict[tuple[int, int], dict[str, Any]] = {}  # (id of node, position) → indicator
     for sheet, number, values in _records_of(
-        _find(sheets_, INDICATEURS_SHEET), [*ref, *INDICATEUR_COLUMNS], reader, ("niveau", "element", "texte")
+        find_sheet(sheets_, INDICATEURS_SHEET), [*ref, *INDICATEUR_COLUMNS], reader, ("niveau", "element", "texte")
     ):
-        node, champ = _owner(nodes, kind, values, "indicateurs", _place(sheet.name, number), reader)
+        node, champ = _owner(nodes, kind, values, "indicateurs", place(sheet.name, number), reader)
         indicateur = {k: v for k, v in values.items() if k in ("id", "texte")}
         node.data.setdefault(champ.cle, []).append(indicateur)
         position = values.get("position", len([k for k in positions if k[0] == id(node)]) + 1)
         positions[(id(node), position)] = indicateur
     for sheet, number, values in _records_of(
-        _find(sheets_, CIBLES_SHEET), [*ref, *CIBLE_COLUMNS], reader, ("niveau", "element", "texte")
+        find_sheet(sheets_, CIBLES_SHEET), [*ref, *CIBLE_COLUMNS], reader, ("niveau", "element", "texte")
     ):
-        node, _ = _owner(nodes, kind, values, "indicateurs", _place(sheet.name, number), reader)
+        node, _ = _owner(nodes, kind, values, "indicateurs", place(sheet.name, number), reader)
         owner = positions.get((id(node), values.get("position", 1)))
         if owner is None:
             raise reader.fail(
-                _place(sheet.name, number), "indicateur introuvable (position) dans la feuille « Indicateurs »."
+                place(sheet.name, number), "indicateur introuvable (position) dans la feuille « Indicateurs »."
             )
         cible = {k: v for k, v in values.items() if k not in ("niveau", "element", "champ", "position")}
         owner.setdefault("cibles", []).append(cible)
     for sheet, number, values in _records_of(
-        _find(sheets_, TEMPS_SHEET), [*ref, *ALLOCATION_COLUMNS], reader, ("niveau", "element", "ressource")
+        find_sheet(sheets_, TEMPS_SHEET), [*ref, *ALLOCATION_COLUMNS], reader, ("niveau", "element", "ressource")
     ):
-        node, champ = _owner(nodes, kind, values, "temps_imparti", _place(sheet.name, number), reader)
+        node, champ = _owner(nodes, kind, values, "temps_imparti", place(sheet.name, number), reader)
         allocation = {k: values[k] for k in ("ressource", "part") if k in values}
         node.data.setdefault(champ.cle, {}).setdefault("allocations", []).append(allocation)
     for sheet, number, values in _records_of(
-        _find(sheets_, FINANCEMENT_SHEET), [*ref, *FINANCEMENT_COLUMNS], reader, ("niveau", "element", "source")
+        find_sheet(sheets_, FINANCEMENT_SHEET), [*ref, *FINANCEMENT_COLUMNS], reader, ("niveau", "element", "source")
     ):
-        node, champ = _owner(nodes, kind, values, "financement", _place(sheet.name, number), reader)
+        node, champ = _owner(nodes, kind, values, "financement", place(sheet.name, number), reader)
         item = {k: v for k, v in values.items() if k not in ("niveau", "element", "champ")}
         node.data.setdefault(champ.cle, []).append(item)
 
@@ -343,10 +354,10 @@ def _registry(
     sheets_: dict[str, RawSheet], title: str, columns: list[Col], reader: Reader, required: str
 ) -> list[dict[str, Any]]:
     out = []
-    for _, _, values in _records_of(_find(sheets_, title), columns, reader, (required,)):
+    for _, _, values in _records_of(find_sheet(sheets_, title), columns, reader, (required,)):
         record: dict[str, Any] = {}
         for key, value in values.items():
-            _set(record, key, value)
+            set_value(record, key, value)
         out.append(record)
     return out
 
@@ -370,15 +381,15 @@ def import_workbook(
     budget = Budget(display)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        raw = _read_csv(path, display, budget)
+        raw = read_csv(path, display, budget)
     elif suffix in (".xlsx", ".xlsm"):
-        raw = _read_xlsx(path, display, budget)
+        raw = read_xlsx(path, display, budget)
     else:
         raise ImportFailure(f"{display} : format non pris en charge ; attendu un classeur .xlsx ou un fichier .csv.")
-    data = _plan_fields(_find(raw, PLAN_SHEET), reader)
+    data = _plan_fields(find_sheet(raw, PLAN_SHEET), reader)
     for key, value in (plan or {}).items():
         data.setdefault(key, value)
-    records = _find(raw, RECORDS_SHEET)
+    records = find_sheet(raw, RECORDS_SHEET)
     if records is None:
         names = ", ".join(f"« {n} »" for n in raw)
         raise ImportFailure(
@@ -388,7 +399,7 @@ def import_workbook(
     kind_id = gabarit or data.get("gabarit")
     if kind_id is not None and kinds.get(str(kind_id)) is None:
         known = ", ".join(sorted(k.id for k in kinds))
-        raise reader.fail(_place(PLAN_SHEET), f"type de plan inconnu « {kind_id} » (connus : {known}).")
+        raise reader.fail(place(PLAN_SHEET), f"type de plan inconnu « {kind_id} » (connus : {known}).")
     kind = kinds.get(str(kind_id)) if kind_id else None
     kind = kind or _guess_kind(records, kinds, reader)
     data["gabarit"] = kind.id

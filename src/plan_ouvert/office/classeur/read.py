@@ -22,9 +22,9 @@ from .columns import (
     MAX_ROWS,
     RECORDS_SHEET,
     SHEET_NS,
-    _as_text,
-    _is_blank,
-    _key,
+    as_text,
+    compare_key,
+    is_blank,
 )
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -37,7 +37,7 @@ class RawSheet:
     header: list[str]
 
 
-def _place(sheet: str, row: int | None = None, column: int | None = None, header: str | None = None) -> str:
+def place(sheet: str, row: int | None = None, column: int | None = None, header: str | None = None) -> str:
     where = f"feuille « {sheet} »"
     if row is not None:
         where += f", rangée {row}"
@@ -130,7 +130,7 @@ def _row_number(text: str | None, default: int) -> int:
     return int(text)
 
 
-def _read_xlsx(path: Path, display: str, budget: Budget) -> dict[str, RawSheet]:
+def read_xlsx(path: Path, display: str, budget: Budget) -> dict[str, RawSheet]:
     _check_workbook(path, display, budget)
     try:
         book = load_workbook(path, read_only=True, data_only=False)
@@ -150,7 +150,7 @@ def _read_xlsx(path: Path, display: str, budget: Budget) -> dict[str, RawSheet]:
                     value = cell.value
                     if getattr(cell, "data_type", None) == "f":
                         raise ImportFailure(
-                            f"{display} : {_place(sheet.title, number, cell.column - 1)} : la cellule contient une "
+                            f"{display} : {place(sheet.title, number, cell.column - 1)} : la cellule contient une "
                             "formule ; remplacez-la par sa valeur (copier, puis coller les valeurs)."
                         )
                     values.append(value)
@@ -166,15 +166,15 @@ def _raw(name: str, rows: list[tuple[int, list[object]]], display: str) -> RawSh
         for index, cell in enumerate(cells):
             found = control_character(cell) if isinstance(cell, str) else None
             if found:
-                raise refuse_control(f"{display} : {_place(name, number, index)}", found)
-    rows = [(n, cells) for n, cells in rows if any(not _is_blank(c) for c in cells)]
+                raise refuse_control(f"{display} : {place(name, number, index)}", found)
+    rows = [(n, cells) for n, cells in rows if any(not is_blank(c) for c in cells)]
     if not rows:
         return RawSheet(name, [], [])
-    header = [_as_text(c) if c is not None else "" for c in rows[0][1]]
+    header = [as_text(c) if c is not None else "" for c in rows[0][1]]
     return RawSheet(name, rows[1:], header)
 
 
-def _read_csv(path: Path, display: str, budget: Budget) -> dict[str, RawSheet]:
+def read_csv(path: Path, display: str, budget: Budget) -> dict[str, RawSheet]:
     if path.stat().st_size > MAX_CSV_BYTES:
         raise ImportFailure(
             f"{display} : fichier CSV de plus de {MAX_CSV_BYTES // 1_000_000} Mo : ce n'est pas un plan."
@@ -192,12 +192,12 @@ def _read_csv(path: Path, display: str, budget: Budget) -> dict[str, RawSheet]:
         budget.spend(1 + len(cells))
         if number > MAX_ROWS or len(cells) > MAX_COLUMNS:
             raise ImportFailure(
-                f"{display} : {_place(RECORDS_SHEET, number)} : plus de {MAX_ROWS} rangées ou de {MAX_COLUMNS} "
+                f"{display} : {place(RECORDS_SHEET, number)} : plus de {MAX_ROWS} rangées ou de {MAX_COLUMNS} "
                 "colonnes ; un plan en compte au plus quelques centaines : ce fichier n'est pas un plan."
             )
         rows.append((number, list[object](cells)))
     return {RECORDS_SHEET: _raw(RECORDS_SHEET, rows, display)}
 
 
-def _find(sheets_: dict[str, RawSheet], title: str) -> RawSheet | None:
-    return next((s for name, s in sheets_.items() if _key(name) == _key(title)), None)
+def find_sheet(sheets_: dict[str, RawSheet], title: str) -> RawSheet | None:
+    return next((s for name, s in sheets_.items() if compare_key(name) == compare_key(title)), None)

@@ -18,7 +18,6 @@ from plan_ouvert.views.export import strip_private
 from plan_ouvert.views.opendata import stamp
 
 from .columns import (
-    _PLAN_LISTS,
     ALLOCATION_COLUMNS,
     ANNEES_COLUMNS,
     ANNEES_SHEET,
@@ -37,6 +36,7 @@ from .columns import (
     PARTENAIRES_COLUMNS,
     PARTENAIRES_SHEET,
     PLAN_COLUMNS,
+    PLAN_LISTS,
     PLAN_SHEET,
     RECORDS_SHEET,
     RESSOURCES_COLUMNS,
@@ -44,10 +44,10 @@ from .columns import (
     TEMPS_SHEET,
     Col,
     FieldCol,
-    _get,
-    _needs_field_column,
-    _structured_fields,
+    get_value,
+    needs_field_column,
     record_columns,
+    structured_fields,
 )
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def _record_row(element: Element, columns: list[FieldCol]) -> list[object]:
 def _row(record: Any, columns: list[Col]) -> list[object]:
     out: list[object] = []
     for col in columns:
-        value = _get(record, col.key)
+        value = get_value(record, col.key)
         out.append(None if value is None or value == [] else col.conv.write(value))
     return out
 
@@ -108,11 +108,11 @@ def sheets(tree: PlanTree) -> list[Sheet]:
     """The workbook's sheets, with their rows, for one plan."""
     kind, plan = tree.kind, tree.plan
     # The plan's own fields as published (no `prive`), without its levels and registries.
-    held = {n.cle for n in kind.spec.niveaux} | _PLAN_LISTS
+    held = {n.cle for n in kind.spec.niveaux} | PLAN_LISTS
     data = strip_private(plan.model_dump(mode="json", exclude_none=True, exclude_defaults=True, exclude=held))
     plan_sheet = Sheet(PLAN_SHEET, [Col("Champ", "champ"), Col("Valeur", "valeur"), Col("Clé", "cle")])
     for col in PLAN_COLUMNS:
-        value = _get(plan, col.key)
+        value = get_value(plan, col.key)
         if col.key == "gabarit":
             value = kind.id
         if value is None or value == [] or (col.key == "fictif" and not value):
@@ -128,9 +128,9 @@ def sheets(tree: PlanTree) -> list[Sheet]:
     records.rows = [_record_row(e, columns) for e in tree.elements]
 
     made = [plan_sheet, records]
-    with_field = _needs_field_column(kind, "indicateurs")
+    with_field = needs_field_column(kind, "indicateurs")
     ref = [*ELEMENT_REF, *([FIELD_REF] if with_field else [])]
-    if _structured_fields(kind, "indicateurs"):
+    if structured_fields(kind, "indicateurs"):
         indicateurs = Sheet(INDICATEURS_SHEET, [*ref, *INDICATEUR_COLUMNS])
         cibles = Sheet(CIBLES_SHEET, [*ref, *CIBLE_COLUMNS])
         for element in tree.elements:
@@ -152,7 +152,7 @@ def sheets(tree: PlanTree) -> list[Sheet]:
                         cibles.rows.append([*head, position, *_row(cible, CIBLE_COLUMNS[1:])])
         made += [indicateurs, cibles]
     if kind.spec.has_field_type("temps_imparti"):
-        with_t = _needs_field_column(kind, "temps_imparti")
+        with_t = needs_field_column(kind, "temps_imparti")
         temps = Sheet(TEMPS_SHEET, [*ELEMENT_REF, *([FIELD_REF] if with_t else []), *ALLOCATION_COLUMNS])
         for element in tree.elements:
             for champ in element.niveau.champs:
@@ -160,8 +160,8 @@ def sheets(tree: PlanTree) -> list[Sheet]:
                 for allocation in value.allocations if value is not None else []:
                     temps.rows.append([*_ref(element, champ, with_t), *_row(allocation, ALLOCATION_COLUMNS)])
         made.append(temps)
-    if _structured_fields(kind, "financement"):
-        with_f = _needs_field_column(kind, "financement")
+    if structured_fields(kind, "financement"):
+        with_f = needs_field_column(kind, "financement")
         financement = Sheet(FINANCEMENT_SHEET, [*ELEMENT_REF, *([FIELD_REF] if with_f else []), *FINANCEMENT_COLUMNS])
         for element in tree.elements:
             for champ in element.niveau.champs:

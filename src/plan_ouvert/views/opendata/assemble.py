@@ -24,21 +24,21 @@ from .columns import (
     URL,
     Column,
     Table,
-    _and,
-    _lower_first,
-    _numbered_by_id_at_top,
-    _numbers,
-    _or,
-    _sheet_title,
-    _snake,
-    _texts,
-    _tout,
-    _unique,
+    and_words,
+    every_word,
     field_cells,
     field_columns,
     id_column,
+    joined_numbers,
+    joined_texts,
+    lower_first,
+    numbered_by_id_at_top,
     numero_column,
+    or_words,
+    sheet_title,
+    snake,
     target_value,
+    unique_columns,
 )
 
 # --- The tables of the known kinds ---------------------------------------------------------
@@ -67,7 +67,7 @@ class Layout:
     def claim(self, table: Table, kind: Kind) -> Table:
         """The table that holds rows shaped as `table`: an equal one already claimed, or `table`
         under its plain name, or under the kind's prefixed name."""
-        candidates = [table.name, f"{_snake(kind.id)}_{table.name}"]
+        candidates = [table.name, f"{snake(kind.id)}_{table.name}"]
         candidates += [f"{candidates[1]}_{n}" for n in range(2, 10)]
         for position, name in enumerate(candidates):
             held = self.claimed.get(name)
@@ -76,9 +76,9 @@ class Layout:
             if held is None:
                 title = table.title if position == 0 else f"{table.title} ({kind.spec.sigle})"
                 titles = {t.title for t in self.claimed.values()}
-                if _sheet_title(title) in titles:
+                if sheet_title(title) in titles:
                     title = f"{table.title} ({kind.id})"
-                made = replace(table, name=name, title=_sheet_title(title))
+                made = replace(table, name=name, title=sheet_title(title))
                 self.claimed[name] = made
                 return made
         raise ValueError(f"trop de tables nommées « {table.name} »")  # ten kinds with one level name
@@ -234,11 +234,11 @@ def _level_table(layout: Layout, kind: Kind, depth: int) -> Table:
     niveau = niveaux[depth]
     own = id_column(niveau)
     columns = [PLAN, *(id_column(n) for n in niveaux[:depth]), own]
-    if not _numbered_by_id_at_top(niveau, depth):
+    if not numbered_by_id_at_top(niveau, depth):
         columns.append(numero_column(niveau))
     for champ in niveau.champs:
         columns += field_columns(champ)
-    columns = _unique([*columns, ANCIENS_IDS, LIBELLE, URL])
+    columns = unique_columns([*columns, ANCIENS_IDS, LIBELLE, URL])
     if depth == 0:
         parent_key: tuple[list[str], str, list[str]] = (["plan_id"], "plans", ["plan_id"])
     else:
@@ -255,14 +255,14 @@ def _partner_table(layout: Layout, kind: Kind, niveau: Niveau, level_table: Tabl
         return None
     own = id_column(niveau)
     titles = [champ.colonne or champ.libelle for champ in champs]
-    title = _and([titles[0], *(_lower_first(t) for t in titles[1:])])
+    title = and_words([titles[0], *(lower_first(t) for t in titles[1:])])
     table = Table(
         f"{level_table.name}_partenaires",  # beside its level's table, prefixed alike
         title,
         [
             PLAN,
             own,
-            Column("role", f"Rôle ({_or(list(_roles(niveau).values()))})"),
+            Column("role", f"Rôle ({or_words(list(_roles(niveau).values()))})"),
             Column("position", "Position", "integer"),
             PARTENAIRE,
         ],
@@ -296,14 +296,14 @@ def _allocation_table(layout: Layout, kind: Kind) -> Table | None:
     for depth, niveau in enumerate(chain):
         column = id_column(niveau)
         if depth:
-            column = replace(column, title=f"{column.title} (vide : {_tout(chain[depth - 1])})")
+            column = replace(column, title=f"{column.title} (vide : {every_word(chain[depth - 1])})")
         columns.append(column)
     columns += [RESSOURCE, Column("part", "Part du temps de la ressource (%)", "number")]
     top = id_column(chain[0]).name
     keys = [(["plan_id", top], layout.levels[(kind.id, chain[0].type)].name, ["plan_id", top])]
     if kind.spec.ressources:
         keys.append((["plan_id", "ressource_id"], "ressources", ["plan_id", "ressource_id"]))
-    return layout.claim(Table("allocations", "Temps imparti", _unique(columns), foreign_keys=keys), kind)
+    return layout.claim(Table("allocations", "Temps imparti", unique_columns(columns), foreign_keys=keys), kind)
 
 
 def layout(trees: Sequence[PlanTree], kinds: Kinds | None = None) -> Layout:
@@ -360,7 +360,7 @@ def _targets(found: Layout, key: list[object], indicateur: Indicateur) -> None:
             [
                 *key,
                 number,
-                _numbers(cible_years(cible)),
+                joined_numbers(cible_years(cible)),
                 cible.texte,
                 target_value(cible),
                 cible.unite,
@@ -399,7 +399,7 @@ def _plan_rows(found: Layout, tree: PlanTree) -> None:
             plan.licence,
             plan.source,
             plan.fictif,
-            _texts(plan.anciens_ids),
+            joined_texts(plan.anciens_ids),
         ]
     )
     for annee in plan.annees:
@@ -408,7 +408,14 @@ def _plan_rows(found: Layout, tree: PlanTree) -> None:
         found.shared["mises_a_jour"].rows.append([p, position, maj.date, maj.resume, maj.resolution])
     for partenaire in plan.partenaires:
         found.shared["partenaires"].rows.append(
-            [p, partenaire.id, partenaire.sigle, partenaire.nom, partenaire.site_web, _texts(partenaire.anciens_ids)]
+            [
+                p,
+                partenaire.id,
+                partenaire.sigle,
+                partenaire.nom,
+                partenaire.site_web,
+                joined_texts(partenaire.anciens_ids),
+            ]
         )
     if tree.kind.spec.ressources:
         for ressource in getattr(plan, "ressources", None) or []:
@@ -430,7 +437,7 @@ def _element_rows(found: Layout, tree: PlanTree) -> None:
 
     def shown(ids: list[str]) -> str | None:
         # The sigle as the plan writes it, else the name; an unregistered id as is.
-        return _texts((registry[i].sigle or registry[i].nom or i) if i in registry else i for i in ids)
+        return joined_texts((registry[i].sigle or registry[i].nom or i) if i in registry else i for i in ids)
 
     allocations = found.allocations.get(kind.id)
     id_columns = len(allocations.columns) - 3 if allocations else 0  # plan, ids…, ressource, part
@@ -438,11 +445,11 @@ def _element_rows(found: Layout, tree: PlanTree) -> None:
         niveau = element.niveau
         ids = [*(a.id for a in element.ancestors()), element.id]
         row: list[object] = [p, *ids]
-        if not _numbered_by_id_at_top(niveau, element.depth):
+        if not numbered_by_id_at_top(niveau, element.depth):
             row.append(element.record.numero if niveau.numerotation == "champ" else element.numero)
         for champ in niveau.champs:
             row += field_cells(element, champ, shown)
-        row += [_texts(element.anciens_ids), element.libelle, element.url]
+        row += [joined_texts(element.anciens_ids), element.libelle, element.url]
         found.levels[(kind.id, niveau.type)].rows.append(row)
         links = found.partner_links.get((kind.id, niveau.type))
         if links is not None:  # the level has a partner field

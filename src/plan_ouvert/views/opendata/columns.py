@@ -70,12 +70,12 @@ def number_text(value: float) -> str:
     return repr(value)
 
 
-def _texts(values: Iterable[str]) -> str | None:
+def joined_texts(values: Iterable[str]) -> str | None:
     joined = LIST_SEPARATOR.join(values)
     return joined or None
 
 
-def _numbers(values: Iterable[int]) -> str | None:
+def joined_numbers(values: Iterable[int]) -> str | None:
     joined = NUMBER_SEPARATOR.join(str(v) for v in values)
     return joined or None
 
@@ -96,16 +96,16 @@ def target_value(cible: Cible) -> float | None:
 VOWELS = tuple("aeiouyh")  # a mute h elides as a vowel does: « l'habitation »
 
 
-def _or(words: Sequence[str]) -> str:
+def or_words(words: Sequence[str]) -> str:
     """« a », « a ou b », « a, b ou c »."""
     return " ou ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
 
 
-def _and(words: Sequence[str]) -> str:
+def and_words(words: Sequence[str]) -> str:
     return " et ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     """« Moyen d'action » → « moyen d'action » inside a sentence; an acronym stays: « PME »."""
     if len(text) > 1 and text[1].isupper():
         return text
@@ -118,36 +118,36 @@ def _elides(word: str) -> bool:
 
 def _du(niveau: Niveau) -> str:
     """« de l'enjeu », « de la mesure », « du moyen d'action »."""
-    word = _lower_first(niveau.singulier)
+    word = lower_first(niveau.singulier)
     if _elides(word):
         return f"de l'{word}"
     return f"de la {word}" if niveau.feminin else f"du {word}"
 
 
-def _tout(niveau: Niveau) -> str:
+def every_word(niveau: Niveau) -> str:
     """« tout l'enjeu », « toute l'orientation », « tout le chantier »."""
-    word = _lower_first(niveau.singulier)
+    word = lower_first(niveau.singulier)
     whole = "toute" if niveau.feminin else "tout"
     if _elides(word):
         return f"{whole} l'{word}"
     return f"{whole} la {word}" if niveau.feminin else f"{whole} le {word}"
 
 
-def _snake(text: str) -> str:
+def snake(text: str) -> str:
     return text.replace("-", "_")
 
 
-def _sheet_title(text: str) -> str:
+def sheet_title(text: str) -> str:
     """A table title that a spreadsheet accepts as a sheet name: no []:*?/\\, 31 characters."""
     return re.sub(r"[\[\]:*?/\\]", " ", text)[:SHEET_MAX].strip()
 
 
 def id_column(niveau: Niveau) -> Column:
     """« enjeu_id », « Identifiant de l'enjeu »: the key of a level's rows, and of its children's."""
-    return Column(f"{_snake(niveau.type)}_id", f"Identifiant {_du(niveau)}")
+    return Column(f"{snake(niveau.type)}_id", f"Identifiant {_du(niveau)}")
 
 
-def _numbered_by_id_at_top(niveau: Niveau, depth: int) -> bool:
+def numbered_by_id_at_top(niveau: Niveau, depth: int) -> bool:
     # Numbered from its id, a top-level element's number is its id (« 3 »): no column repeats
     # it. Below, the number is the id as the plan prints it (« 1-2 » → « 1.2 »).
     return niveau.numerotation == "id" and depth == 0
@@ -169,7 +169,7 @@ def field_columns(champ: Champ) -> list[Column]:
     return [Column(champ.cle, champ.colonne or champ.libelle, FIELD_COLUMN_TYPES.get(champ.type, "string"))]
 
 
-def _unique(columns: list[Column]) -> list[Column]:
+def unique_columns(columns: list[Column]) -> list[Column]:
     """Columns with distinct names and titles (Frictionless needs both), in their order.
 
     Two fields of a kind could give one header (two follow-ups, a field titled like the id);
@@ -209,16 +209,16 @@ def field_cells(element: Element, champ: Champ, shown: Callable[[list[str]], str
         cells: list[object] = [wording(value) or None]
         if champ.annees_plan:
             years = {t.annee_plan for t in parse(value) if t.annee_plan is not None} if value else set()
-            cells.append(_numbers(sorted(years)))
+            cells.append(joined_numbers(sorted(years)))
         return cells
     if kind == "temps_imparti":
         return [value.texte if isinstance(value, TempsImparti) else None]
     if kind == "textes":
-        return [_texts(value or [])]
+        return [joined_texts(value or [])]
     if kind == "reference":
-        return [_numbers(value or [])]
+        return [joined_numbers(value or [])]
     if kind == "partenaires":
         return [shown(value or [])]
     if kind == "financement":
-        return [_texts(_financement(item) for item in value or [])]
+        return [joined_texts(_financement(item) for item in value or [])]
     return [value]  # texte, lien, entier, nombre, date; a montant as a number or as the plan words it
