@@ -44,8 +44,15 @@ def copy_project(target: Path) -> Path:
 
 
 def copy_built(source: Path, target: Path) -> Path:
-    """A copy of a built project (site, cache and all) that a test may change freely."""
+    """A copy of a built project (site, cache and all) that a test may change freely.
+
+    The build cache lives outside the project, in a folder named after the project's path: the
+    copy gets its own copy of it, as if it had been built where it is."""
+    from plan_ouvert.outputs import cache
+
     shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    if cache.cache_dir(source).is_dir():
+        shutil.copytree(cache.cache_dir(source), cache.cache_dir(target), symlinks=True)
     return target
 
 
@@ -158,8 +165,10 @@ def shared_site(
 @pytest.fixture(scope="session", autouse=True)
 def build_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The builds of the tests keep their cache (outside each project) in a folder of the session,
-    never in the user's own ~/.cache."""
-    home = tmp_path_factory.mktemp("cache-utilisateur")
+    never in the user's own ~/.cache. One folder for every worker: a worker that copies a site
+    another one built (copy_built) finds its cache there."""
+    home = _shared_root(tmp_path_factory) / "cache-utilisateur"
+    home.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(home))
         yield home
