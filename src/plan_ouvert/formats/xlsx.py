@@ -6,9 +6,9 @@ with the current time: here both carry the given `moment`, so a rebuild gives th
 One private part of openpyxl is kept, for a measured reason: its writer puts each sheet of an
 in-memory workbook through a temporary file on disk, which for a plan's workbook (a dozen
 small sheets) costs more than writing the sheet itself. Measured with openpyxl 3.1.5 on a
-shared 2-core machine (best of three): the sample plans' workbooks are written in 0.16 s
-against 0.32 s with the public writer, the 100 synthetic plans' workbooks (bench/generate.py)
-in 6.3 s against 7.6 s; built and written, 10.6 s against 20.1 s.
+shared 2-core machine (best of three): the sample plans' three workbooks take 0.05 s against
+0.09 s with the public writer alone; the 100 synthetic plans' workbooks (bench/generate.py),
+built and written on a busier machine, 10.6 s against 20.1 s.
 `_MemoryWriter` writes the same sheet XML in memory with openpyxl's own sheet writer. The
 canary test (tests/test_formats.py) writes every sample plan's workbook both ways and fails
 when the bytes differ, that is when a new openpyxl changes what its writer does.
