@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import json
 import uuid
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +36,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from plan_ouvert.formats.archive import zip_bytes
 from plan_ouvert.source.echeance import date_fr, fold
 from plan_ouvert.source.kinds import Champ, Financement, Kind, Niveau
 from plan_ouvert.source.model import Suivi, TempsImparti
@@ -600,12 +599,4 @@ def docx_bytes(tree: PlanTree) -> bytes:
     item, props = _data_part(tree)
     own = {DOCUMENT_MEMBER: document_xml(tree, spec, base), CORE_MEMBER: _core(tree, moment)}
     own |= {base.item: item, base.item_props: props}
-    when = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, blob in base.members.items():
-            member = zipfile.ZipInfo(name, date_time=when)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o600 << 16
-            archive.writestr(member, own.get(name, blob))
-    return out.getvalue()
+    return zip_bytes(((name, own.get(name, blob)) for name, blob in base.members.items()), moment)
