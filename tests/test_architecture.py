@@ -20,12 +20,14 @@ from .helpers import ROOT
 PACKAGE = ROOT / "src" / "plan_ouvert"
 ADAPTER = ROOT / "macros"
 # What each layer may import, besides outside libraries.
+# `formats` (zip archives, Excel writing) knows no plan: any layer that writes a file may use it.
 ALLOWED = {
+    "formats": {"formats"},
     "source": {"source"},
     "checks": {"source", "checks"},
-    "views": {"source", "views"},
-    "office": {"source", "checks", "views", "office"},
-    "outputs": {"source", "checks", "views", "office", "outputs"},
+    "views": {"source", "views", "formats"},
+    "office": {"source", "checks", "views", "office", "formats"},
+    "outputs": {"source", "checks", "views", "office", "outputs", "formats"},
 }
 KIND_NAMES = {"piar", "pac", "plan-action"}  # the kinds shipped as data in src/plan_ouvert/types/
 
