@@ -17,7 +17,7 @@ import jinja2.bccache
 import pytest
 
 from plan_ouvert.outputs import cache
-from plan_ouvert.views.site import load_site
+from plan_ouvert.outputs.site import load_site
 
 from .conftest import copy_project, run_cli
 

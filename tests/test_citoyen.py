@@ -103,8 +103,10 @@ def test_long_text_is_shortened_between_words_never_inside_one() -> None:
 def test_search_index_titles_hold_no_html_entity(site: Any) -> None:
     import json
 
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    titles = [d["title"] for d in docs]
+    from plan_ouvert.outputs import search
+
+    assert json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"] == []
+    titles = [doc.title for doc in search.read_documents(site)]
     assert not [t for t in titles if re.search(r"&#?\w+;", t)]
     assert any("Optimiser l'utilisation des fonds" in t for t in titles)
 
@@ -143,7 +145,7 @@ def test_wording_follows_the_kind(soup: Callable[[str], Any]) -> None:
 def test_a_kind_without_programme_speaks_of_no_ministry(tmp_path: Any) -> None:
     from plan_ouvert.views import presenters
     from plan_ouvert.views.pages import report_name
-    from plan_ouvert.views.site import load_site
+    from plan_ouvert.outputs.site import load_site
 
     from .helpers import petit, plans_folder
 

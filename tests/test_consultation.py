@@ -246,7 +246,10 @@ def test_the_mail_link_names_the_element_in_its_subject_and_body(tmp_path: Path)
     address, _, query = lien.url.partition("?")
     assert address == "mailto:consultation@mrc-riviere.example"
     fields = urllib.parse.parse_qs(query)
-    assert fields["subject"] == ["Avis sur le projet de plan (Plan d'action, MRC de la Rivière, 2026) : Action 2.1.1"]
+    assert fields["subject"] == [
+        "Avis sur le projet de plan « Plan de développement de la zone agricole (Plan d'action), MRC de la Rivière, "
+        "2026 » : Action 2.1.1"
+    ]
     assert fields["body"] == [
         "Référence : Action 2.1.1\nÉlément : Planter des arbustes le long des cours d'eau\n\nMon avis :\n"
     ]
@@ -556,7 +559,7 @@ def test_home_page_and_portal_list_the_open_consultations_with_their_closing_dat
         items = [(li.get_text(" ", strip=True), li.a["href"]) for li in section.select("li") if li.a]
         assert items == [
             (
-                f"Plan de développement de la zone agricole (Plan d'action, {ORGANISMES[plan_id]}, 2026) : jusqu'au "
+                f"Plan de développement de la zone agricole (Plan d'action), {ORGANISMES[plan_id]}, 2026 : jusqu'au "
                 "15 mars 2026",
                 f"{prefix}{plan_id}/",
             )

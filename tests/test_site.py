@@ -207,7 +207,9 @@ def test_search_index_has_record_pages_in_fragments(site: Path) -> None:
     assert index["config"]["lang"] == ["fr"]
     documents = {doc.location: doc for doc in search.read_documents(site)}
     moyen = documents["plans/mrc-etchemins-pac-2022/moyens/1-1/"]
-    assert moyen.title == "Moyen d'action 1.1 — Programmation PAC, MRC des Etchemins, 2022"  # text, no entity
+    # The page's own words, its number beside them, then the plan: text, no HTML entity.
+    assert moyen.title.startswith("Développer une stratégie d'attraction et de rétention des personnes immigrantes")
+    assert "(Moyen d'action 1.1) — " in moyen.title and moyen.title.endswith("MRC des Etchemins, 2022")
     # Every page's worker is Plan ouvert's, which loads the fragments.
     config = json.loads(
         bs4.BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")

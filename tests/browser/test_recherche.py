@@ -165,7 +165,7 @@ def test_keyboard_opens_a_result(visit: Callable[..., Visit], search_served: Ser
     assert focused.split(PREFIX, 1)[1].startswith(action("navette-lac"))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/{action('navette-lac')}**")
-    assert page.locator("h1").inner_text().startswith("Action 2.1.3")
+    assert page.locator("h1").inner_text().startswith("Lancer la navette du lac")
     assert record.blocked == [] and record.errors == []
 
 

@@ -153,7 +153,7 @@ def avis_link(canal: Canal | None, depot: str | None, tree: PlanTree, element: E
             f"Le formulaire de l'organisme s'ouvre, déjà rempli avec la référence « {ref} ».",
         )
     if canal and kind == "courriel" and canal.courriel:
-        subject = f"Avis sur le projet de plan ({label}) : {ref}"
+        subject = f"Avis sur le projet de plan « {label} » : {ref}"
         body = f"Référence : {ref}\nÉlément : {titre}\n\nMon avis :\n"
         query = urllib.parse.urlencode({"subject": subject, "body": body}, quote_via=urllib.parse.quote)
         return Lien(

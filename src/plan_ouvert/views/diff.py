@@ -448,10 +448,10 @@ def cache_notice(names: list[str]) -> list[str]:
     """The warning a change holding files under .cache/ gets at the top of its summary."""
     if not names:
         return []
-    shown = ", ".join(markdown_text(f"« {shown(name)} »") for name in names[:5])
+    listed = ", ".join(markdown_text(f"« {shown(name)} »") for name in names[:5])
     more = f" et {len(names) - 5} autre(s)" if len(names) > 5 else ""
     return [
-        f"**Attention : ce changement contient {len(names)} fichier(s) sous \\.cache/** ({shown}{more}). "
+        f"**Attention : ce changement contient {len(names)} fichier(s) sous \\.cache/** ({listed}{more}). "
         "Un cache n'a pas sa place dans le dépôt : des fichiers placés là peuvent être un piège, et "
         "`plan-ouvert construire` refuse de publier tant qu'ils y sont. Demandez leur retrait "
         "(`git rm -r --cached .cache`) avant la fusion.",
