@@ -143,9 +143,9 @@ def test_wording_follows_the_kind(soup: Callable[[str], Any]) -> None:
 
 
 def test_a_kind_without_programme_speaks_of_no_ministry(tmp_path: Any) -> None:
+    from plan_ouvert.outputs.site import load_site
     from plan_ouvert.views import presenters
     from plan_ouvert.views.pages import report_name
-    from plan_ouvert.outputs.site import load_site
 
     from .helpers import petit, plans_folder
 
