@@ -49,7 +49,8 @@ def _all_codes() -> set[str]:
 
 def test_guide_explains_every_finding_code_and_no_other() -> None:
     guide = (ROOT / "docs" / "guide" / "codes.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| ((?:YAML|SCHEMA|COM|TYPE|PIAR|PAC)-[EWI]\d{3}) \|", guide, flags=re.MULTILINE))
+    code = r"^\| ((?:YAML|SCHEMA|COM|TYPE|PIAR|PAC|IMPORT)-[EWI]\d{3}) \|"
+    documented = set(re.findall(code, guide, flags=re.MULTILINE))
     codes = _all_codes()
     assert codes - documented == set(), "codes sans entrée dans docs/guide/codes.md"
     assert documented - codes == set(), "entrées du guide pour des codes qui n'existent pas"
