@@ -27,12 +27,11 @@ def leftovers_to_review(ctx: Context) -> Iterator[Hit]:
     items = prive.get(A_VERIFIER) if isinstance(prive, dict) else None
     if not items:
         return
-    if not isinstance(items, list):
-        items = [items]
-    total = len(items)
+    listed = isinstance(items, list)
+    total = len(items) if listed else 1
     for index in range(total):
         yield Hit(
-            ("prive", A_VERIFIER, index) if isinstance(prive.get(A_VERIFIER), list) else ("prive", A_VERIFIER),
+            ("prive", A_VERIFIER, index) if listed else ("prive", A_VERIFIER),
             f"texte importé non placé ({index + 1} sur {total}, bloc « prive », partie « {A_VERIFIER} ») : "
             "reportez-le dans le champ du plan où il va, ou supprimez-le s'il n'a pas à y être, puis retirez-le "
             "de la liste. Il n'est pas publié tant qu'il est là.",
