@@ -202,6 +202,14 @@ CASES = [
         "code géographique « 52-A » mal formé",
     ),
     Case(
+        "SAISIE-E001",
+        "petit-piar",
+        "  nom: MRC de Petite-Rivière\n",
+        '  nom: "MRC de XXX"\n',
+        'nom: "MRC de XXX"',
+        "« XXX » est encore à remplacer en « organisme.nom »",
+    ),
+    Case(
         "IMPORT-W001",
         "petit-piar",
         "statut: adopte\n",

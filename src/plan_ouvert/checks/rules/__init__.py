@@ -107,6 +107,19 @@ def check_plan(tree: PlanTree, source: Source) -> list[Finding]:
 
 
 # Importing the modules registers their rules.
-from . import common, generic, pac, piar, prive  # noqa: E402
+from . import a_remplir, common, generic, pac, piar, prive  # noqa: E402
 
-__all__ = ["REGISTRY", "Context", "Hit", "Rule", "check_plan", "common", "generic", "pac", "piar", "prive", "rule"]
+__all__ = [
+    "REGISTRY",
+    "Context",
+    "Hit",
+    "Rule",
+    "a_remplir",
+    "check_plan",
+    "common",
+    "generic",
+    "pac",
+    "piar",
+    "prive",
+    "rule",
+]
