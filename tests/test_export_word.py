@@ -245,3 +245,38 @@ def test_no_header_breaks_mid_word(tmp_path: Path) -> None:
         for width, header in zip(widths, headers, strict=True):
             longest = max(len(word) for word in header.split())
             assert width >= longest * TWIPS_PER_HEADER_CHAR + CELL_MARGINS, header
+
+
+def _without_data(data: bytes) -> bytes:
+    """The file as an officer's copy may come back: the table and paragraphs, no data part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if not info.filename.startswith("customXml/"):
+                target.writestr(info, source.read(info.filename))
+    return out.getvalue()
+
+
+def test_adoption_and_notes_are_in_the_visible_document_and_read_back(tmp_path: Path) -> None:
+    demo = ROOT / "plans" / "demo-mrc-fictive-pac-2024.yml"
+    text = demo.read_text(encoding="utf-8") + (
+        'notes:\n  - "Budget total : 120 000 $ sur trois ans."\n  - "Comité de suivi :\\nTCIE et CJEE"\n'
+    )
+    path = tmp_path / demo.name
+    path.write_text(text, encoding="utf-8")
+    tree, kinds = _tree(path)
+    filed, document = _document(tmp_path, tree)
+    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+    adoption = tree.plan.adoption
+    assert adoption is not None and adoption.resolution
+    line = f"Adoption : {adoption.instance}, le 20 mars 2024, résolution {adoption.resolution}"
+    assert line in paragraphs
+    notes = ["Budget total : 120 000 $ sur trois ans.", "Comité de suivi :\nTCIE et CJEE"]
+    assert paragraphs[-3:] == ["Notes du plan", *notes]
+    # Without the data part, the paragraphs alone give the adoption and the notes back, accounted for.
+    filed.write_bytes(_without_data(filed.read_bytes()))
+    result = import_word.import_word(filed, kinds, import_word.Options(plan_id=tree.plan.id))
+    assert result.data["adoption"] == public_data(tree.plan)["adoption"] | {"date": adoption.date}
+    assert result.data["notes"] == tree.plan.notes
+    leftovers = [n.texte for n in result.report.non_places]
+    assert not any("Adoption" in t or "Notes du plan" in t or "Budget total" in t for t in leftovers), leftovers

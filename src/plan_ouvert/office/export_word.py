@@ -587,8 +587,43 @@ def _data_part(tree: PlanTree) -> tuple[bytes, bytes]:
     return item, props
 
 
+# Contract with the Word import (import_word._closing): the words of the paragraphs after the table.
+ADOPTION_WORD, NOTES_HEADING = "Adoption", "Notes du plan"
+
+
+def adoption_line(plan: Any) -> str | None:
+    """« Adoption : Conseil de la MRC, le 20 mars 2024, résolution 2024-03-045 »."""
+    adoption = getattr(plan, "adoption", None)
+    if adoption is None:
+        return None
+    line = f"{ADOPTION_WORD} : {adoption.instance}, le {date_fr(adoption.date)}"
+    return line + (f", résolution {adoption.resolution}" if adoption.resolution else "")
+
+
+def _note(text: str) -> str:
+    """One note, its own line breaks kept as breaks (Shift+Entrée): one paragraph per note."""
+    runs = "<w:r><w:br/></w:r>".join(
+        f'<w:r><w:t xml:space="preserve">{escape(_clean(line))}</w:t></w:r>' for line in text.split("\n")
+    )
+    return f"<w:p>{runs}</w:p>"
+
+
+def _closing(plan: Any) -> list[str]:
+    """What the filed plan says after its table: its adoption (date, resolution), then its notes."""
+    out = []
+    line = adoption_line(plan)
+    if line:
+        out.append(_paragraph(line))
+    notes = getattr(plan, "notes", None) or []
+    if notes:
+        out.append(_paragraph(NOTES_HEADING, bold=True))
+        out += [_note(note) for note in notes]
+    return out
+
+
 def document_xml(tree: PlanTree, spec: Layout, base: Skeleton) -> bytes:
     body = [*_titles(spec, tree), *_dates(spec, tree.plan), _plan_table(spec, tree, base.table_style), _paragraph("")]
+    body += _closing(tree.plan)
     return (base.body_start + "".join(body) + base.body_end).encode("utf-8")
 
 

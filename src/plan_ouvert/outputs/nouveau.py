@@ -173,7 +173,7 @@ def command(args: argparse.Namespace) -> int:
         return _refuse(f"{target} existe déjà ; choisissez un autre identifiant.")
     starter = resources.files("plan_ouvert").joinpath("gabarits", f"{kind.spec.modele}.yml")
     if kind.spec.modele and starter.is_file():
-        text = starter.read_text("utf-8").replace("__ID__", args.id).replace("__PROGRAMME__", programme or "")
+        text = starter.read_text("utf-8").replace("__ID__", args.id).replace("__PROGRAMME__", programme or "a-remplir")
     else:
         text = generated(kind, args.id, programme)
     target.parent.mkdir(parents=True, exist_ok=True)
