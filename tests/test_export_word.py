@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -280,3 +281,40 @@ def test_adoption_and_notes_are_in_the_visible_document_and_read_back(tmp_path: 
     assert result.data["notes"] == tree.plan.notes
     leftovers = [n.texte for n in result.report.non_places]
     assert not any("Adoption" in t or "Notes du plan" in t or "Budget total" in t for t in leftovers), leftovers
+
+
+def test_the_piar_has_the_nine_columns_of_the_blank_gabarit_with_ressources(tmp_path: Path) -> None:
+    tree, _ = _tree(PIAR)
+    _, document = _document(tmp_path, tree)
+    table = document.tables[-1]
+    headers = _texts(table.rows[0])
+    assert len(headers) == 9
+    assert headers[4:7] == ["Actions mises en place", "Ressources", "Échéances"]
+    cells = dict(zip(headers, _texts(table.rows[1]), strict=True))
+    assert cells["Ressources"] == "Ressource spécialisée en accompagnement de projet immobilier"
+    # Enjeu 2 hires two resources described alike: their role once.
+    second = dict(zip(headers, _texts(table.rows[2]), strict=True))["Ressources"]
+    assert second.startswith("Ressources qui accompagneront") and "\n" not in second
+
+
+@pytest.mark.parametrize("path", [PIAR, PAC], ids=lambda p: p.stem)
+def test_no_word_of_a_cell_breaks_mid_word(tmp_path: Path, path: Path) -> None:
+    """« manufacturières » broke in a column sized by weight alone; number columns were as wide as texts."""
+    from plan_ouvert.office.export_word import CELL_MARGINS, TWIPS_PER_CHAR, TWIPS_PER_HEADER_CHAR
+
+    tree, _ = _tree(path)
+    _, document = _document(tmp_path, tree)
+    table = document.tables[-1]
+    widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(widths) <= 10 * 1440  # the page's width inside its margins
+    for row in table.rows[1:]:
+        for width, cell in zip(widths, row.cells, strict=True):
+            parts = [p for w in cell.text.split() for p in re.split(r"(?<=/)(?=\D)", w)]
+            longest = max((len(p) for p in parts), default=0)
+            assert width >= longest * TWIPS_PER_CHAR + CELL_MARGINS, cell.text
+    headers = _texts(table.rows[0])
+    if path == PIAR:
+        by_header = dict(zip(headers, widths, strict=True))
+        numbers = by_header["Objectifs d'AEQ (chiffre correspondant)"]
+        assert numbers <= len("correspondant)") * TWIPS_PER_HEADER_CHAR + CELL_MARGINS + 50
+        assert numbers < by_header["Actions mises en place"]

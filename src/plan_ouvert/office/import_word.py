@@ -330,6 +330,15 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
             "aucune rangée remplie."
         )
     notes = mapper.notes
+    # A « Ressources » cell names roles of the plan's registry (an export's data carries it); a role
+    # the registry does not have is reported, never dropped.
+    roles = {norm(str(r.get("role", ""))) for r in (embedded or {}).get("ressources", []) if isinstance(r, dict)}
+    roles_read: list[str] = []  # each a word of the document the ledger counts as placed
+    for ou, named in mapper.ressources:
+        unknown = [line for line in named if norm(line) not in roles]
+        roles_read += [line for line in named if norm(line) in roles]
+        if unknown:
+            mapper.unplaced(ou, "Ressource absente du registre des ressources du plan.", "\n".join(unknown))
     plan: dict[str, Any] = {"id": "", "gabarit": kind.id}
     plan_marks: dict[str, str] = {}
     if not embedded:  # an export carries these in its data
@@ -376,7 +385,7 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
             f"--id : « {plan['id']} » n'est pas un identifiant valide "
             "(minuscules sans accents, chiffres et traits d'union)."
         )
-    closing = _closing(document, plan)
+    closing = [*_closing(document, plan), *roles_read]
     _account(document, gabarit, headers, structure, plan, report, closing)
     _validate(kind, plan, shown)
     guessed: dict[tuple[str | int, ...], str] = hidden if embedded else mapper.guessed_paths(top)

@@ -56,6 +56,8 @@ class Mapper:
         self.next_suffix: dict[tuple[int, str], int] = {}  # « 1-k »: every smaller k is already taken
         self.stack: list[dict[str, Any] | None] = [None] * len(self.niveaux)
         self.notes: list[str] = []
+        # Lines of a « ressources » column, by place: the registry's roles, checked once it is known.
+        self.ressources: list[tuple[str, list[str]]] = []
         self.partners = registry
         self.years: dict[int, Counter[tuple[int, int]]] = {}
         self.current: dict[str, Any] | None = None  # the row's element being filled
@@ -355,6 +357,9 @@ class Mapper:
             return
         if not col.champs:
             self.unplaced(ou, "Colonne sans champ dans le type de plan.", "\n".join(lines(paragraphs)))
+            return
+        if col.disposition == "ressources":
+            self.ressources.append((ou, lines(paragraphs)))
             return
         if col.disposition == "intitule":
             body = re.sub(rf"^\s*{_loose(col.intitule or '')}\s*\d+(?:\s*[.,\-]\s*\d+)?\s*:?\s*", "", text, flags=re.I)
