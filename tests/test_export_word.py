@@ -318,3 +318,40 @@ def test_no_word_of_a_cell_breaks_mid_word(tmp_path: Path, path: Path) -> None:
         numbers = by_header["Objectifs d'AEQ (chiffre correspondant)"]
         assert numbers <= len("correspondant)") * TWIPS_PER_HEADER_CHAR + CELL_MARGINS + 50
         assert numbers < by_header["Actions mises en place"]
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_docx_to_yaml_to_docx_to_yaml_is_stable(tmp_path: Path, path: Path) -> None:
+    """A second trip through Word changes nothing: neither the plan, nor the document's table and text."""
+    tree, kinds = _tree(path)
+    first, document = _document(tmp_path, tree)
+    options = import_word.Options(plan_id=tree.plan.id)
+    once = tree.kind.model.model_validate(import_word.import_word(first, kinds, options).data)
+    again_tree = build_tree(once, tree.kind)
+    second = tmp_path / "second.docx"
+    second.write_bytes(docx_bytes(again_tree))
+    twice = tree.kind.model.model_validate(import_word.import_word(second, kinds, options).data)
+    assert public_data(twice) == public_data(once) == public_data(tree.plan)
+    seen = docx.Document(str(second))
+    assert [p.text for p in seen.paragraphs] == [p.text for p in document.paragraphs]
+    assert [[_texts(r) for r in t.rows] for t in seen.tables] == [[_texts(r) for r in t.rows] for t in document.tables]
+
+
+def test_the_private_package_writer_gives_what_the_public_api_saves() -> None:
+    """Canary: the skeleton is written with the Word library's private PackageWriter methods (a
+    saved blank document costs most of a plan's export); its members must stay those the public
+    Document.save writes for the same document."""
+    from docx import Document
+
+    from plan_ouvert.office.export_word import skeleton
+
+    members = skeleton(True).members
+    saved = io.BytesIO()
+    Document().save(saved)
+    with zipfile.ZipFile(saved) as archive:
+        public = set(archive.namelist())
+    # The skeleton drops the blank document's thumbnail and bibliography, and adds the data part.
+    dropped = {n for n in public if n.startswith(("docProps/thumbnail", "customXml/")) or "stylesWithEffects" in n}
+    assert {n for n in members if not n.startswith("customXml/")} == public - dropped
+    assert members["[Content_Types].xml"].startswith(b"<?xml")
+    assert b"<w:body>" in members["word/document.xml"]
