@@ -355,3 +355,25 @@ def test_the_private_package_writer_gives_what_the_public_api_saves() -> None:
     assert {n for n in members if not n.startswith("customXml/")} == public - dropped
     assert members["[Content_Types].xml"].startswith(b"<?xml")
     assert b"<w:body>" in members["word/document.xml"]
+
+
+def test_ticked_years_come_back_as_years_not_one_string(tmp_path: Path) -> None:
+    """« 2024 2025 2026 2027 2028 » came back as one string, and was then flagged as changed."""
+    source = (PETIT / "petit-plan-action.yml").read_text(encoding="utf-8")
+    path = tmp_path / "petit-plan-action.yml"
+    path.write_text(
+        source.replace("echeance: Été 2025", 'echeance: ["2024", "2025", "2026", "2027", "2028"]', 1), encoding="utf-8"
+    )
+    tree, kinds = _tree(path)
+    first, _ = _document(tmp_path, tree)
+    options = import_word.Options(plan_id=tree.plan.id)
+    for filed in (first.read_bytes(), _without_data(first.read_bytes())):
+        first.write_bytes(filed)
+        data = import_word.import_word(first, kinds, options).data
+        action = data["orientations"][0]["objectifs"][0]["actions"][0]
+        assert action["echeance"] == ["2024", "2025", "2026", "2027", "2028"]
+    plan = tree.kind.model.model_validate(import_word.import_word(first, kinds, options).data)
+    again = tmp_path / "again.docx"
+    again.write_bytes(docx_bytes(build_tree(plan, tree.kind)))
+    back = import_word.import_word(again, kinds, options).data
+    assert back["orientations"][0]["objectifs"][0]["actions"][0]["echeance"] == ["2024", "2025", "2026", "2027", "2028"]
