@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -245,3 +246,134 @@ def test_no_header_breaks_mid_word(tmp_path: Path) -> None:
         for width, header in zip(widths, headers, strict=True):
             longest = max(len(word) for word in header.split())
             assert width >= longest * TWIPS_PER_HEADER_CHAR + CELL_MARGINS, header
+
+
+def _without_data(data: bytes) -> bytes:
+    """The file as an officer's copy may come back: the table and paragraphs, no data part."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            if not info.filename.startswith("customXml/"):
+                target.writestr(info, source.read(info.filename))
+    return out.getvalue()
+
+
+def test_adoption_and_notes_are_in_the_visible_document_and_read_back(tmp_path: Path) -> None:
+    demo = ROOT / "plans" / "demo-mrc-fictive-pac-2024.yml"
+    text = demo.read_text(encoding="utf-8") + (
+        'notes:\n  - "Budget total : 120 000 $ sur trois ans."\n  - "Comité de suivi :\\nTCIE et CJEE"\n'
+    )
+    path = tmp_path / demo.name
+    path.write_text(text, encoding="utf-8")
+    tree, kinds = _tree(path)
+    filed, document = _document(tmp_path, tree)
+    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+    adoption = tree.plan.adoption
+    assert adoption is not None and adoption.resolution
+    line = f"Adoption : {adoption.instance}, le 20 mars 2024, résolution {adoption.resolution}"
+    assert line in paragraphs
+    notes = ["Budget total : 120 000 $ sur trois ans.", "Comité de suivi :\nTCIE et CJEE"]
+    assert paragraphs[-3:] == ["Notes du plan", *notes]
+    # Without the data part, the paragraphs alone give the adoption and the notes back, accounted for.
+    filed.write_bytes(_without_data(filed.read_bytes()))
+    result = import_word.import_word(filed, kinds, import_word.Options(plan_id=tree.plan.id))
+    assert result.data["adoption"] == public_data(tree.plan)["adoption"] | {"date": adoption.date}
+    assert result.data["notes"] == tree.plan.notes
+    leftovers = [n.texte for n in result.report.non_places]
+    assert not any("Adoption" in t or "Notes du plan" in t or "Budget total" in t for t in leftovers), leftovers
+
+
+def test_the_piar_has_the_nine_columns_of_the_blank_gabarit_with_ressources(tmp_path: Path) -> None:
+    tree, _ = _tree(PIAR)
+    _, document = _document(tmp_path, tree)
+    table = document.tables[-1]
+    headers = _texts(table.rows[0])
+    assert len(headers) == 9
+    assert headers[4:7] == ["Actions mises en place", "Ressources", "Échéances"]
+    cells = dict(zip(headers, _texts(table.rows[1]), strict=True))
+    assert cells["Ressources"] == "Ressource spécialisée en accompagnement de projet immobilier"
+    # Enjeu 2 hires two resources described alike: their role once.
+    second = dict(zip(headers, _texts(table.rows[2]), strict=True))["Ressources"]
+    assert second.startswith("Ressources qui accompagneront") and "\n" not in second
+
+
+@pytest.mark.parametrize("path", [PIAR, PAC], ids=lambda p: p.stem)
+def test_no_word_of_a_cell_breaks_mid_word(tmp_path: Path, path: Path) -> None:
+    """« manufacturières » broke in a column sized by weight alone; number columns were as wide as texts."""
+    from plan_ouvert.office.export_word import CELL_MARGINS, TWIPS_PER_CHAR, TWIPS_PER_HEADER_CHAR
+
+    tree, _ = _tree(path)
+    _, document = _document(tmp_path, tree)
+    table = document.tables[-1]
+    widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(widths) <= 10 * 1440  # the page's width inside its margins
+    for row in table.rows[1:]:
+        for width, cell in zip(widths, row.cells, strict=True):
+            parts = [p for w in cell.text.split() for p in re.split(r"(?<=/)(?=\D)", w)]
+            longest = max((len(p) for p in parts), default=0)
+            assert width >= longest * TWIPS_PER_CHAR + CELL_MARGINS, cell.text
+    headers = _texts(table.rows[0])
+    if path == PIAR:
+        by_header = dict(zip(headers, widths, strict=True))
+        numbers = by_header["Objectifs d'AEQ (chiffre correspondant)"]
+        assert numbers <= len("correspondant)") * TWIPS_PER_HEADER_CHAR + CELL_MARGINS + 50
+        assert numbers < by_header["Actions mises en place"]
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_docx_to_yaml_to_docx_to_yaml_is_stable(tmp_path: Path, path: Path) -> None:
+    """A second trip through Word changes nothing: neither the plan, nor the document's table and text."""
+    tree, kinds = _tree(path)
+    first, document = _document(tmp_path, tree)
+    options = import_word.Options(plan_id=tree.plan.id)
+    once = tree.kind.model.model_validate(import_word.import_word(first, kinds, options).data)
+    again_tree = build_tree(once, tree.kind)
+    second = tmp_path / "second.docx"
+    second.write_bytes(docx_bytes(again_tree))
+    twice = tree.kind.model.model_validate(import_word.import_word(second, kinds, options).data)
+    assert public_data(twice) == public_data(once) == public_data(tree.plan)
+    seen = docx.Document(str(second))
+    assert [p.text for p in seen.paragraphs] == [p.text for p in document.paragraphs]
+    assert [[_texts(r) for r in t.rows] for t in seen.tables] == [[_texts(r) for r in t.rows] for t in document.tables]
+
+
+def test_the_private_package_writer_gives_what_the_public_api_saves() -> None:
+    """Canary: the skeleton is written with the Word library's private PackageWriter methods (a
+    saved blank document costs most of a plan's export); its members must stay those the public
+    Document.save writes for the same document."""
+    from docx import Document
+
+    from plan_ouvert.office.export_word import skeleton
+
+    members = skeleton(True).members
+    saved = io.BytesIO()
+    Document().save(saved)
+    with zipfile.ZipFile(saved) as archive:
+        public = set(archive.namelist())
+    # The skeleton drops the blank document's thumbnail and bibliography, and adds the data part.
+    dropped = {n for n in public if n.startswith(("docProps/thumbnail", "customXml/")) or "stylesWithEffects" in n}
+    assert {n for n in members if not n.startswith("customXml/")} == public - dropped
+    assert members["[Content_Types].xml"].startswith(b"<?xml")
+    assert b"<w:body>" in members["word/document.xml"]
+
+
+def test_ticked_years_come_back_as_years_not_one_string(tmp_path: Path) -> None:
+    """« 2024 2025 2026 2027 2028 » came back as one string, and was then flagged as changed."""
+    source = (PETIT / "petit-plan-action.yml").read_text(encoding="utf-8")
+    path = tmp_path / "petit-plan-action.yml"
+    path.write_text(
+        source.replace("echeance: Été 2025", 'echeance: ["2024", "2025", "2026", "2027", "2028"]', 1), encoding="utf-8"
+    )
+    tree, kinds = _tree(path)
+    first, _ = _document(tmp_path, tree)
+    options = import_word.Options(plan_id=tree.plan.id)
+    for filed in (first.read_bytes(), _without_data(first.read_bytes())):
+        first.write_bytes(filed)
+        data = import_word.import_word(first, kinds, options).data
+        action = data["orientations"][0]["objectifs"][0]["actions"][0]
+        assert action["echeance"] == ["2024", "2025", "2026", "2027", "2028"]
+    plan = tree.kind.model.model_validate(import_word.import_word(first, kinds, options).data)
+    again = tmp_path / "again.docx"
+    again.write_bytes(docx_bytes(build_tree(plan, tree.kind)))
+    back = import_word.import_word(again, kinds, options).data
+    assert back["orientations"][0]["objectifs"][0]["actions"][0]["echeance"] == ["2024", "2025", "2026", "2027", "2028"]

@@ -100,7 +100,12 @@ def test_nouveau_writes_a_valid_starter_for_every_kind_and_the_schema_of_a_data_
         text = (folder / f"mrc-nouveau-{kind}.yml").read_text(encoding="utf-8")
         assert text.startswith("# yaml-language-server: $schema=../docs/schema/plan.schema.json\n")
     check = run_cli("verifier", "plans", cwd=tmp_path)
-    assert " erreur " not in check.stdout and check.returncode == 0, check.stdout + check.stderr
+    # Valid plans of their kinds, but for the « À remplir » left to replace: each one an erreur.
+    errors = [line for line in check.stdout.splitlines() if " erreur " in line]
+    assert check.returncode != 0 and errors, check.stdout + check.stderr
+    assert all("erreur SAISIE-E001" in line for line in errors), errors
+    for kind in ("piar", "pac", "plan-action", "chantiers", "acces-entreprise-quebec"):
+        assert f"mrc-nouveau-{kind}.yml" in check.stdout
     # VS Code completes a data kind's plan: the schema the starter names knows the kind.
     plan_schema = json.loads((tmp_path / "docs" / "schema" / "plan.schema.json").read_text(encoding="utf-8"))
     assert "chantiers" in plan_schema["discriminator"]["mapping"]

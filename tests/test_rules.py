@@ -202,6 +202,22 @@ CASES = [
         "code géographique « 52-A » mal formé",
     ),
     Case(
+        "SAISIE-E001",
+        "petit-piar",
+        "  nom: MRC de Petite-Rivière\n",
+        '  nom: "MRC de XXX"\n',
+        'nom: "MRC de XXX"',
+        "« XXX » est encore à remplacer en « organisme.nom »",
+    ),
+    Case(
+        "IMPORT-W001",
+        "petit-piar",
+        "statut: adopte\n",
+        'statut: adopte\nprive:\n  a_verifier:\n    - "tableau 1, rangée 3 : Budget 25 000 $"\n',
+        '"tableau 1',
+        "texte importé non placé (1 sur 1, bloc « prive », partie « a_verifier »)",
+    ),
+    Case(
         "COM-I003",
         "petit-pac",
         "    nom: Carrefour jeunesse-emploi de Petite-Rivière\n",

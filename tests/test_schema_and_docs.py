@@ -49,7 +49,8 @@ def _all_codes() -> set[str]:
 
 def test_guide_explains_every_finding_code_and_no_other() -> None:
     guide = (ROOT / "docs" / "guide" / "codes.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| ((?:YAML|SCHEMA|COM|TYPE|PIAR|PAC)-[EWI]\d{3}) \|", guide, flags=re.MULTILINE))
+    code = r"^\| ((?:YAML|SCHEMA|COM|TYPE|PIAR|PAC|IMPORT|SAISIE)-[EWI]\d{3}) \|"
+    documented = set(re.findall(code, guide, flags=re.MULTILINE))
     codes = _all_codes()
     assert codes - documented == set(), "codes sans entrée dans docs/guide/codes.md"
     assert documented - codes == set(), "entrées du guide pour des codes qui n'existent pas"
@@ -75,7 +76,11 @@ def test_new_plan_templates_are_valid(tmp_path: Path) -> None:
         assert created.returncode == 0, created.stderr
         text = (tmp_path / "plans" / f"{plan_id}.yml").read_text(encoding="utf-8")
         assert f"id: {plan_id}" in text and "# " in text
-    result = run_cli("verifier", "plans", cwd=tmp_path)
-    assert result.returncode == 0, result.stdout + result.stderr
+    # An untouched starter is valid YAML of its kind, but every « À remplir » left is an erreur.
+    result = run_cli("verifier", "--strict", "plans", cwd=tmp_path)
+    errors = [line for line in result.stdout.splitlines() if " erreur " in line]
+    assert result.returncode != 0 and errors, result.stdout + result.stderr
+    assert all(" erreur SAISIE-E001: « À remplir » est encore à remplacer" in line for line in errors), errors
+    assert "plans/mrc-test-piar-2025.yml:14:3: erreur SAISIE-E001" in result.stdout
     again = run_cli("nouveau", "mifi-pac", "mrc-test-pac-2025", cwd=tmp_path)
     assert again.returncode == 2 and "existe déjà" in again.stderr

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,23 +51,12 @@ EMBED_NS = "urn:plan-ouvert:plan:1"  # Contract with the Word import: the root o
 ITEM_PART = "/customXml/item%d.xml"  # the first free number
 PROPS_PART = "/customXml/itemProps%d.xml"
 # Letter, landscape (the Quebec government's paper), with narrow margins for a wide table.
-PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Inches(11), Inches(8.5), Inches(0.6)
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Inches(11), Inches(8.5), Inches(0.5)
 BODY_SIZE, TABLE_SIZE = Pt(10), Pt(9)
 # The blank document's « Table Grid », named by its id: a lookup by name reads every style.
 TABLE_STYLE = "TableGrid"
 HEADER_FILL = "D9D9D9"
 MERGED_FILL = "F2F2F2"
-# Relative widths of a column by the way it lays out its items: long texts get room.
-WEIGHTS = {
-    "texte": 3.0,
-    "numeros": 1.0,
-    "lignes": 2.2,
-    "liste": 3.2,
-    "intitule": 3.0,
-    "partenaires": 1.8,
-    "cibles": 1.8,
-    "annees": 1.3,
-}
 
 
 @dataclass(frozen=True)
@@ -229,6 +219,20 @@ def _partenaires(element: Element, champs: Iterable[Champ], plan: Any) -> list[s
     return lines
 
 
+def ressource_roles(element: Element, champs: Iterable[Champ], plan: Any) -> list[str]:
+    """The role of each resource the element's time goes to, in the registry's words, once each."""
+    registry = {r.id: r for r in getattr(plan, "ressources", None) or []}
+    roles: list[str] = []
+    for champ in champs:
+        temps = element.valeur(champ.cle)
+        for allocation in temps.allocations if isinstance(temps, TempsImparti) else []:
+            known = registry.get(allocation.ressource)
+            role = known.role if known else allocation.ressource
+            if role not in roles:
+                roles.append(role)
+    return roles
+
+
 @dataclass
 class Cell:
     """What one table cell holds: paragraphs, the first bold when it is a heading."""
@@ -279,6 +283,8 @@ def _own(column: WordColumn, row: Element, niveau: Niveau, tree: PlanTree) -> Ce
         return Cell(_partenaires(row, champs, plan))
     if layout_ == "cibles":
         return Cell(_cibles(row))
+    if layout_ == "ressources":
+        return Cell(ressource_roles(row, champs, plan))
     if layout_ == "numeros":
         numbers = [n for c in champs for n in (row.valeur(c.cle) or [])]
         return Cell([_numeros(numbers)] if numbers else [])
@@ -349,8 +355,10 @@ def _tbl(widths: list[int], rows: list[str], centered: bool) -> str:
     align = '<w:jc w:val="center"/>' if centered else ""
     properties = (
         f'<w:tblStyle w:val="{TABLE_STYLE}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>{align}'
-        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
-        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" '
+        'w:noVBand="1"/>'
     )
     return f"<w:tbl><w:tblPr>{properties}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
 
@@ -393,44 +401,64 @@ def _merged_text(row: MergedRow, element: Element) -> str:
     return f"{row.intitule} {element.numero} : {own}" if own else f"{row.intitule} {element.numero}"
 
 
-# A bold 9-point character is about 125 twips wide, a cell's side margins about 240: a column is
-# never narrower than the longest word of its header (no header breaks mid-word), nor than a long
-# French word of the body (« entreprises »).
-TWIPS_PER_HEADER_CHAR, CELL_MARGINS, MIN_COLUMN = 125, 240, 1450
+# A bold 9-point character is at most about 110 twips wide, a plain one about 92, a cell's side
+# margins 60 each (narrower than Word's default, for the ministry's nine columns). A column is
+# never narrower than the longest word of its header or of its cells (no word breaks mid-word:
+# « Échéances », « manufacturières »), and the room left goes where the text is long, so that
+# rows are about as tall in every column.
+TWIPS_PER_HEADER_CHAR, TWIPS_PER_CHAR, CELL_MARGIN, MIN_COLUMN = 110, 92, 60, 700
+CELL_MARGINS = 2 * CELL_MARGIN + 40  # both sides, and a little room for the cell's borders
+_BREAK_AFTER_SLASH = re.compile(r"(?<=/)(?=\D)")  # a line may break after « / » (« maintenues/relocalisées »)
 
 
-def _widths(weights: list[float], headers: list[str], usable: int) -> list[int]:
-    """Column widths by their content's weight, each at least its header's longest word."""
+def _longest_word(lines: Iterable[str]) -> int:
+    return max(
+        (len(part) for line in lines for word in line.split() for part in _BREAK_AFTER_SLASH.split(word)), default=0
+    )
+
+
+def _widths(headers: list[str], bodies: list[list[str]], usable: int) -> list[int]:
+    """Column widths sized to their content: each at least its longest word, the rest shared by
+    how much text each column holds beyond what its narrowest width carries on one line."""
     total = int(usable * TWIPS_PER_EMU)
     floors = [
-        max(MIN_COLUMN, max(len(w) for w in (h.split() or [""])) * TWIPS_PER_HEADER_CHAR + CELL_MARGINS)
-        for h in headers
+        max(
+            MIN_COLUMN,
+            _longest_word([h]) * TWIPS_PER_HEADER_CHAR + CELL_MARGINS,
+            _longest_word(body) * TWIPS_PER_CHAR + CELL_MARGINS,
+        )
+        for h, body in zip(headers, bodies, strict=True)
     ]
-    twips = [int(total * w / sum(weights)) for w in weights]
-    short: set[int] = set()
-    for _ in weights:  # a column raised to its floor narrows the others: until none is below its own
-        below = {i for i, (t, f) in enumerate(zip(twips, floors, strict=True)) if t < f} | short
-        others = sum(weights[i] for i in range(len(weights)) if i not in below)
-        if below == short or sum(floors[i] for i in below) >= total or not others:
-            break
-        short = below
-        rest = total - sum(floors[i] for i in short)
-        twips = [floors[i] if i in short else int(rest * weights[i] / others) for i in range(len(weights))]
-    return twips
+    if sum(floors) >= total:  # more columns than the page holds: shrink all alike
+        return [int(f * total / sum(floors)) for f in floors]
+    demand = [sum(len(line) for line in body) * TWIPS_PER_CHAR for body in bodies]
+    # What the column would need beyond its floor to hold its text in as many lines as the others.
+    extra = [max(0.0, d**0.5 - f**0.5) for d, f in zip(demand, floors, strict=True)]
+    room = total - sum(floors)
+    if not sum(extra):
+        return [f + room // len(floors) for f in floors]
+    return [f + int(room * e / sum(extra)) for f, e in zip(floors, extra, strict=True)]
 
 
 def _plan_table(spec: Layout, tree: PlanTree, style: str) -> str:
     columns = spec.columns
     usable = PAGE_WIDTH - 2 * MARGIN if spec.paysage else PAGE_HEIGHT - 2 * MARGIN
-    twips = _widths([WEIGHTS.get(c.disposition, 2.0) for c in columns], [c.entete for c in columns], usable)
+    merged_levels = {m.niveau: m for m in spec.merged}
+    elements = list(_rows(tree, spec, merged_levels))
+    contents = {
+        id(element): [cell(column, element, tree) for column in columns]
+        for element in elements
+        if element.type == spec.rangee
+    }
+    bodies = [[line for row in contents.values() for line in row[i].lines] for i in range(len(columns))]
+    twips = _widths([c.entete for c in columns], bodies, usable)
     header = "".join(
         _tc(twips[i], _paragraphs(Cell([c.entete]), style, True), HEADER_FILL) for i, c in enumerate(columns)
     )
     rows = [_tr(header, header=True)]
-    merged_levels = {m.niveau: m for m in spec.merged}
     spans: dict[int, str] = {}  # column → id of the ancestor whose text runs down the column
     kind = tree.kind.spec
-    for element in _rows(tree, spec, merged_levels):
+    for element in elements:
         if element.type != spec.rangee:  # a merged row that starts a higher level
             text = Cell([_merged_text(merged_levels[element.type], element)])
             rows.append(_tr(_tc(sum(twips), _paragraphs(text, style, True), MERGED_FILL, span=len(columns))))
@@ -447,7 +475,7 @@ def _plan_table(spec: Layout, tree: PlanTree, style: str) -> str:
                     continue
                 spans[index] = key
                 merge = "restart"
-            cells.append(_tc(twips[index], _paragraphs(cell(column, element, tree), style), merge=merge))
+            cells.append(_tc(twips[index], _paragraphs(contents[id(element)][index], style), merge=merge))
         rows.append(_tr("".join(cells)))
     return _tbl(twips, rows, centered=True)
 
@@ -586,8 +614,43 @@ def _data_part(tree: PlanTree) -> tuple[bytes, bytes]:
     return item, props
 
 
+# Contract with the Word import (import_word._closing): the words of the paragraphs after the table.
+ADOPTION_WORD, NOTES_HEADING = "Adoption", "Notes du plan"
+
+
+def adoption_line(plan: Any) -> str | None:
+    """« Adoption : Conseil de la MRC, le 20 mars 2024, résolution 2024-03-045 »."""
+    adoption = getattr(plan, "adoption", None)
+    if adoption is None:
+        return None
+    line = f"{ADOPTION_WORD} : {adoption.instance}, le {date_fr(adoption.date)}"
+    return line + (f", résolution {adoption.resolution}" if adoption.resolution else "")
+
+
+def _note(text: str) -> str:
+    """One note, its own line breaks kept as breaks (Shift+Entrée): one paragraph per note."""
+    runs = "<w:r><w:br/></w:r>".join(
+        f'<w:r><w:t xml:space="preserve">{escape(_clean(line))}</w:t></w:r>' for line in text.split("\n")
+    )
+    return f"<w:p>{runs}</w:p>"
+
+
+def _closing(plan: Any) -> list[str]:
+    """What the filed plan says after its table: its adoption (date, resolution), then its notes."""
+    out = []
+    line = adoption_line(plan)
+    if line:
+        out.append(_paragraph(line))
+    notes = getattr(plan, "notes", None) or []
+    if notes:
+        out.append(_paragraph(NOTES_HEADING, bold=True))
+        out += [_note(note) for note in notes]
+    return out
+
+
 def document_xml(tree: PlanTree, spec: Layout, base: Skeleton) -> bytes:
     body = [*_titles(spec, tree), *_dates(spec, tree.plan), _plan_table(spec, tree, base.table_style), _paragraph("")]
+    body += _closing(tree.plan)
     return (base.body_start + "".join(body) + base.body_end).encode("utf-8")
 
 

@@ -16,6 +16,7 @@ import yaml
 
 from plan_ouvert.office import bilan, word
 from plan_ouvert.office.budget import Budget
+from plan_ouvert.office.export_word import ADOPTION_WORD, NOTES_HEADING
 from plan_ouvert.office.resultat import (
     ImportFailure,
     ImportReport,
@@ -164,6 +165,44 @@ def _revisions(document: word.Document, report: ImportReport) -> None:
         report.commentaires.append(Note(f"commentaire {i}{author}", "Commentaire, non importé.", comment.text))
 
 
+# What an export writes after the plan's table (export_word._closing): its adoption, its notes.
+_ADOPTION = re.compile(
+    rf"^{ADOPTION_WORD}\s*:\s*(?P<instance>.+),\s*le\s+(?P<date>\S+\s+\S+\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    r"(?:\s*,\s*r[ée]solution\s+(?:n[°o]\s*)?(?P<resolution>.+?))?\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def _closing(document: word.Document, plan: dict[str, Any]) -> list[str]:
+    """The plan's adoption and notes read from the paragraphs after its table; the texts read.
+
+    Data an export carries comes first; these fill what it lacks (a document without it)."""
+    read: list[str] = []
+    notes: list[str] = []
+    in_notes = False
+    for text in (p.strip() for p in document.paragraphs):
+        if not text:
+            continue
+        found = _ADOPTION.match(" ".join(text.split()))
+        day = parse_date(found["date"]) if found else None
+        if found and day:
+            adoption = {"instance": found["instance"].strip(), "date": day}
+            if found["resolution"]:
+                adoption["resolution"] = found["resolution"].strip()
+            plan.setdefault("adoption", adoption)
+            read.append(text)
+            in_notes = False
+        elif norm(text) == norm(NOTES_HEADING):
+            in_notes = True
+            read.append(text)
+        elif in_notes:
+            notes.append(text)
+            read.append(text)
+    if notes:
+        plan.setdefault("notes", notes)
+    return read
+
+
 def _account(
     document: word.Document,
     gabarit: GabaritWord,
@@ -171,9 +210,11 @@ def _account(
     structure: set[tuple[int, int]],
     plan: dict[str, Any],
     report: ImportReport,
+    closing: list[str],
 ) -> None:
     """Every text outside the plan's tables into the report; then the ledger's check of every word."""
     read = {norm(str(plan.get("titre", ""))), norm(str(plan.get("organisme", {}).get("nom", "")))}
+    read |= {norm(t) for t in closing}
     read |= {norm(t) for t in gabarit.titres}
     tables = {h.table.number for h in headers}
     for table in document.tables:
@@ -204,7 +245,7 @@ def _account(
                     "Tableau qui n'est pas celui du plan : son texte n'est pas importé.",
                     " | ".join(texts),
                 )
-    leftovers = [n.texte for n in report.non_places if n.texte]
+    leftovers = [*(n.texte for n in report.non_places if n.texte), *closing]
     missing = bilan.unaccounted(document, gabarit, structure, plan, leftovers)
     if missing:
         report.unplaced(
@@ -289,6 +330,15 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
             "aucune rangée remplie."
         )
     notes = mapper.notes
+    # A « Ressources » cell names roles of the plan's registry (an export's data carries it); a role
+    # the registry does not have is reported, never dropped.
+    roles = {norm(str(r.get("role", ""))) for r in (embedded or {}).get("ressources", []) if isinstance(r, dict)}
+    roles_read: list[str] = []  # each a word of the document the ledger counts as placed
+    for ou, named in mapper.ressources:
+        unknown = [line for line in named if norm(line) not in roles]
+        roles_read += [line for line in named if norm(line) in roles]
+        if unknown:
+            mapper.unplaced(ou, "Ressource absente du registre des ressources du plan.", "\n".join(unknown))
     plan: dict[str, Any] = {"id": "", "gabarit": kind.id}
     plan_marks: dict[str, str] = {}
     if not embedded:  # an export carries these in its data
@@ -335,7 +385,8 @@ def import_word(path: Path, kinds: Kinds, options: Options, display: str | None 
             f"--id : « {plan['id']} » n'est pas un identifiant valide "
             "(minuscules sans accents, chiffres et traits d'union)."
         )
-    _account(document, gabarit, headers, structure, plan, report)
+    closing = [*_closing(document, plan), *roles_read]
+    _account(document, gabarit, headers, structure, plan, report, closing)
     _validate(kind, plan, shown)
     guessed: dict[tuple[str | int, ...], str] = hidden if embedded else mapper.guessed_paths(top)
     if generated:

@@ -39,7 +39,17 @@ from plan_ouvert.office.word_texte import (
     without_nothing,
 )
 from plan_ouvert.source.echeance import fold
+from plan_ouvert.source.echeance import parse as parse_echeance
 from plan_ouvert.source.kinds import Champ, ColonneWord, GabaritWord, Kind, Niveau
+
+
+def _dated_lines(paragraphs: list[word.Paragraph]) -> bool:
+    """Several lines, each an échéance of its own (a year, a date, « An 2 »): not one text wrapped."""
+    found = lines(paragraphs)
+    return len(found) > 1 and all(
+        (terms := parse_echeance(line)) and (terms[0].fin is not None or terms[0].annee_plan is not None)
+        for line in found
+    )
 
 
 class Mapper:
@@ -56,6 +66,8 @@ class Mapper:
         self.next_suffix: dict[tuple[int, str], int] = {}  # « 1-k »: every smaller k is already taken
         self.stack: list[dict[str, Any] | None] = [None] * len(self.niveaux)
         self.notes: list[str] = []
+        # Lines of a « ressources » column, by place: the registry's roles, checked once it is known.
+        self.ressources: list[tuple[str, list[str]]] = []
         self.partners = registry
         self.years: dict[int, Counter[tuple[int, int]]] = {}
         self.current: dict[str, Any] | None = None  # the row's element being filled
@@ -356,6 +368,9 @@ class Mapper:
         if not col.champs:
             self.unplaced(ou, "Colonne sans champ dans le type de plan.", "\n".join(lines(paragraphs)))
             return
+        if col.disposition == "ressources":
+            self.ressources.append((ou, lines(paragraphs)))
+            return
         if col.disposition == "intitule":
             body = re.sub(rf"^\s*{_loose(col.intitule or '')}\s*\d+(?:\s*[.,\-]\s*\d+)?\s*:?\s*", "", text, flags=re.I)
             if body == text and col.intitule:
@@ -385,6 +400,10 @@ class Mapper:
             values = items.texts
         elif col.disposition == "lignes":
             values = lines(paragraphs)
+        elif champ.type == "echeance" and _dated_lines(paragraphs):
+            # Ticked years or several dates, one per line (« 2024 », « 2025 »…): a list, as written.
+            element[champ.cle] = lines(paragraphs)
+            return
         else:
             values = [text]
         self.set_values(element, champ, values, ou, text)

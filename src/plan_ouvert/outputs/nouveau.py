@@ -28,36 +28,55 @@ def _comment(champ: Champ) -> str:
     return f"# {words}{need}".replace("\n", " ")
 
 
+# What an active field (expected or required) starts with: « À remplir » where the plan's own
+# words go (an erreur until replaced), nothing where a value would be invented (a number, a
+# date, a reference, yes or no); a commented field shows only the form its value takes.
 _SAMPLES = {
     "texte": TODO,
     "textes": f"[{TODO}]",
-    "entier": "1",
-    "nombre": "0",
-    "montant": "0",
-    "date": "2025-01-01",
+    "entier": "",
+    "nombre": "",
+    "montant": "",
+    "date": "",
     "echeance": TODO,
     "partenaires": "[]",
-    "reference": "[1]",
-    "lien": '"https://"',
-    "oui_non": "false",
+    "reference": "[]",
+    "lien": "",
+    "oui_non": "",
+}
+_FORMS = {
+    "entier": "N",
+    "nombre": "N",
+    "montant": "N (en dollars)",
+    "date": "AAAA-MM-JJ",
+    "reference": "[N, …]",
+    "lien": '"https://…"',
+    "oui_non": "true ou false",
+    "echeance": '"…"',
+    "texte": '"…"',
+    "textes": '["…"]',
 }
 _BLOCKS = {
-    "indicateurs": ["- texte: {todo}", "  cibles:", "    - {{annee: 1, texte: {todo}}}"],
-    "financement": ["- {{source: {todo}, montant: 0}}"],
+    "indicateurs": ["- texte: {todo}", "  cibles: []  # une cible par année, ex. - {{annee: N, texte: …}}"],
+    "financement": ["- source: {todo}", "  # montant: N  # en dollars"],
     "temps_imparti": ["texte: {todo}", "allocations: []"],
-    "suivi": ["statut: a_venir"],
+    "suivi": ["# statut: a_venir"],
 }
 
 
 def _field_lines(champ: Champ, indent: str) -> list[str]:
     active = champ.attendu or champ.obligatoire
-    mark = "" if active else "# "
     comment = _comment(champ)
     if champ.type in _BLOCKS:
+        mark = "" if active else "# "
         lines = [f"{indent}{mark}{champ.cle}:  {comment}"]
         lines += [f"{indent}{mark}  {line.format(todo=TODO)}" for line in _BLOCKS[champ.type]]
         return lines
-    return [f"{indent}{mark}{champ.cle}: {_SAMPLES[champ.type]}  {comment}"]
+    if not active:
+        return [f"{indent}# {champ.cle}: {_FORMS.get(champ.type, '')}  {comment}".replace(":   ", ":  ")]
+    value = _SAMPLES[champ.type]
+    hint = f" (forme : {_FORMS[champ.type]})" if not value and champ.type in _FORMS else ""
+    return [f"{indent}{champ.cle}:{' ' + value if value else ''}  {comment}{hint}"]
 
 
 def _level_lines(niveaux: list[Niveau], depth: int, prefix: str, indent: str) -> list[str]:
@@ -79,7 +98,9 @@ def generated(kind: Kind, plan_id: str, programme: str | None) -> str:
     lines = [
         "# yaml-language-server: $schema=../docs/schema/plan.schema.json",
         f"# {spec.nom}." + (f" {spec.description}" if spec.description else ""),
-        "# Remplacez chaque « À remplir » par le texte du plan adopté, tel quel, puis lancez :",
+        "# Remplacez chaque « À remplir » par le texte du plan adopté, tel quel, ou retirez la ligne si le",
+        "# plan n'en donne pas : tant qu'il en reste, la vérification échoue et le site n'est pas construit.",
+        "# Puis lancez :",
         f"#   plan-ouvert verifier plans/{plan_id}.yml",
         "# Les lignes en commentaire (#) sont les champs facultatifs : retirez le # pour les remplir.",
         "# Les identifiants (id) font les adresses des pages : minuscules, chiffres et traits d'union.",
@@ -139,7 +160,7 @@ def nouveau(programme: str, id: str, dossier: str = "plans") -> int:
         return _refuse(f"{target} existe déjà ; choisissez un autre identifiant.")
     starter = resources.files("plan_ouvert").joinpath("gabarits", f"{kind.spec.modele}.yml")
     if kind.spec.modele and starter.is_file():
-        text = starter.read_text("utf-8").replace("__ID__", id).replace("__PROGRAMME__", reference or "")
+        text = starter.read_text("utf-8").replace("__ID__", id).replace("__PROGRAMME__", reference or "a-remplir")
     else:
         text = generated(kind, id, reference)
     target.parent.mkdir(parents=True, exist_ok=True)

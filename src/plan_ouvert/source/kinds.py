@@ -219,7 +219,9 @@ class ColonneApercu(Record):
 
 # How a Word table cell lays out the items of its column (see the guide, « Le tableau Word du
 # ministère »): the importer reads a cell this way, the Word export writes it this way.
-Disposition = Literal["texte", "numeros", "lignes", "liste", "intitule", "partenaires", "cibles", "annees"]
+Disposition = Literal[
+    "texte", "numeros", "lignes", "liste", "intitule", "partenaires", "cibles", "annees", "ressources"
+]
 
 
 class ColonneWord(Record):
@@ -240,7 +242,8 @@ class ColonneWord(Record):
         "(un élément par ligne), liste (liste numérotée, le n-ième élément va au n-ième élément du niveau), "
         "intitule (« Moyen d'action 1.1 : » suivi du texte), partenaires (lignes « Porteur : » et "
         "« Collaborateur(s) : »), cibles (une cible par ligne, pour chaque année puis chaque indicateur), annees "
-        "(« An 1 (2022-2023) », une année par ligne).",
+        "(« An 1 (2022-2023) », une année par ligne), ressources (le rôle de chaque ressource du temps imparti, "
+        "une par ligne, tel que le registre des ressources le donne).",
     )
     intitule: Texte | None = Field(
         default=None,

@@ -19,7 +19,7 @@ from plan_ouvert.source.tree import PlanTree
 from plan_ouvert.source.yamlsource import Source
 
 # Importing the modules registers their rules.
-from . import common, generic, pac, piar  # noqa: F401
+from . import a_remplir, common, generic, pac, piar, prive  # noqa: F401
 from .base import REGISTRY, Context, Hit, Rule, rule
 
 
