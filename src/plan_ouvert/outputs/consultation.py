@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from plan_ouvert.checks import consultation as checks
 from plan_ouvert.outputs.render import Renderer, Settings
 from plan_ouvert.source import consultation as source
+from plan_ouvert.source import urls
 from plan_ouvert.source.catalogue import display_path
 from plan_ouvert.source.findings import Severity
 from plan_ouvert.views import consultation as views
@@ -92,7 +93,7 @@ def start(site: Site, settings: Settings) -> Consultations:
 def _declare(state: Consultations, pc: views.PlanConsultation) -> None:
     pages = [
         Page(
-            views.entendu_url(pc.plan_id),
+            urls.entendu_url(pc.plan_id),
             "consultation-entendu",
             ENTENDU_TITLE,
             pc.plan_id,
@@ -113,7 +114,7 @@ def _declare(state: Consultations, pc: views.PlanConsultation) -> None:
         state.pages[page.src_uri] = page
     state.files.update(views.open_data(pc))
     if pc.draft is not None:
-        state.files[views.draft_file(pc.plan_id)] = to_yaml(pc.draft.plan)
+        state.files[urls.draft_file(pc.plan_id)] = to_yaml(pc.draft.plan)
 
 
 def title(site: Site, page: Page) -> str:
@@ -139,14 +140,14 @@ def render(renderer: Renderer, site: Site, src_uri: str) -> str:
         "consultation_urls": views,
     }
     if page.kind == "consultation-entendu":
-        context.update(entendu=views.entendu(pc), data=views.data_files(pc.plan_id))
+        context.update(entendu=views.entendu(pc), data=urls.consultation_data_files(pc.plan_id))
     else:
         depot = pc.depot
         source_path = entry.source.display.replace(os.sep, "/")
         draft = pc.draft
         context.update(
             changements=views.changements(pc),
-            draft_file=views.draft_file(pc.plan_id),
+            draft_file=urls.draft_file(pc.plan_id),
             draft_source=f"{depot.rstrip('/')}/blob/{draft.commit}/{source_path}" if depot and draft else None,
         )
     return renderer.render(f"{page.kind}.html", site, page.url, **context)

@@ -80,3 +80,28 @@ def wording_key(text: str) -> str:
     slug to « x » but are two different clientèles.
     """
     return "-".join(re.findall(r"\w+", fold(text)))
+
+
+def entendu_url(plan_id: str) -> str:
+    """« Ce que nous avons entendu »: the page of a plan's public consultation."""
+    return f"{plan_url(plan_id)}consultation/"
+
+
+def changements_url(plan_id: str) -> str:
+    """« Ce qui a changé depuis le projet »: from the draft to the adopted plan."""
+    return f"{entendu_url(plan_id)}changements/"
+
+
+def draft_file(plan_id: str) -> str:
+    """The draft submitted to the consultation, as published beside its pages."""
+    return f"{entendu_url(plan_id)}projet-{plan_id}.yml"
+
+
+def consultation_data_files(plan_id: str) -> dict[str, str]:
+    """The consultation's open data (counts only), by what each file holds."""
+    base = entendu_url(plan_id)
+    return {
+        "elements": f"{base}avis-par-element.csv",
+        "themes": f"{base}avis-par-theme.csv",
+        "paquet": f"{base}datapackage.json",
+    }

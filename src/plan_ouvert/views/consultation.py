@@ -30,10 +30,12 @@ from plan_ouvert.source.kinds import Kinds
 from plan_ouvert.source.load import load_file
 from plan_ouvert.source.model import AnyPlan
 from plan_ouvert.source.tree import Element, PlanTree, build_tree
+from plan_ouvert.source.urls import changements_url, entendu_url
+from plan_ouvert.source.urls import consultation_data_files as data_files
 from plan_ouvert.views.diff import SECTION_TITLES, compare_plans
 from plan_ouvert.views.libelles import STATUTS_PLAN
 from plan_ouvert.views.opendata import csv_cell
-from plan_ouvert.views.pages import plan_label, plan_url
+from plan_ouvert.views.pages import plan_label
 
 # The day a build takes as « today » (AAAA-MM-JJ): tests and a rebuild of an old state set it;
 # by default, the day of the build in Quebec. A consultation closes without anyone editing a file.
@@ -268,27 +270,6 @@ class PlanConsultation:
     @property
     def changements_url(self) -> str | None:
         return changements_url(self.plan_id) if self.draft is not None and not self.projet else None
-
-
-def entendu_url(plan_id: str) -> str:
-    return f"{plan_url(plan_id)}consultation/"
-
-
-def changements_url(plan_id: str) -> str:
-    return f"{plan_url(plan_id)}consultation/changements/"
-
-
-def draft_file(plan_id: str) -> str:
-    return f"{plan_url(plan_id)}consultation/projet-{plan_id}.yml"
-
-
-def data_files(plan_id: str) -> dict[str, str]:
-    base = f"{plan_url(plan_id)}consultation/"
-    return {
-        "elements": f"{base}avis-par-element.csv",
-        "themes": f"{base}avis-par-theme.csv",
-        "paquet": f"{base}datapackage.json",
-    }
 
 
 def element_anchor(element: Element | None) -> str:
